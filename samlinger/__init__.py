@@ -1,0 +1,89 @@
+"""samlinger: registration for the gatherings of a project network."""
+
+import os
+from pathlib import Path
+
+from flask import Flask, has_request_context, render_template, request, session
+from flask_babel import get_locale
+from flask_wtf.csrf import CSRFError
+
+from . import config as settings
+from . import formatting
+from .extensions import babel, csrf, db, limiter, login, mailer, migrate
+from .locking import configure_sqlite
+from .text import render_markdown
+
+LANGUAGES = ("nb", "nn", "en")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def select_locale() -> str:
+    """The person's own choice first, then the browser's languages, then Bokmål."""
+    if not has_request_context():
+        return "nb"
+    chosen = session.get("lang")
+    if chosen in LANGUAGES:
+        return chosen
+    return request.accept_languages.best_match(LANGUAGES) or "nb"
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(ROOT / "instance"), template_folder=str(ROOT / "templates"))
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.update(settings.from_environment(app.instance_path))
+    app.config.update(
+        BABEL_DEFAULT_LOCALE="nb",
+        BABEL_DEFAULT_TIMEZONE="Europe/Oslo",
+        BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_HTTPONLY=True,
+        WTF_CSRF_TIME_LIMIT=None,
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+    )
+    app.config.update(config or {})
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
+    app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_MB"] * 1024 * 1024
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    mailer.init_app(app)
+    csrf.init_app(app)
+    login.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            configure_sqlite(db.engine)
+
+    from . import models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
+    from .gatherings.views import bp as gatherings_bp
+    from .i18n import bp as i18n_bp
+    from .registration.views import bp as registration_bp
+
+    app.register_blueprint(gatherings_bp)
+    app.register_blueprint(registration_bp)
+    app.register_blueprint(i18n_bp)
+
+    from .cli import register_commands
+
+    register_commands(app)
+    formatting.register(app)
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
+    _register_error_pages(app)
+    return app
+
+
+def _register_error_pages(app: Flask) -> None:
+    def page(status, template="errors/page.html", **context):
+        return render_template(template, status=status, **context), status
+
+    app.register_error_handler(400, lambda e: page(400))
+    app.register_error_handler(CSRFError, lambda e: page(400, csrf=True))
+    app.register_error_handler(403, lambda e: page(403))
+    app.register_error_handler(404, lambda e: page(404))
+    app.register_error_handler(405, lambda e: page(405))
+    app.register_error_handler(413, lambda e: page(413))
+    app.register_error_handler(429, lambda e: page(429))
+    app.register_error_handler(500, lambda e: page(500))

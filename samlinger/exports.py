@@ -1,0 +1,184 @@
+"""Spreadsheet exports (CSV and XLSX) for the organiser workspace.
+
+Both formats are built row by row from an iterable, so a large participant list is never held in memory
+as a whole document. Every cell goes through `neutralise` to stop formula injection: a participant who
+types `=HYPERLINK(...)` as their name must not get a live formula in the organiser's spreadsheet.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from decimal import Decimal
+from typing import Any, BinaryIO
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+__all__ = [
+    "CSV_CONTENT_TYPE",
+    "XLSX_CONTENT_TYPE",
+    "csv_stream",
+    "neutralise",
+    "safe_sheet_title",
+    "write_xlsx",
+    "xlsx_bytes",
+]
+
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# Characters that make Excel, LibreOffice or Google Sheets start a formula, plus tab and CR which the
+# OWASP guidance lists because some spreadsheet programs strip them before evaluating the cell.
+_FORMULA_STARTS = ("=", "+", "-", "@")
+_CONTROL_STARTS = ("\t", "\r")
+
+_CSV_DATETIME_FORMAT = "%Y-%m-%d %H:%M"
+_CSV_DATE_FORMAT = "%Y-%m-%d"
+_XLSX_DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+_XLSX_DATE_FORMAT = "yyyy-mm-dd"
+
+# Rows joined into one CSV chunk: big enough to avoid a WSGI write per row, small enough to stay tiny.
+_CSV_BATCH_ROWS = 200
+
+# Excel's limits and rules for sheet names.
+_SHEET_TITLE_MAX = 31
+_SHEET_TITLE_INVALID = re.compile(r"[\[\]:*?/\\]")
+# Control characters that the XLSX XML cannot carry; openpyxl raises on them, so they are dropped.
+_XLSX_ILLEGAL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Longest text Excel accepts in a cell; longer text makes Excel offer to "repair" the file.
+_XLSX_MAX_TEXT = 32767
+
+
+def neutralise(value: Any) -> Any:
+    """Return `value` made safe to put in a spreadsheet cell.
+
+    Strings that a spreadsheet would read as a formula (first character, after any leading whitespace,
+    is `=`, `+`, `-` or `@`, or the string starts with a tab or carriage return) get a leading `'`.
+    Other strings and non-string values are returned unchanged, except None which becomes "".
+    Note that this also quotes harmless text such as "-5" or "+47 ..."; pass numbers as numbers.
+    """
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        return value
+    if value.startswith(_CONTROL_STARTS) or value.lstrip().startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _csv_text(value: Any) -> str:
+    """Return the CSV text for one cell, formatted the way Norwegian Excel reads it back."""
+    value = neutralise(value)
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, dt.datetime):
+        # The caller passes Oslo-local times; any tzinfo is only dropped, never converted.
+        return value.strftime(_CSV_DATETIME_FORMAT)
+    if isinstance(value, dt.date):
+        return value.strftime(_CSV_DATE_FORMAT)
+    if isinstance(value, (float, Decimal)):
+        # Norwegian Excel uses a decimal comma; "1.5" would be read as a date (1 May).
+        return str(value).replace(".", ",")
+    return str(value)
+
+
+class _Echo:
+    """A file-like object whose `write` hands the text back, so csv.writer can format one row at a time."""
+
+    def write(self, text: str) -> str:
+        return text
+
+
+def csv_stream(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
+    """Yield the CSV file for `headers` and `rows` as text chunks, ready for a streamed response.
+
+    The output is UTF-8 text starting with a BOM, semicolon-separated, with CRLF line ends, which is what
+    Excel with Norwegian regional settings opens correctly by double-click. Encode each chunk as UTF-8.
+    Every cell is neutralised; datetimes are written as "YYYY-MM-DD HH:MM" in the time the caller passed.
+    Rows are consumed lazily and yielded in small batches, so memory use does not grow with the row count.
+    """
+    writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    # The BOM is what makes Excel read the file as UTF-8 instead of the ANSI code page (æøå).
+    yield "\ufeff" + writer.writerow([_csv_text(h) for h in headers])
+    batch: list[str] = []
+    for row in rows:
+        batch.append(writer.writerow([_csv_text(cell) for cell in row]))
+        if len(batch) >= _CSV_BATCH_ROWS:
+            yield "".join(batch)
+            batch.clear()
+    if batch:
+        yield "".join(batch)
+
+
+def safe_sheet_title(title: str, default: str = "Deltakere") -> str:
+    """Return `title` as a valid Excel sheet name: no `[]:*?/\\`, at most 31 characters, never empty."""
+    cleaned = _SHEET_TITLE_INVALID.sub("", _XLSX_ILLEGAL_CHARS.sub("", title or ""))
+    # Excel also refuses names that begin or end with an apostrophe.
+    cleaned = cleaned.strip().strip("'")[:_SHEET_TITLE_MAX].strip().strip("'")
+    return cleaned or default
+
+
+def _xlsx_text(text: str) -> str:
+    """Return `text` neutralised and reduced to what an XLSX cell can hold."""
+    # Drop the illegal characters first: "\x01=1+1" must not turn into a bare formula after cleaning.
+    return neutralise(_XLSX_ILLEGAL_CHARS.sub("", text))[:_XLSX_MAX_TEXT]
+
+
+def _xlsx_cell(ws: Any, value: Any) -> Any:
+    """Return the value or write-only cell that represents `value` in the worksheet."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return _xlsx_text(value)
+    if isinstance(value, dt.datetime):
+        # Excel has no time zones and openpyxl refuses aware datetimes; the caller passes local time.
+        cell = WriteOnlyCell(ws, value=value.replace(tzinfo=None))
+        cell.number_format = _XLSX_DATETIME_FORMAT
+        return cell
+    if isinstance(value, dt.date):
+        cell = WriteOnlyCell(ws, value=value)
+        cell.number_format = _XLSX_DATE_FORMAT
+        return cell
+    if isinstance(value, (bool, int, float, Decimal)):
+        return value
+    # Anything else (UUID, enum, ...) is written as its text, neutralised like any other string.
+    return _xlsx_text(str(value))
+
+
+def write_xlsx(target: str | BinaryIO, headers: Sequence[str], rows: Iterable[Sequence[Any]],
+               sheet_title: str = "Deltakere") -> None:
+    """Write an XLSX workbook with one sheet to `target` (a path or a writable binary file object).
+
+    The header row is bold and frozen; strings are neutralised; dates and datetimes stay real date cells
+    shown as "yyyy-mm-dd hh:mm". openpyxl's write-only mode streams rows to a temporary file, so memory
+    stays flat for large exports; to serve a file without holding it in memory, pass a
+    tempfile.SpooledTemporaryFile and rewind it afterwards.
+    """
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title=safe_sheet_title(sheet_title))
+    ws.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header_cells = []
+    for header in headers:
+        cell = WriteOnlyCell(ws, value=_xlsx_text(str(header)))
+        cell.font = bold
+        header_cells.append(cell)
+    ws.append(header_cells)
+    for row in rows:
+        ws.append([_xlsx_cell(ws, value) for value in row])
+    wb.save(target)
+
+
+def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence[Any]],
+               sheet_title: str = "Deltakere") -> bytes:
+    """Return the XLSX file produced by `write_xlsx` as bytes (fine for a few thousand rows: ~1 MB)."""
+    buffer = io.BytesIO()
+    write_xlsx(buffer, headers, rows, sheet_title=sheet_title)
+    return buffer.getvalue()

@@ -1,0 +1,31 @@
+"""Dates, times and numbers as people read them, in the page's language and in Oslo time."""
+
+from flask_babel import format_date, format_time
+from flask_babel import gettext as _
+
+from .timeutil import oslo
+
+
+def date_long(value) -> str:
+    """'tirsdag 3. februar 2027': for a date or an aware instant (shown in Oslo)."""
+    if hasattr(value, "tzinfo"):
+        value = oslo(value).date()
+    return format_date(value, format="full")
+
+
+def time_short(value) -> str:
+    return format_time(value, format="HH:mm")
+
+
+def when(gathering) -> str:
+    """The day and hours of a gathering; both days when it spans more than one."""
+    start, end = oslo(gathering.starts_at), oslo(gathering.ends_at)
+    if start.date() == end.date():
+        return _("%(day)s, %(start)s–%(end)s", day=date_long(start), start=time_short(gathering.starts_at),
+                 end=time_short(gathering.ends_at))
+    return _("%(start_day)s %(start)s to %(end_day)s %(end)s", start_day=date_long(start),
+             start=time_short(gathering.starts_at), end_day=date_long(end), end=time_short(gathering.ends_at))
+
+
+def register(app) -> None:
+    app.jinja_env.filters.update(date_long=date_long, time_short=time_short, when=when)

@@ -1,0 +1,167 @@
+"""Rounds of gatherings, the gatherings themselves and their documents."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..timeutil import UTCDateTime, end_of_day_utc, utcnow
+
+TERMS = {"spring": _l("spring"), "autumn": _l("autumn")}
+REGIONS = {"east": _l("East"), "west": _l("West"), "other": _l("Other")}
+STATUSES = {"draft": _l("Draft"), "published": _l("Published"), "cancelled": _l("Cancelled")}
+
+
+class Season(db.Model):
+    """A round of gatherings, published each spring and autumn."""
+
+    __tablename__ = "season"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    #: spring | autumn
+    term: Mapped[str] = mapped_column(String(10))
+    title: Mapped[str] = mapped_column(String(200))
+    intro: Mapped[str] = mapped_column(Text, default="")
+    published: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    gatherings: Mapped[list["Gathering"]] = relationship(
+        back_populates="season", order_by="Gathering.starts_at"
+    )
+
+    @property
+    def term_title(self) -> str:
+        return str(TERMS.get(self.term, self.term))
+
+
+class Gathering(db.Model):
+    """One session of a round, in one place, with its own deadline and seats."""
+
+    __tablename__ = "gathering"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    season_id: Mapped[int] = mapped_column(ForeignKey("season.id"), index=True)
+    #: the public address: /samlinger/<slug>
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    #: the calendar UID, stable for the gathering's whole life
+    uid: Mapped[str] = mapped_column(String(80), unique=True, default=lambda: f"{uuid.uuid4()}@samlinger")
+    title: Mapped[str] = mapped_column(String(200))
+    #: east | west | other
+    region: Mapped[str] = mapped_column(String(10), default="other")
+    venue: Mapped[str] = mapped_column(String(200), default="")
+    address: Mapped[str] = mapped_column(String(300), default="")
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: the last day to register, in Oslo; registration closes when that day ends
+    registration_deadline: Mapped[date] = mapped_column(Date)
+    #: None means unlimited
+    capacity: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    waitlist_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: draft | published | cancelled
+    status: Mapped[str] = mapped_column(String(12), default="draft", index=True)
+    cancel_reason: Mapped[str] = mapped_column(Text, default="")
+    #: raised whenever time or place changes: the invite's SEQUENCE
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    description: Mapped[str] = mapped_column(Text, default="")
+    programme: Mapped[str] = mapped_column(Text, default="")
+    #: public | participants
+    documents_visibility: Mapped[str] = mapped_column(String(12), default="public")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    season: Mapped[Season] = relationship(back_populates="gatherings")
+    documents: Mapped[list["Document"]] = relationship(
+        back_populates="gathering", order_by="Document.position, Document.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def deadline_at(self) -> datetime:
+        """The instant registration closes: the end of the deadline day in Oslo."""
+        return end_of_day_utc(self.registration_deadline)
+
+    @property
+    def is_visible(self) -> bool:
+        """Whether the public may see the gathering at all."""
+        return self.status in ("published", "cancelled") and self.season.published
+
+    def has_ended(self, now: datetime | None = None) -> bool:
+        return (now or utcnow()) >= self.ends_at
+
+    def registration_open(self, now: datetime | None = None) -> bool:
+        """Whether new registrations are accepted at *now*."""
+        now = now or utcnow()
+        return (
+            self.status == "published"
+            and self.season.published
+            and now < self.deadline_at
+            and now < self.starts_at
+        )
+
+    @property
+    def region_title(self) -> str:
+        return str(REGIONS.get(self.region, self.region))
+
+    @property
+    def time_or_place(self) -> tuple:
+        """What a participant's calendar holds: a change here raises the revision."""
+        return (self.starts_at, self.ends_at, self.venue, self.address)
+
+
+@dataclass(frozen=True)
+class Availability:
+    """Seats as shown to the public: how many are left and what registering now gives."""
+
+    confirmed: int
+    waitlisted: int
+    capacity: int | None
+    open: bool
+    waitlist_enabled: bool
+
+    @property
+    def seats_left(self) -> int | None:
+        if self.capacity is None:
+            return None
+        return max(self.capacity - self.confirmed, 0)
+
+    @property
+    def is_full(self) -> bool:
+        return self.capacity is not None and self.confirmed >= self.capacity
+
+    @property
+    def state(self) -> str:
+        """open | waitlist | full | closed"""
+        if not self.open:
+            return "closed"
+        if not self.is_full:
+            return "open"
+        return "waitlist" if self.waitlist_enabled else "full"
+
+
+class Document(db.Model):
+    """A presentation or link attached to a gathering, usually afterwards."""
+
+    __tablename__ = "document"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    gathering_id: Mapped[int] = mapped_column(ForeignKey("gathering.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    speaker: Mapped[str] = mapped_column(String(200), default="")
+    #: set for a link; storage_key is set for an uploaded file
+    url: Mapped[str | None] = mapped_column(String(1000), nullable=True)
+    storage_key: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    filename: Mapped[str] = mapped_column(String(255), default="")
+    content_type: Mapped[str] = mapped_column(String(120), default="")
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    gathering: Mapped[Gathering] = relationship(back_populates="documents")
+
+    @property
+    def is_link(self) -> bool:
+        return self.url is not None

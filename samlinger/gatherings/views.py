@@ -1,0 +1,88 @@
+"""Public pages and feeds: the front page, a gathering, the JSON API and calendar files."""
+
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template
+from sqlalchemy import text
+
+from ..extensions import db
+from ..mail import ics
+from ..timeutil import oslo
+from ..urls import absolute_url
+from . import service
+
+bp = Blueprint("gatherings", __name__)
+
+
+@bp.get("/")
+def index():
+    gatherings = service.visible_gatherings()
+    seats = service.availability(gatherings)
+    rounds, past = service.group_for_front_page(gatherings)
+    return render_template("gatherings/index.html", rounds=rounds, past=past, seats=seats)
+
+
+@bp.get("/samlinger/<slug>")
+def detail(slug):
+    gathering = service.gathering_by_slug(slug) or abort(404)
+    seats = service.availability([gathering])[gathering.id]
+    return render_template("gatherings/detail.html", gathering=gathering, seats=seats)
+
+
+def _calendar_response(body: bytes, filename: str) -> Response:
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8; method=PUBLISH"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.get("/samlinger/<slug>.ics")
+def detail_ics(slug):
+    gathering = service.gathering_by_slug(slug) or abort(404)
+    body = ics.download(gathering, url=absolute_url("gatherings.detail", slug=slug))
+    return _calendar_response(body, f"{slug}.ics")
+
+
+@bp.get("/samlinger.ics")
+def feed_ics():
+    gatherings = service.visible_gatherings()
+    body = ics.feed([(g, absolute_url("gatherings.detail", slug=g.slug)) for g in gatherings])
+    return _calendar_response(body, "samlinger.ics")
+
+
+@bp.get("/api/v1/gatherings")
+def api_gatherings():
+    """Published gatherings as JSON, public fields only."""
+    gatherings = service.visible_gatherings()
+    seats = service.availability(gatherings)
+    items = [
+        {
+            "id": g.id,
+            "title": g.title,
+            "round": g.season.title,
+            "region": g.region,
+            "status": g.status,
+            "starts_at": oslo(g.starts_at).isoformat(),
+            "ends_at": oslo(g.ends_at).isoformat(),
+            "venue": g.venue,
+            "address": g.address,
+            "deadline": g.registration_deadline.isoformat(),
+            "deadline_at": oslo(g.deadline_at).isoformat(),
+            "registration_open": seats[g.id].open,
+            "capacity": g.capacity,
+            "seats_left": seats[g.id].seats_left,
+            "url": absolute_url("gatherings.detail", slug=g.slug),
+            "ics_url": absolute_url("gatherings.detail_ics", slug=g.slug),
+        }
+        for g in gatherings
+    ]
+    return jsonify({"gatherings": items})
+
+
+@bp.get("/healthz")
+def healthz():
+    db.session.execute(text("SELECT 1"))
+    return jsonify({"status": "ok"})
+
+
+@bp.get("/personvern")
+def privacy():
+    return render_template("pages/privacy.html", months=current_app.config["RETENTION_MONTHS"])

@@ -1,0 +1,47 @@
+"""Write transactions that serialise on one gathering, on SQLite and PostgreSQL alike.
+
+PostgreSQL locks the gathering's row (SELECT ... FOR UPDATE). SQLite has no row locks, so
+the transaction starts with BEGIN IMMEDIATE, which takes the database's write lock before
+the first read; other writers wait (busy_timeout) instead of failing.
+"""
+
+from sqlalchemy import event, select
+
+from .extensions import db
+
+IMMEDIATE = {"sqlite_immediate": True}
+
+
+def configure_sqlite(engine) -> None:
+    """Take over SQLite's transaction control so BEGIN IMMEDIATE can be asked for."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # The driver must not open transactions by itself; "begin" below does it.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        immediate = conn.get_execution_options().get("sqlite_immediate")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def begin_write() -> None:
+    """End the session's current transaction and start one that holds the write lock on SQLite."""
+    db.session.commit()
+    db.session.connection(execution_options=IMMEDIATE)
+
+
+def locked(model, row_id: int):
+    """Start a serialised write transaction and return the row *row_id* of *model*, fresh and locked."""
+    begin_write()
+    statement = (
+        select(model).where(model.id == row_id).with_for_update().execution_options(populate_existing=True)
+    )
+    return db.session.execute(statement).scalar_one()

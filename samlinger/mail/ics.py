@@ -1,0 +1,80 @@
+"""Every calendar object the service sends or serves is built here.
+
+One UID per gathering for its whole life and SEQUENCE = the gathering's revision, so an
+update or cancellation replaces the event in the participant's calendar.
+"""
+
+from datetime import timedelta
+
+from icalendar import Calendar, Event, vCalAddress
+
+from ..timeutil import oslo, utcnow
+
+PRODID = "-//samlinger//samlinger 1.0//NB"
+
+
+def _event(gathering, url: str, status: str) -> Event:
+    location = ", ".join(part for part in (gathering.venue, gathering.address) if part)
+    event = Event.new(
+        uid=gathering.uid,
+        summary=gathering.title,
+        start=oslo(gathering.starts_at),
+        end=oslo(gathering.ends_at),
+        location=location or None,
+        url=url,
+        sequence=gathering.revision,
+        stamp=utcnow(),
+        status=status,
+        description=f"{gathering.title}\n{url}",
+    )
+    return event
+
+
+def _calendar(method: str, events: list[Event], first, last) -> bytes:
+    calendar = Calendar.new(prodid=PRODID, method=method, subcomponents=events)
+    # Narrow the VTIMEZONE to the years the events span: a small file every client accepts.
+    calendar.add_missing_timezones(first_date=first - timedelta(days=366), last_date=last + timedelta(days=366))
+    return calendar.to_ical()
+
+
+def invite(gathering, *, url: str, attendee_email: str, attendee_name: str, organiser_email: str,
+           organiser_name: str, cancel: bool = False) -> bytes:
+    """Return a METHOD:REQUEST invite (or METHOD:CANCEL) for one participant.
+
+    The participant is listed as attendee without a request to reply; no manage link is
+    put in the invite, since calendars are often shared.
+    """
+    event = _event(gathering, url, "CANCELLED" if cancel else "CONFIRMED")
+    event.add("organizer", vCalAddress.new(f"mailto:{organiser_email}", cn=organiser_name))
+    event.add(
+        "attendee",
+        vCalAddress.new(
+            f"mailto:{attendee_email}",
+            cn=attendee_name,
+            role="REQ-PARTICIPANT",
+            partstat="ACCEPTED",
+            rsvp=False,
+        ),
+    )
+    day = gathering.starts_at.date()
+    return _calendar("CANCEL" if cancel else "REQUEST", [event], day, day)
+
+
+def download(gathering, *, url: str) -> bytes:
+    """Return a METHOD:PUBLISH file with one gathering: the 'add to calendar' download."""
+    status = "CANCELLED" if gathering.status == "cancelled" else "CONFIRMED"
+    day = gathering.starts_at.date()
+    return _calendar("PUBLISH", [_event(gathering, url, status)], day, day)
+
+
+def feed(gatherings_with_urls: list[tuple]) -> bytes:
+    """Return a METHOD:PUBLISH feed of (gathering, url) pairs."""
+    events = [
+        _event(g, url, "CANCELLED" if g.status == "cancelled" else "CONFIRMED")
+        for g, url in gatherings_with_urls
+    ]
+    if not events:
+        today = utcnow().date()
+        return _calendar("PUBLISH", [], today, today)
+    days = [g.starts_at.date() for g, _ in gatherings_with_urls]
+    return _calendar("PUBLISH", events, min(days), max(days))

@@ -1,0 +1,150 @@
+"""Delivering the outbox: claim due messages, send them over SMTP, retry with backoff."""
+
+import logging
+import smtplib
+import time
+from datetime import timedelta
+from email.message import EmailMessage
+from email.utils import formataddr, formatdate, make_msgid
+
+from flask import current_app
+from sqlalchemy import or_, select, update
+
+from ..extensions import db, mailer
+from ..locking import begin_write
+from ..timeutil import utcnow
+from .models import OutboundEmail
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+#: a message claimed longer ago than this belongs to a worker that died mid-send
+STALE_CLAIM = timedelta(minutes=5)
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait 1, 2, 4, ... minutes between attempts, at most an hour."""
+    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 60))
+
+
+def build_message(outbound: OutboundEmail) -> EmailMessage:
+    """Return the MIME message: text and HTML, and the invite both inline and attached."""
+    config = current_app.config
+    message = EmailMessage()
+    message["Subject"] = outbound.subject
+    message["From"] = formataddr((config["SAMLINGER_ORGANISER_NAME"], config["MAIL_DEFAULT_SENDER"]))
+    message["To"] = outbound.recipient
+    if outbound.reply_to:
+        message["Reply-To"] = outbound.reply_to
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain=config["MAIL_DEFAULT_SENDER"].rpartition("@")[2] or None)
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(outbound.text_body)
+    if outbound.html_body:
+        message.add_alternative(outbound.html_body, subtype="html")
+    if outbound.ics:
+        method = outbound.ics_method or "REQUEST"
+        # Outlook reads the invite from the alternative part, other clients from the attachment.
+        message.add_alternative(outbound.ics, subtype="calendar", params={"method": method})
+        message.add_attachment(
+            outbound.ics.encode(), maintype="text", subtype="calendar", filename="invitasjon.ics",
+            params={"method": method, "charset": "UTF-8"},
+        )
+    return message
+
+
+def claim_due(limit: int = 20) -> list[int]:
+    """Mark up to *limit* due messages as being sent by this worker and return their ids.
+
+    Several workers may run at once: PostgreSQL skips rows another worker holds; SQLite
+    serialises the claim with its write lock.
+    """
+    now = utcnow()
+    begin_write()
+    due = or_(
+        (OutboundEmail.status == "queued") & (OutboundEmail.next_attempt_at <= now),
+        (OutboundEmail.status == "sending") & (OutboundEmail.claimed_at < now - STALE_CLAIM),
+    )
+    ids = list(
+        db.session.scalars(
+            select(OutboundEmail.id).where(due).order_by(OutboundEmail.id).limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    )
+    if ids:
+        db.session.execute(
+            update(OutboundEmail).where(OutboundEmail.id.in_(ids))
+            .values(status="sending", claimed_at=now, attempts=OutboundEmail.attempts + 1)
+        )
+    db.session.commit()
+    return ids
+
+
+def _send_console(message: EmailMessage) -> None:
+    print(f"--- e-mail to {message['To']}: {message['Subject']}\n{message.get_body(('plain',)).get_content()}",
+          flush=True)
+
+
+def deliver_due(limit: int = 20) -> tuple[int, int]:
+    """Send what is due now; return (sent, failed_attempts)."""
+    ids = claim_due(limit)
+    if not ids:
+        return 0, 0
+    sent = failed = 0
+    console = current_app.config["MAIL_BACKEND"] == "console"
+    smtp = None
+    try:
+        for outbound in db.session.scalars(select(OutboundEmail).where(OutboundEmail.id.in_(ids))):
+            try:
+                message = build_message(outbound)
+                if console:
+                    _send_console(message)
+                else:
+                    if smtp is None:
+                        # Flask-Mail reads the MAIL_* settings and handles SSL, STARTTLS and login.
+                        smtp = mailer.connect().configure_host()
+                    smtp.send_message(message)
+            except (smtplib.SMTPException, OSError, ValueError) as error:
+                failed += 1
+                if isinstance(error, smtplib.SMTPServerDisconnected | ConnectionError):
+                    smtp = None
+                _record_failure(outbound, error)
+            else:
+                sent += 1
+                outbound.status, outbound.sent_at, outbound.last_error = "sent", utcnow(), ""
+            db.session.commit()
+    finally:
+        if smtp is not None:
+            try:
+                smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                pass
+    return sent, failed
+
+
+def _record_failure(outbound: OutboundEmail, error: Exception) -> None:
+    outbound.last_error = f"{type(error).__name__}: {error}"[:1000]
+    # Permanent refusals (5xx) and exhausted retries are shown to organisers as failed.
+    permanent = isinstance(error, smtplib.SMTPRecipientsRefused | ValueError) or (
+        isinstance(error, smtplib.SMTPResponseException) and 500 <= error.smtp_code < 600
+    )
+    if permanent or outbound.attempts >= MAX_ATTEMPTS:
+        outbound.status = "failed"
+    else:
+        outbound.status = "queued"
+        outbound.next_attempt_at = utcnow() + backoff(outbound.attempts)
+    log.warning("mail %s to %s failed: %s", outbound.id, outbound.recipient, outbound.last_error)
+
+
+def run_forever(poll_seconds: float = 1.0) -> None:
+    """Deliver due mail until interrupted."""
+    while True:
+        try:
+            sent, _ = deliver_due()
+        except Exception:  # a database hiccup must not end the worker
+            log.exception("mail worker round failed")
+            db.session.rollback()
+            sent = 0
+        db.session.remove()
+        if not sent:
+            time.sleep(poll_seconds)

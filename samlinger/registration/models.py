@@ -1,0 +1,89 @@
+"""A person's registration for one gathering."""
+
+import hashlib
+import secrets
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..gatherings.models import Gathering
+from ..timeutil import UTCDateTime, utcnow
+
+STATUSES = {"confirmed": _l("Confirmed"), "waitlisted": _l("Waiting list"), "cancelled": _l("Cancelled")}
+ACTIVE = ("confirmed", "waitlisted")
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> str:
+    """A manage-link token: 256 random bits, of which only the hash is stored."""
+    return secrets.token_urlsafe(32)
+
+
+class Registration(db.Model):
+    __tablename__ = "registration"
+    __table_args__ = (
+        # One active registration per address and gathering, enforced by the database.
+        Index(
+            "uq_registration_active_email",
+            "gathering_id",
+            "email_normalized",
+            unique=True,
+            sqlite_where=text("status != 'cancelled'"),
+            postgresql_where=text("status != 'cancelled'"),
+        ),
+        Index("ix_registration_gathering_status", "gathering_id", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    gathering_id: Mapped[int] = mapped_column(ForeignKey("gathering.id"))
+    #: confirmed | waitlisted | cancelled
+    status: Mapped[str] = mapped_column(String(12))
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254))
+    email_normalized: Mapped[str] = mapped_column(String(254))
+    organisation: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    needs: Mapped[str] = mapped_column(Text, default="")
+    #: answers to the gathering's extra questions, keyed by question id
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: the language every e-mail to this person is written in
+    language: Mapped[str] = mapped_column(String(5), default="nb")
+    manage_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    #: when the seat was confirmed: at registration or when promoted from the waiting list
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: set when personal data has been removed; the row stays for statistics
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: registered by an organiser on the person's behalf (also allowed after the deadline)
+    added_by_organiser: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    gathering: Mapped[Gathering] = relationship()
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE
+
+    @property
+    def status_title(self) -> str:
+        return str(STATUSES.get(self.status, self.status))
+
+    def issue_token(self) -> str:
+        """Give the registration a new manage token and return it; earlier links stop working."""
+        token = new_token()
+        self.manage_token_hash = hash_token(token)
+        return token

@@ -1,0 +1,164 @@
+"""The rules of registering: deadline, capacity, waiting list, one registration per address."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..gatherings.models import Gathering
+from ..locking import locked
+from ..mail import notify
+from ..timeutil import utcnow
+from .models import Registration, hash_token, normalise_email
+
+
+class RegistrationError(Exception):
+    """A registration that the rules refuse; *code* says which rule."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass
+class Outcome:
+    registration: Registration
+    #: the manage token, shown once; None when the address was already registered
+    token: str | None
+    duplicate: bool = False
+
+
+DETAIL_FIELDS = ("name", "organisation", "role", "phone", "needs", "answers")
+
+
+def _count(gathering_id: int, status: str) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(Registration)
+        .where(Registration.gathering_id == gathering_id, Registration.status == status)
+    )
+
+
+def _active_for(gathering_id: int, email_normalized: str) -> Registration | None:
+    return db.session.scalar(
+        select(Registration).where(
+            Registration.gathering_id == gathering_id,
+            Registration.email_normalized == email_normalized,
+            Registration.status != "cancelled",
+        )
+    )
+
+
+def register(gathering_id: int, details: dict, *, email: str, language: str,
+             by_organiser: bool = False, now=None) -> Outcome:
+    """Register *email* for the gathering and queue the e-mail, in one transaction.
+
+    The seat is confirmed while seats are left, otherwise the person is waitlisted (or
+    refused when the waiting list is off). An address that is already registered gets a
+    fresh manage link by e-mail instead. Raises RegistrationError("closed" | "full").
+    """
+    now = now or utcnow()
+    gathering = locked(Gathering, gathering_id)
+    if gathering.status != "published" or not (by_organiser or gathering.registration_open(now)):
+        db.session.rollback()
+        raise RegistrationError("closed")
+
+    email_normalized = normalise_email(email)
+    existing = _active_for(gathering_id, email_normalized)
+    if existing is not None:
+        token = existing.issue_token()
+        notify.notify_manage_link(existing, token)
+        db.session.commit()
+        return Outcome(existing, None, duplicate=True)
+
+    full = gathering.capacity is not None and _count(gathering_id, "confirmed") >= gathering.capacity
+    if full and not gathering.waitlist_enabled:
+        db.session.rollback()
+        raise RegistrationError("full")
+
+    registration = Registration(
+        gathering=gathering,
+        status="waitlisted" if full else "confirmed",
+        confirmed_at=None if full else now,
+        email=email.strip(),
+        email_normalized=email_normalized,
+        language=language,
+        added_by_organiser=by_organiser,
+        created_at=now,
+        **{field: details.get(field, "") for field in DETAIL_FIELDS if field in details},
+    )
+    token = registration.issue_token()
+    db.session.add(registration)
+    try:
+        db.session.flush()
+        notify.notify_registered(registration, token)
+        db.session.commit()
+    except IntegrityError:
+        # Only reachable if the lock was bypassed; the unique index still holds the rule.
+        db.session.rollback()
+        raise RegistrationError("duplicate") from None
+    return Outcome(registration, token)
+
+
+def find_by_token(token: str) -> Registration | None:
+    """The registration a manage link opens, or None for an unknown or malformed token."""
+    if not token or len(token) > 100:
+        return None
+    return db.session.scalar(select(Registration).where(Registration.manage_token_hash == hash_token(token)))
+
+
+def update_details(registration: Registration, details: dict) -> None:
+    """Correct a registration's details (not its address, which identifies it)."""
+    for field in DETAIL_FIELDS:
+        if field in details:
+            setattr(registration, field, details[field])
+    db.session.commit()
+
+
+def cancel(registration_id: int, *, by_organiser: bool = False, now=None) -> Registration:
+    """Cancel a registration, free its seat and promote from the waiting list, in one transaction."""
+    now = now or utcnow()
+    registration = db.session.get(Registration, registration_id)
+    locked(Gathering, registration.gathering_id)
+    db.session.refresh(registration)
+    if registration.status == "cancelled":
+        db.session.commit()
+        return registration
+    was_confirmed = registration.status == "confirmed"
+    registration.status, registration.cancelled_at = "cancelled", now
+    notify.notify_cancelled(registration, was_confirmed=was_confirmed, by_organiser=by_organiser)
+    db.session.flush()
+    if was_confirmed:
+        promote_waiting(registration.gathering, now=now)
+    db.session.commit()
+    return registration
+
+
+def promote_waiting(gathering: Gathering, *, now=None) -> list[Registration]:
+    """Give free seats to the waiting list in order; the caller holds the lock and commits."""
+    now = now or utcnow()
+    if gathering.status != "published" or gathering.has_ended(now):
+        return []
+    free = None if gathering.capacity is None else gathering.capacity - _count(gathering.id, "confirmed")
+    waiting = select(Registration).where(
+        Registration.gathering_id == gathering.id, Registration.status == "waitlisted"
+    ).order_by(Registration.created_at, Registration.id)
+    if free is not None:
+        if free <= 0:
+            return []
+        waiting = waiting.limit(free)
+    promoted = list(db.session.scalars(waiting))
+    for registration in promoted:
+        registration.status, registration.confirmed_at = "confirmed", now
+        notify.notify_promoted(registration, registration.issue_token())
+    return promoted
+
+
+def request_link(gathering_id: int, email: str) -> bool:
+    """E-mail a fresh manage link if *email* holds an active registration; say nothing either way."""
+    registration = _active_for(gathering_id, normalise_email(email))
+    if registration is None:
+        return False
+    notify.notify_manage_link(registration, registration.issue_token())
+    db.session.commit()
+    return True

@@ -1,0 +1,111 @@
+"""The participant's path: register, see the receipt, manage or cancel through the link."""
+
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, session, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from ..extensions import db
+from ..gatherings import service as gatherings
+from . import service
+from .forms import ConfirmForm, DetailsForm, RegistrationForm, RequestLinkForm
+from .models import Registration
+
+bp = Blueprint("registration", __name__)
+
+CLOSED_MESSAGES = {
+    "closed": lambda: _("Registration for this gathering is closed."),
+    "full": lambda: _("The gathering is full and has no waiting list."),
+    "duplicate": lambda: _("This address is already registered. Check your e-mail for the link."),
+}
+
+
+def _no_store(body):
+    """Pages behind a manage link must not be kept by shared computers or proxies."""
+    response = make_response(body)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@bp.route("/samlinger/<slug>/pamelding", methods=["GET", "POST"])
+def register(slug):
+    gathering = gatherings.gathering_by_slug(slug) or abort(404)
+    seats = gatherings.availability([gathering])[gathering.id]
+    form = RegistrationForm()
+    error = None
+    if seats.state in ("closed", "full"):
+        error = CLOSED_MESSAGES["full" if seats.state == "full" else "closed"]()
+        status = 403 if form.is_submitted() else 200
+        return render_template("registration/register.html", gathering=gathering, seats=seats, form=form,
+                               error=error), status
+    if form.validate_on_submit():
+        try:
+            outcome = service.register(gathering.id, form.details(), email=form.email.data,
+                                       language=str(get_locale()))
+        except service.RegistrationError as refused:
+            error = CLOSED_MESSAGES[refused.code]()
+            seats = gatherings.availability([gathering])[gathering.id]
+        else:
+            session["receipt"] = {"id": outcome.registration.id, "duplicate": outcome.duplicate}
+            return redirect(url_for(".receipt", slug=slug))
+    status = 422 if form.errors else (409 if error else 200)
+    return render_template("registration/register.html", gathering=gathering, seats=seats, form=form,
+                           error=error), status
+
+
+@bp.get("/samlinger/<slug>/kvittering")
+def receipt(slug):
+    gathering = gatherings.gathering_by_slug(slug) or abort(404)
+    data = session.get("receipt") or {}
+    registration = db.session.get(Registration, data["id"]) if data.get("id") else None
+    if registration is None or registration.gathering_id != gathering.id:
+        return redirect(url_for("gatherings.detail", slug=slug))
+    return _no_store(render_template("registration/receipt.html", gathering=gathering,
+                                     registration=registration, duplicate=data.get("duplicate")))
+
+
+@bp.route("/samlinger/<slug>/ny-lenke", methods=["GET", "POST"])
+def request_link(slug):
+    gathering = gatherings.gathering_by_slug(slug) or abort(404)
+    form = RequestLinkForm()
+    if form.validate_on_submit():
+        service.request_link(gathering.id, form.email.data)
+        flash(_("If the address is registered for this gathering, we have sent it a new link."), "success")
+        return redirect(url_for(".request_link", slug=slug))
+    return render_template("registration/request_link.html", gathering=gathering, form=form), (
+        422 if form.errors else 200)
+
+
+def _registration_or_404(token) -> Registration:
+    registration = service.find_by_token(token)
+    if registration is None:
+        abort(404)
+    return registration
+
+
+@bp.route("/pamelding/<token>", methods=["GET", "POST"])
+def manage(token):
+    registration = _registration_or_404(token)
+    form = DetailsForm(obj=None if registration.anonymised_at else registration)
+    editable = registration.is_active and not registration.gathering.has_ended()
+    if editable and form.validate_on_submit():
+        service.update_details(registration, form.details())
+        flash(_("Your changes are saved."), "success")
+        return redirect(url_for(".manage", token=token))
+    return _no_store(render_template("registration/manage.html", registration=registration,
+                                     gathering=registration.gathering, form=form, editable=editable,
+                                     cancel_form=ConfirmForm()))
+
+
+@bp.route("/pamelding/<token>/avmeld", methods=["GET", "POST"])
+def cancel(token):
+    registration = _registration_or_404(token)
+    form = ConfirmForm()
+    if not registration.is_active:
+        return redirect(url_for(".manage", token=token))
+    if form.validate_on_submit():
+        service.cancel(registration.id)
+        flash(_("Your registration is cancelled. We have sent you a confirmation by e-mail."), "success")
+        return redirect(url_for(".manage", token=token))
+    return _no_store(render_template("registration/cancel.html", registration=registration,
+                                     gathering=registration.gathering, form=form))

@@ -1,0 +1,257 @@
+"""Fixtures with real parts: a fresh SQLite file (and PostgreSQL when TEST_DATABASE_URL is set),
+a real SMTP server (aiosmtpd) on 127.0.0.1, and factories that return saved objects."""
+
+import email
+import os
+import re
+import socket
+import uuid
+from datetime import UTC, date, datetime, time, timedelta
+from email import policy
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from samlinger import create_app
+from samlinger.extensions import db
+from samlinger.gatherings.models import Gathering, Season
+from samlinger.timeutil import OSLO, utcnow
+
+#: CI sets this so that a missing part (PostgreSQL, Chromium) fails instead of skipping.
+REQUIRE_ALL = os.environ.get("SAMLINGER_REQUIRE_ALL") == "1"
+PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+
+def missing(reason: str):
+    """Skip for a missing part, or fail when CI says every part must be there."""
+    if REQUIRE_ALL:
+        pytest.fail(f"{reason} (SAMLINGER_REQUIRE_ALL=1)")
+    pytest.skip(reason)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# --- databases -----------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def pg_database():
+    """A PostgreSQL database of this test run's own, dropped at the end."""
+    if not PG_URL:
+        missing("PostgreSQL tests need TEST_DATABASE_URL, e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    admin_url = make_url(PG_URL)
+    name = f"samlinger_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as error:  # noqa: BLE001 - a server that is not there
+        admin.dispose()
+        missing(f"PostgreSQL at {admin_url.render_as_string(hide_password=True)} is not reachable: {error}")
+    url = admin_url.set(database=name).render_as_string(hide_password=False)
+    engine = create_engine(url)
+    yield url
+    engine.dispose()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.sqlite'}"
+    return request.getfixturevalue("pg_database")
+
+
+def base_config(database_url: str, tmp_path) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SAMLINGER_BASE_URL": "http://samlinger.test",
+        "MAIL_BACKEND": "console",
+        "MAIL_DEFAULT_SENDER": "samlinger@samlinger.test",
+        "SAMLINGER_REPLY_TO": "arrangor@statsforvalteren.test",
+        "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        "RATELIMIT_ENABLED": False,
+    }
+
+
+@pytest.fixture
+def app_config(database_url, tmp_path):
+    """Settings for the app under test; a test may change them before asking for `app`."""
+    return base_config(database_url, tmp_path)
+
+
+@pytest.fixture
+def app(app_config):
+    app = create_app(app_config)
+    with app.app_context():
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        if db.engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+            with db.engine.begin() as conn:
+                conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        db.engine.dispose()
+
+
+@pytest.fixture
+def ctx(app):
+    """An application context for tests that call services directly."""
+    with app.app_context():
+        yield
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+# --- mail --------------------------------------------------------------------------------
+
+class SMTPRecorder:
+    """A real SMTP server on 127.0.0.1 that keeps every message it receives."""
+
+    def __init__(self):
+        from aiosmtpd.controller import Controller
+
+        self.messages: list[email.message.EmailMessage] = []
+        self.port = free_port()
+        recorder = self
+
+        class Handler:
+            async def handle_DATA(self, server, session, envelope):
+                message = email.message_from_bytes(envelope.original_content, policy=policy.default)
+                message.envelope_to = list(envelope.rcpt_tos)
+                recorder.messages.append(message)
+                return "250 OK"
+
+        self._controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+
+    def start(self):
+        self._controller.start()
+
+    def stop(self):
+        self._controller.stop()
+
+    def to(self, address: str) -> list:
+        return [m for m in self.messages if address in m.envelope_to]
+
+    def clear(self):
+        self.messages.clear()
+
+
+@pytest.fixture
+def smtp(app):
+    recorder = SMTPRecorder()
+    recorder.start()
+    app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=recorder.port)
+    app.extensions["mail"].server = "127.0.0.1"
+    app.extensions["mail"].port = recorder.port
+    yield recorder
+    try:
+        recorder.stop()
+    except Exception:  # noqa: BLE001 - already stopped by the test
+        pass
+
+
+@pytest.fixture
+def deliver(app):
+    """Run the mail worker once, as `flask mail-worker --once` would."""
+    from samlinger.mail.worker import deliver_due
+
+    def run():
+        with app.app_context():
+            total = 0
+            while True:
+                sent, failed = deliver_due()
+                total += sent
+                if not sent and not failed:
+                    return total
+    return run
+
+
+def text_part(message) -> str:
+    return message.get_body(("plain",)).get_content()
+
+
+def calendar_parts(message) -> list:
+    return [part for part in message.walk() if part.get_content_type() == "text/calendar"]
+
+
+def manage_link(message) -> str:
+    match = re.search(r"http://samlinger\.test(/pamelding/[A-Za-z0-9_-]+)", text_part(message))
+    assert match, "no manage link in the message"
+    return match.group(1)
+
+
+# --- factories ---------------------------------------------------------------------------
+
+def oslo_dt(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), tzinfo=OSLO).astimezone(UTC)
+
+
+@pytest.fixture
+def make_gathering(app):
+    """Create a published gathering in a published round; keyword arguments override fields."""
+    counter = iter(range(1, 10_000))
+
+    def make(**fields) -> int:
+        n = next(counter)
+        with app.app_context():
+            season = db.session.query(Season).filter_by(year=2027, term="spring").first()
+            if season is None:
+                season = Season(year=2027, term="spring", title="Samlinger i Prosjektnettverket våren 2027",
+                                published=fields.pop("season_published", True))
+                db.session.add(season)
+            day = fields.pop("day", (utcnow() + timedelta(days=30)).date())
+            values = dict(
+                season=season, slug=f"samling-{n}", title=f"Samling {n}", region="east", venue="Scandic Alta",
+                address="Løkkeveien 61, 9510 Alta", starts_at=oslo_dt(day, 10), ends_at=oslo_dt(day, 15, 30),
+                registration_deadline=day - timedelta(days=7), capacity=20, waitlist_enabled=True,
+                status="published", description="Om **prosjektarbeid**.",
+            )
+            values.update(fields)
+            gathering = Gathering(**values)
+            db.session.add(gathering)
+            db.session.commit()
+            return gathering.id
+    return make
+
+
+def form_data(**overrides) -> dict:
+    data = {
+        "name": "Øyvind Ærø-Sámi",
+        "email": "oyvind@alta.kommune.no",
+        "organisation": "Alta kommune",
+        "role": "Prosjektleder",
+        "phone": "+47 912 34 567",
+        "needs": "Vegetar",
+        "consent": "y",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def csrf_token(client, url: str) -> str:
+    """The CSRF token of the form at *url*, as a browser would send it back."""
+    html = client.get(url).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf_token" value="([^"]+)"', html
+    )
+    assert match, f"no CSRF token in {url}"
+    return match.group(1)
