@@ -57,13 +57,17 @@ def create_app(config: dict | None = None) -> Flask:
             configure_sqlite(db.engine)
 
     from . import models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
+    from .auth.views import bp as auth_bp
     from .gatherings.views import bp as gatherings_bp
     from .i18n import bp as i18n_bp
+    from .organiser.views import bp as organiser_bp
     from .registration.views import bp as registration_bp
 
     app.register_blueprint(gatherings_bp)
     app.register_blueprint(registration_bp)
     app.register_blueprint(i18n_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(organiser_bp)
 
     from .cli import register_commands
 
