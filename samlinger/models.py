@@ -1,5 +1,6 @@
 """Imports every model, so that create_app() and migrations see all tables."""
 
+from .audit.models import AuditEntry  # noqa: F401
 from .auth.models import User  # noqa: F401
 from .gatherings.models import Document, Gathering, Season  # noqa: F401
 from .mail.models import OutboundEmail  # noqa: F401

@@ -255,3 +255,43 @@ def csrf_token(client, url: str) -> str:
     )
     assert match, f"no CSRF token in {url}"
     return match.group(1)
+
+
+# --- organiser accounts ------------------------------------------------------------------
+
+@pytest.fixture
+def make_user(app):
+    """Create an account; returns (id, email, password)."""
+    from samlinger.auth.models import User
+
+    def make(email="ola@statsforvalteren.test", *, name="Ola Arrangør", role="organiser",
+             password="riktig hest batteri stift", active=True):
+        with app.app_context():
+            user = User(email=email, name=name, role=role, active=active)
+            user.set_password(password)
+            db.session.add(user)
+            db.session.commit()
+            return user.id, email, password
+    return make
+
+
+def log_in(client, email: str, password: str):
+    """Log *client* in through the login form; returns the response."""
+    token = csrf_token(client, "/logg-inn")
+    return client.post("/logg-inn", data={"email": email, "password": password, "csrf_token": token})
+
+
+@pytest.fixture
+def organiser_client(client, make_user):
+    """A test client logged in as an organiser."""
+    _, email, password = make_user()
+    assert log_in(client, email, password).status_code == 302
+    return client
+
+
+@pytest.fixture
+def admin_client(client, make_user):
+    """A test client logged in as an admin."""
+    _, email, password = make_user("admin@statsforvalteren.test", name="Ada Admin", role="admin")
+    assert log_in(client, email, password).status_code == 302
+    return client

@@ -6,7 +6,6 @@ from samlinger.auth.models import User
 from samlinger.extensions import db
 
 
-
 def organiser_rules(app):
     """Every URL rule of the workspace, with dummy values for its arguments."""
     for rule in app.url_map.iter_rules():
