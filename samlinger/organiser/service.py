@@ -1,19 +1,64 @@
 """What the organiser workspace reads and changes."""
 
-from sqlalchemy import select
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..gatherings.models import Gathering
-from ..gatherings.service import seat_counts
-from ..timeutil import utcnow
+from ..mail.models import OutboundEmail
+from ..people.service import status_counts
+from ..timeutil import oslo, utcnow
 
 
-def dashboard_rows():
-    """Upcoming gatherings, soonest first, with (gathering, confirmed, waitlisted)."""
+@dataclass
+class DashboardRow:
+    gathering: Gathering
+    confirmed: int
+    waitlisted: int
+    cancelled: int
+    #: days left until registration closes (0 on the last day), None once it has closed
+    days_to_deadline: int | None
+    #: e-mails about this gathering that could not be delivered
+    failed_mail: int
+
+
+def failed_mail_counts(gathering_ids) -> dict[int, int]:
+    ids = list(gathering_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(OutboundEmail.gathering_id, func.count())
+        .where(OutboundEmail.gathering_id.in_(ids), OutboundEmail.status == "failed")
+        .group_by(OutboundEmail.gathering_id)
+    )
+    return dict(rows.all())
+
+
+def dashboard_rows(now=None) -> list[DashboardRow]:
+    """Upcoming gatherings, soonest first, with their sign-up figures."""
+    now = now or utcnow()
     gatherings = list(db.session.scalars(
-        select(Gathering).where(Gathering.ends_at >= utcnow()).options(joinedload(Gathering.season))
+        select(Gathering).where(Gathering.ends_at >= now).options(joinedload(Gathering.season))
         .order_by(Gathering.starts_at)
     ))
-    counts = seat_counts(g.id for g in gatherings)
-    return [(g, *counts[g.id]) for g in gatherings]
+    counts = status_counts(g.id for g in gatherings)
+    failed = failed_mail_counts(g.id for g in gatherings)
+    today = oslo(now).date()
+    return [
+        DashboardRow(
+            gathering=g, confirmed=counts[g.id]["confirmed"], waitlisted=counts[g.id]["waitlisted"],
+            cancelled=counts[g.id]["cancelled"], failed_mail=failed.get(g.id, 0),
+            days_to_deadline=(g.registration_deadline - today).days if now < g.deadline_at else None,
+        )
+        for g in gatherings
+    ]
+
+
+def recent_past(limit: int = 10, now=None) -> list[Gathering]:
+    """Gatherings that have ended, newest first: where presentations are attached afterwards."""
+    return list(db.session.scalars(
+        select(Gathering).where(Gathering.ends_at < (now or utcnow())).order_by(Gathering.starts_at.desc())
+        .limit(limit)
+    ))

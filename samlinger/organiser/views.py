@@ -15,4 +15,8 @@ bp.register_blueprint(audit_bp)
 @bp.get("/")
 @organiser_required
 def dashboard():
-    return render_template("organiser/dashboard.html", rows=service.dashboard_rows())
+    return render_template("organiser/dashboard.html", rows=service.dashboard_rows(), past=service.recent_past())
+
+
+# The workspace's other pages register themselves on bp.
+from . import participants  # noqa: E402,F401
