@@ -2,6 +2,7 @@
 
 from sqlalchemy import func, select, update
 
+from ..audit.service import record
 from ..extensions import db
 from ..gatherings.models import Gathering
 from ..locking import begin_write, locked
@@ -89,6 +90,9 @@ def add(gathering_id: int, details: dict, *, email: str, language: str) -> regis
     if outcome.duplicate:
         # Registered by someone else in the meantime: the rules have already sent them their link.
         raise ChangeRefused("duplicate")
+    record("registration.add", outcome.registration,
+           f"Added by hand to {outcome.registration.gathering.title} ({outcome.registration.status})")
+    db.session.commit()
     return outcome
 
 
@@ -116,13 +120,17 @@ def edit(registration_id: int, details: dict, *, email: str) -> Registration:
     for field in registration.DETAIL_FIELDS:
         if field in details:
             setattr(current, field, details[field])
+    record("registration.edit", current, f"Corrected details for {current.gathering.title}")
     db.session.commit()
     return current
 
 
 def cancel(registration_id: int) -> Registration:
     """Cancel on the person's behalf; the waiting list moves up as when they cancel themselves."""
-    return registration.cancel(registration_id, by_organiser=True)
+    cancelled = registration.cancel(registration_id, by_organiser=True)
+    record("registration.cancel", cancelled, f"Cancelled for {cancelled.gathering.title}")
+    db.session.commit()
+    return cancelled
 
 
 def move_up(registration_id: int, *, now=None) -> Registration:
@@ -139,6 +147,7 @@ def move_up(registration_id: int, *, now=None) -> Registration:
         raise ChangeRefused("not_waitlisted")
     current.status, current.confirmed_at = "confirmed", now
     notify.notify_promoted(current, current.issue_token())
+    record("registration.move_up", current, f"Given a seat from the waiting list of {gathering.title}")
     db.session.commit()
     return current
 

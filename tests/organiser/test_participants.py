@@ -87,6 +87,11 @@ def test_organiser_edits_and_cannot_take_another_persons_address(app, organiser,
     taken = post(organiser, url, {**data, "email": "kari@alta.kommune.no"}, form_url=url)
     assert taken.status_code == 409
     assert reload(app, first).email_normalized == "ola.ny@alta.kommune.no"
+    with app.app_context():
+        from samlinger.audit.models import AuditEntry
+
+        entry = db.session.query(AuditEntry).filter_by(action="registration.edit").one()
+        assert (entry.object_id, entry.user.email) == (first, "kari@statsforvalteren.test")
 
 
 def test_cancel_moves_the_waiting_list_up(app, organiser, make_gathering, register, smtp, deliver):
