@@ -4,6 +4,7 @@ from datetime import date, time, timedelta
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from .extensions import db
@@ -19,6 +20,7 @@ def register_commands(app) -> None:
 
 
 @click.command("mail-worker")
+@with_appcontext
 @click.option("--once", is_flag=True, help="Deliver what is due now and exit.")
 @click.option("--poll", default=1.0, show_default=True, help="Seconds between looks at the outbox.")
 def mail_worker(once, poll):
@@ -102,6 +104,7 @@ def _demo_registration(gathering, n, status):
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo():
     """Load demo gatherings with dates relative to today (safe to run again)."""
     today = oslo(utcnow()).date()

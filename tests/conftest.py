@@ -127,10 +127,11 @@ class SMTPRecorder:
     """A real SMTP server on 127.0.0.1 that keeps every message it receives."""
 
     def __init__(self):
-        from aiosmtpd.controller import Controller
-
         self.messages: list[email.message.EmailMessage] = []
         self.port = free_port()
+        self._controller = None
+
+    def _handler(self):
         recorder = self
 
         class Handler:
@@ -140,13 +141,19 @@ class SMTPRecorder:
                 recorder.messages.append(message)
                 return "250 OK"
 
-        self._controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        return Handler()
 
     def start(self):
+        """Start (or restart after stop()) a server on the same port."""
+        from aiosmtpd.controller import Controller
+
+        self._controller = Controller(self._handler(), hostname="127.0.0.1", port=self.port)
         self._controller.start()
 
     def stop(self):
-        self._controller.stop()
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
 
     def to(self, address: str) -> list:
         return [m for m in self.messages if address in m.envelope_to]
@@ -163,10 +170,7 @@ def smtp(app):
     app.extensions["mail"].server = "127.0.0.1"
     app.extensions["mail"].port = recorder.port
     yield recorder
-    try:
-        recorder.stop()
-    except Exception:  # noqa: BLE001 - already stopped by the test
-        pass
+    recorder.stop()
 
 
 @pytest.fixture

@@ -1,0 +1,113 @@
+"""The outbox: a registration stands when SMTP is down, and its mail is delivered once SMTP is back."""
+
+from datetime import timedelta
+
+from samlinger.extensions import db
+from samlinger.mail import worker
+from samlinger.mail.models import OutboundEmail
+from samlinger.registration import service
+from samlinger.registration.models import Registration
+
+from .conftest import text_part
+
+
+def register_one(app, gid, email="kari@x.no"):
+    with app.app_context():
+        return service.register(gid, {"name": "Kari Nordmann", "organisation": "Vardø kommune"}, email=email,
+                                language="nb").registration.id
+
+
+def outbox(app):
+    with app.app_context():
+        return [(m.status, m.attempts) for m in db.session.scalars(db.select(OutboundEmail).order_by(OutboundEmail.id))]
+
+
+def test_smtp_outage_keeps_registration_and_delivers_later(app, make_gathering, smtp, deliver):
+    gid = make_gathering()
+    smtp.stop()
+    register_one(app, gid)
+    assert deliver() == 0
+    with app.app_context():
+        assert db.session.scalar(db.select(Registration.status)) == "confirmed", "the registration stands"
+        message = db.session.scalar(db.select(OutboundEmail))
+        assert (message.status, message.attempts) == ("queued", 1)
+        assert message.last_error
+        # The next attempt waits (backoff); make it due now, as time passing would.
+        message.next_attempt_at = message.next_attempt_at - timedelta(minutes=5)
+        db.session.commit()
+
+    smtp.start()
+    assert deliver() == 1
+    assert outbox(app) == [("sent", 2)]
+    assert len(smtp.to("kari@x.no")) == 1
+    assert "Kari Nordmann" in text_part(smtp.messages[0])
+
+
+def test_a_request_never_waits_for_smtp(app, client, make_gathering, smtp):
+    """Registering over HTTP only writes the outbox; nothing reaches SMTP until the worker runs."""
+    from .conftest import csrf_token, form_data
+
+    make_gathering()
+    url = "/samlinger/samling-1/pamelding"
+    smtp.stop()  # a dead server would make a synchronous send fail or hang
+    response = client.post(url, data={**form_data(), "csrf_token": csrf_token(client, url)})
+    assert response.status_code == 302
+    assert outbox(app) == [("queued", 0)]
+
+
+def test_backoff_grows_and_failures_become_visible(app, make_gathering, smtp):
+    gid = make_gathering()
+    smtp.stop()
+    register_one(app, gid)
+    with app.app_context():
+        message = db.session.scalar(db.select(OutboundEmail))
+        for attempt in range(1, worker.MAX_ATTEMPTS + 1):
+            message.next_attempt_at = message.next_attempt_at - timedelta(hours=2)
+            db.session.commit()
+            worker.deliver_due()
+            db.session.refresh(message)
+            assert message.attempts == attempt
+        assert message.status == "failed", "after the last attempt the organisers see it as failed"
+    assert [worker.backoff(n).total_seconds() for n in (1, 2, 3, 10)] == [60, 120, 240, 3600]
+
+
+def test_a_stale_claim_is_taken_over(app, make_gathering, smtp, deliver):
+    """A worker that died after claiming a message leaves it for the next worker."""
+    gid = make_gathering()
+    register_one(app, gid)
+    with app.app_context():
+        assert worker.claim_due() == [1]  # claimed, then the worker "dies"
+        assert worker.claim_due() == [], "a fresh claim is respected"
+        message = db.session.get(OutboundEmail, 1)
+        message.claimed_at = message.claimed_at - worker.STALE_CLAIM - timedelta(seconds=1)
+        db.session.commit()
+    assert deliver() == 1
+    assert len(smtp.messages) == 1
+
+
+def test_console_backend_prints_and_marks_sent(app, make_gathering, deliver, capsys):
+    gid = make_gathering()
+    register_one(app, gid)
+    assert app.config["MAIL_BACKEND"] == "console"
+    assert deliver() == 1
+    assert "kari@x.no" in capsys.readouterr().out
+    assert outbox(app) == [("sent", 1)]
+
+
+def test_mail_worker_command_delivers_once(app, runner, make_gathering, smtp):
+    gid = make_gathering()
+    register_one(app, gid)
+    result = runner.invoke(args=["mail-worker", "--once"])
+    assert result.exit_code == 0, result.output
+    assert "1 sent" in result.output
+    assert len(smtp.messages) == 1
+
+
+def test_subject_with_line_breaks_cannot_inject_headers(app, make_gathering, smtp, deliver):
+    gid = make_gathering(title="Samling\r\nBcc: evil@example.com")
+    register_one(app, gid)
+    deliver()
+    [message] = smtp.messages
+    assert message["Bcc"] is None
+    assert message.envelope_to == ["kari@x.no"]
+    assert "Bcc: evil@example.com" in message["Subject"]
