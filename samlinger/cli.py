@@ -7,6 +7,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from .auth.cli import create_user
 from .extensions import db
 from .gatherings.models import Document, Gathering, Season
 from .mail import worker
@@ -17,6 +18,7 @@ from .timeutil import oslo, oslo_to_utc, utcnow
 def register_commands(app) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(mail_worker)
+    app.cli.add_command(create_user)
 
 
 @click.command("mail-worker")

@@ -1,6 +1,7 @@
 """Settings read from the environment, with defaults that are safe for a single machine."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 DEFAULT_SECRET_KEY = "dev-only-change-me"
@@ -47,5 +48,7 @@ def from_environment(instance_path: str) -> dict:
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
+        # An organiser's login ends after this many hours without a request.
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=_int("SESSION_LIFETIME_HOURS", 8)),
         "SAMLINGER_HTTPS": _bool("SAMLINGER_HTTPS", False),
     }

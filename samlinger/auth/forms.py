@@ -1,10 +1,81 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
-from wtforms.validators import InputRequired, Length
+from wtforms import BooleanField, EmailField, PasswordField, RadioField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
+
+MIN_PASSWORD = 10
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _new_password(label):
+    return PasswordField(label, validators=[
+        InputRequired(_l("Enter a new password.")),
+        Length(min=MIN_PASSWORD, max=200, message=_l("The password must be %(min)d to %(max)d characters long.")),
+    ])
+
+
+def _repeat():
+    return PasswordField(_l("Repeat the new password"), validators=[
+        InputRequired(_l("Repeat the new password.")),
+        EqualTo("new_password", message=_l("The two passwords are not the same.")),
+    ])
+
+
+def _email_field():
+    return EmailField(_l("E-mail"), filters=[_strip], validators=[
+        InputRequired(_l("Enter your e-mail address.")),
+        Length(max=254, message=_l("At most %(max)d characters.")),
+        Email(_l("Enter a valid e-mail address, like name@kommune.no."), check_deliverability=False),
+    ])
 
 
 class LoginForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[InputRequired(_l("Enter your e-mail address.")), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[InputRequired(_l("Enter your password.")),
                                                          Length(max=200)])
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[
+        InputRequired(_l("Enter your current password.")), Length(max=200),
+    ])
+    new_password = _new_password(_l("New password"))
+    repeat_password = _repeat()
+
+
+class ForgotPasswordForm(FlaskForm):
+    # Only what the login form asks: an address that cannot have an account simply gets no mail.
+    email = EmailField(_l("E-mail"), filters=[_strip], validators=[
+        InputRequired(_l("Enter your e-mail address.")), Length(max=254, message=_l("At most %(max)d characters.")),
+    ])
+
+
+class SetPasswordForm(FlaskForm):
+    new_password = _new_password(_l("New password"))
+    repeat_password = _repeat()
+
+
+class NewUserForm(FlaskForm):
+    name = StringField(_l("Name"), filters=[_strip], validators=[
+        InputRequired(_l("Enter the name.")), Length(max=200, message=_l("At most %(max)d characters.")),
+    ])
+    email = _email_field()
+    admin = BooleanField(_l("Administrator (may manage users and read the audit log)"))
+    password_choice = RadioField(_l("Password"), default="email", choices=[
+        SelectChoice("email", _l("Send an e-mail with a link to choose a password")),
+        SelectChoice("initial", _l("Give an initial password now")),
+    ], validators=[InputRequired(_l("Choose how the password is set."))])
+    initial_password = PasswordField(_l("Initial password"))
+
+    def validate_initial_password(self, field):
+        if self.password_choice.data != "initial":
+            return
+        if not field.data:
+            raise ValidationError(_l("Enter an initial password, or choose to send an e-mail."))
+        if not MIN_PASSWORD <= len(field.data) <= 200:
+            raise ValidationError(_l("The password must be %(min)d to %(max)d characters long.",
+                                     min=MIN_PASSWORD, max=200))

@@ -1,15 +1,22 @@
-"""Logging organisers in and out."""
+"""Logging in and out, password reset, the organiser's own account and user administration."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import login_user, logout_user
-from sqlalchemy import func, select
+from flask_login import current_user, login_user, logout_user
 
+from ..audit.service import record
 from ..extensions import db, login
-from .forms import LoginForm
+from ..registration.forms import ConfirmForm
+from . import service
+from .access import admin_required, organiser_required
+from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, NewUserForm, SetPasswordForm
 from .models import User
 
 bp = Blueprint("auth", __name__)
+#: the logged-in person's own account, mounted under /arrangor
+account_bp = Blueprint("account", __name__, url_prefix="/konto")
+#: user administration for admins, mounted under /arrangor
+users_bp = Blueprint("users", __name__, url_prefix="/brukere")
 
 login.login_view = "auth.login_page"
 login.login_message = None
@@ -21,13 +28,23 @@ def _safe_next(target: str | None) -> str:
     return url_for("organiser.dashboard")
 
 
+def _start_session(user: User) -> None:
+    """A fresh session for *user* (no fixation), keeping only the language choice."""
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
+    session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME without use
+    login_user(user, remember=False)
+
+
 @bp.route("/logg-inn", methods=["GET", "POST"])
 def login_page():
     form = LoginForm()
     if form.validate_on_submit():
-        user = db.session.scalar(select(User).where(func.lower(User.email) == form.email.data.strip().lower()))
-        if user is not None and user.active and user.check_password(form.password.data):
-            login_user(user)
+        user = service.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            _start_session(user)
             return redirect(_safe_next(request.args.get("next")))
         flash(_("Wrong e-mail or password."), "error")
     return render_template("auth/login.html", form=form), 422 if form.is_submitted() else 200
@@ -35,6 +52,94 @@ def login_page():
 
 @bp.post("/logg-ut")
 def logout():
+    if current_user.is_authenticated:
+        # Ends this session everywhere, also a copy of the cookie.
+        service.end_sessions(db.session.get(User, current_user.id))
     logout_user()
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
     flash(_("You are logged out."), "success")
     return redirect(url_for(".login_page"))
+
+
+@bp.route("/logg-inn/glemt-passord", methods=["GET", "POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        service.request_reset(form.email.data)
+        flash(_("If the address has an account, we have sent it a link to choose a new password."), "success")
+        return redirect(url_for(".login_page"))
+    return render_template("auth/forgot_password.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/logg-inn/nytt-passord/<token>", methods=["GET", "POST"])
+def set_password(token):
+    user = service.user_for_token(token)
+    if user is None:
+        return render_template("auth/link_expired.html"), 404
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        service.set_password(user, form.new_password.data)
+        flash(_("Your password is saved. Log in with it."), "success")
+        return redirect(url_for(".login_page"))
+    return render_template("auth/set_password.html", form=form, user=user), 422 if form.errors else 200
+
+
+@account_bp.route("/passord", methods=["GET", "POST"])
+@organiser_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = db.session.get(User, current_user.id)
+        if user.check_password(form.current_password.data):
+            service.set_password(user, form.new_password.data)
+            _start_session(user)  # this session goes on; all others end
+            flash(_("Your password is changed. You are logged out everywhere else."), "success")
+            return redirect(url_for("organiser.dashboard"))
+        form.current_password.errors.append(_("The current password is wrong."))
+    return render_template("auth/change_password.html", form=form), 422 if form.errors else 200
+
+
+@users_bp.get("/")
+@admin_required
+def index():
+    return render_template("auth/users.html", users=service.users(), form=ConfirmForm())
+
+
+@users_bp.route("/ny", methods=["GET", "POST"])
+@admin_required
+def new():
+    form = NewUserForm()
+    if form.validate_on_submit():
+        initial = form.initial_password.data if form.password_choice.data == "initial" else None
+        try:
+            user = service.create_user(form.email.data, form.name.data, admin=form.admin.data, password=initial)
+        except service.AccountError:
+            form.email.errors.append(_("This address already has an account."))
+        else:
+            if initial is None:
+                service.queue_password_link(user, "welcome")
+            record("user.create", user, f"{user.email} ({user.role})")
+            db.session.commit()
+            flash(_("The account for %(email)s is created.", email=user.email), "success")
+            return redirect(url_for(".index"))
+    return render_template("auth/new_user.html", form=form), 422 if form.errors else 200
+
+
+@users_bp.post("/<int:user_id>/aktiv")
+@admin_required
+def set_active(user_id):
+    form = ConfirmForm()
+    user = db.session.get(User, user_id) or abort(404)
+    if not form.validate_on_submit():
+        abort(400)
+    if user.id == current_user.id:
+        flash(_("You cannot deactivate your own account."), "error")
+        return redirect(url_for(".index"))
+    active = request.form.get("active") == "1"
+    service.set_active(user, active)
+    flash(_("%(email)s can log in again.", email=user.email) if active
+          else _("%(email)s is deactivated and logged out.", email=user.email), "success")
+    return redirect(url_for(".index"))

@@ -1,0 +1,42 @@
+"""`flask --app app create-user`: the first admin, and organisers from the command line."""
+
+import sys
+
+import click
+from email_validator import EmailNotValidError, validate_email
+from flask.cli import with_appcontext
+
+from ..audit.service import record
+from ..extensions import db
+from . import service
+from .forms import MIN_PASSWORD
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    # Piped in, e.g. from a password manager: never on the command line, where `ps` shows it.
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--name", required=True, help="The person's full name.")
+@click.option("--admin", is_flag=True, help="May manage users and read the audit log.")
+@with_appcontext
+def create_user(email, name, admin):
+    """Create an organiser account; the password is read from stdin or asked for."""
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as error:
+        raise click.UsageError(f"not a valid e-mail address: {error}") from None
+    password = _read_password()
+    if len(password) < MIN_PASSWORD:
+        raise click.UsageError(f"the password must be at least {MIN_PASSWORD} characters")
+    try:
+        user = service.create_user(email, name, admin=admin, password=password)
+    except service.AccountError:
+        raise click.UsageError(f"{email} already has an account") from None
+    record("user.create", user, f"{user.email} ({user.role}), from the command line")
+    db.session.commit()
+    click.echo(f"created {user.role} {user.email}")

@@ -1,0 +1,122 @@
+"""Accounts: creating users, passwords, reset links and deactivation."""
+
+import secrets
+
+from flask import current_app
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import func, select
+
+from ..audit.service import record
+from ..extensions import db
+from ..mail.outbox import queue
+from ..urls import absolute_url
+from .models import User
+
+#: how long a link is valid, in seconds, by purpose
+LINK_LIFETIMES = {"reset": 2 * 3600, "welcome": 7 * 24 * 3600}
+
+
+class AccountError(Exception):
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def find_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this address and password, or None."""
+    user = find_by_email(email)
+    if user is None or not user.active or not user.check_password(password):
+        return None
+    return user
+
+
+def create_user(email: str, name: str, *, admin: bool = False, password: str | None = None) -> User:
+    """Create an account; without *password* it gets one nobody knows until a link sets it.
+
+    Raises AccountError("exists") for an address that already has an account. The caller commits.
+    """
+    email = email.strip()
+    if find_by_email(email) is not None:
+        raise AccountError("exists")
+    user = User(email=email, name=name.strip(), role="admin" if admin else "organiser", active=True)
+    user.set_password(password or secrets.token_urlsafe(32))
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def _serializer(purpose: str, user: User) -> URLSafeTimedSerializer:
+    # The password hash in the salt makes a link die as soon as it has been used.
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"],
+                                  salt=f"password-{purpose}:{user.password_hash}")
+
+
+def password_link_token(user: User, purpose: str) -> str:
+    return _serializer(purpose, user).dumps({"u": user.id, "p": purpose})
+
+
+def user_for_token(token: str) -> User | None:
+    """The active user a set-password link belongs to, or None if it is forged, used or too old."""
+    try:
+        _, payload = URLSafeTimedSerializer(current_app.config["SECRET_KEY"]).loads_unsafe(token)
+    except Exception:  # noqa: BLE001 - any malformed token is simply not valid
+        return None
+    if not isinstance(payload, dict) or payload.get("p") not in LINK_LIFETIMES or not isinstance(
+            payload.get("u"), int):
+        return None
+    user = db.session.get(User, payload["u"])
+    if user is None or not user.active:
+        return None
+    try:
+        _serializer(payload["p"], user).loads(token, max_age=LINK_LIFETIMES[payload["p"]])
+    except BadSignature:
+        return None
+    return user
+
+
+def queue_password_link(user: User, purpose: str) -> None:
+    """Put a reset (or welcome) e-mail with a set-password link in the outbox; the caller commits."""
+    subjects = {"reset": _l("Choose a new password"), "welcome": _l("Your account for the gatherings")}
+    queue(f"account_{purpose}", to=user.email, subject=subjects[purpose], template=f"account_{purpose}",
+          language=str(get_locale()),
+          context={"user": user, "link": absolute_url("auth.set_password", token=password_link_token(user, purpose)),
+                   "hours": LINK_LIFETIMES[purpose] // 3600})
+
+
+def request_reset(email: str) -> None:
+    """Mail a reset link if the address has an active account; say nothing either way."""
+    user = find_by_email(email)
+    if user is not None and user.active:
+        queue_password_link(user, "reset")
+        db.session.commit()
+
+
+def set_password(user: User, password: str) -> None:
+    """Set a new password; every other session of the user ends."""
+    user.set_password(password)
+    record("user.password", user, f"Password changed for {user.email}")
+    db.session.commit()
+
+
+def set_active(user: User, active: bool) -> None:
+    """Deactivate (ending the user's sessions) or reactivate an account."""
+    user.active = active
+    user.session_version = (user.session_version or 0) + 1
+    record("user.activate" if active else "user.deactivate", user, user.email)
+    db.session.commit()
+
+
+def end_sessions(user: User) -> None:
+    """End every session of the user, as logging out does."""
+    user.session_version = (user.session_version or 0) + 1
+    db.session.commit()
+
+
+def users():
+    return list(db.session.scalars(select(User).order_by(User.active.desc(), User.name)))
