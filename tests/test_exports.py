@@ -179,25 +179,30 @@ def many_rows(count):
         yield [f"Deltakar {i} æøå", f"d{i}@example.no", start + dt.timedelta(minutes=i), i, "=evil()"]
 
 
-def test_ten_thousand_rows_export_in_both_formats_with_modest_memory():
+MANY = 2_000
+
+
+def test_thousands_of_rows_export_in_both_formats_with_modest_memory():
+    # The bench measures 10,000 rows; here tracemalloc (slow) checks that memory stays flat.
     headers = ["Namn", "E-post", "Påmeldt", "Nr", "Merknad"]
     tracemalloc.start()
     try:
-        csv_size = sum(len(chunk) for chunk in csv_stream(headers, many_rows(10_000)))
-        data = xlsx_bytes(headers, many_rows(10_000))
+        csv_size = sum(len(chunk) for chunk in csv_stream(headers, many_rows(MANY)))
+        data = xlsx_bytes(headers, many_rows(MANY))
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
     # Generous bound: the point is that memory does not scale with a fully built document.
-    assert peak < 100 * 1024 * 1024
-    assert csv_size > 10_000 * 40
+    assert peak < 50 * 1024 * 1024
+    assert csv_size > MANY * 40
 
-    parsed = read_csv(csv_stream(headers, many_rows(10_000)))
-    assert len(parsed) == 10_001
-    assert parsed[-1][0] == "Deltakar 9999 æøå" and parsed[-1][4] == "'=evil()"
+    parsed = read_csv(csv_stream(headers, many_rows(MANY)))
+    assert len(parsed) == MANY + 1
+    assert parsed[-1][0] == f"Deltakar {MANY - 1} æøå" and parsed[-1][4] == "'=evil()"
 
     ws = openpyxl.load_workbook(io.BytesIO(data), read_only=True).active
     rows = list(ws.iter_rows(values_only=True))
-    assert len(rows) == 10_001
-    assert rows[-1][:4] == ("Deltakar 9999 æøå", "d9999@example.no", START + dt.timedelta(minutes=9999), 9999)
+    assert len(rows) == MANY + 1
+    assert rows[-1][:4] == (f"Deltakar {MANY - 1} æøå", f"d{MANY - 1}@example.no",
+                            START + dt.timedelta(minutes=MANY - 1), MANY - 1)
     assert rows[-1][4] == "'=evil()"
