@@ -1,6 +1,8 @@
 """The outbox: a registration stands when SMTP is down, and its mail is delivered once SMTP is back."""
 
+import email
 from datetime import timedelta
+from email import policy
 
 from samlinger.extensions import db
 from samlinger.mail import worker
@@ -8,7 +10,7 @@ from samlinger.mail.models import OutboundEmail
 from samlinger.registration import service
 from samlinger.registration.models import Registration
 
-from .conftest import text_part
+from .conftest import calendar_parts, text_part
 
 
 def register_one(app, gid, email="kari@x.no"):
@@ -85,13 +87,17 @@ def test_a_stale_claim_is_taken_over(app, make_gathering, smtp, deliver):
     assert len(smtp.messages) == 1
 
 
-def test_console_backend_prints_and_marks_sent(app, make_gathering, deliver, capsys):
+def test_console_backend_prints_saves_and_marks_sent(app, make_gathering, deliver, capsys, tmp_path):
     gid = make_gathering()
     register_one(app, gid)
     assert app.config["MAIL_BACKEND"] == "console"
+    app.instance_path = str(tmp_path)
     assert deliver() == 1
     assert "kari@x.no" in capsys.readouterr().out
     assert outbox(app) == [("sent", 1)]
+    saved = email.message_from_bytes((tmp_path / "mail" / "000001.eml").read_bytes(), policy=policy.default)
+    assert saved["To"] == "kari@x.no"
+    assert calendar_parts(saved), "the saved message keeps its invite for a mail program to open"
 
 
 def test_mail_worker_command_delivers_once(app, runner, make_gathering, smtp):

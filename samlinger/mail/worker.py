@@ -6,6 +6,7 @@ import time
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid
+from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import or_, select, update
@@ -80,9 +81,14 @@ def claim_due(limit: int = 20) -> list[int]:
     return ids
 
 
-def _send_console(message: EmailMessage) -> None:
-    print(f"--- e-mail to {message['To']}: {message['Subject']}\n{message.get_body(('plain',)).get_content()}",
-          flush=True)
+def _send_console(outbound: OutboundEmail, message: EmailMessage) -> None:
+    """Print the message, and keep it as an .eml file that a mail program opens with its invite."""
+    folder = Path(current_app.instance_path) / "mail"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{outbound.id:06d}.eml"
+    path.write_bytes(bytes(message))
+    print(f"--- e-mail to {message['To']}: {message['Subject']}\n"
+          f"{message.get_body(('plain',)).get_content()}--- saved as {path}\n", flush=True)
 
 
 def deliver_due(limit: int = 20) -> tuple[int, int]:
@@ -98,7 +104,7 @@ def deliver_due(limit: int = 20) -> tuple[int, int]:
             try:
                 message = build_message(outbound)
                 if console:
-                    _send_console(message)
+                    _send_console(outbound, message)
                 else:
                     if smtp is None:
                         # Flask-Mail reads the MAIL_* settings and handles SSL, STARTTLS and login.
