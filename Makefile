@@ -21,14 +21,15 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 install: $(VENV)/.runtime translations
 install-dev: $(VENV)/.dev translations
 
+## Compiled catalogues are not in git: every install, test and run builds them (fuzzy entries are left out).
 %.mo: %.po $(VENV)/.runtime
-	$(VENV)/bin/pybabel compile --use-fuzzy=false -i $< -o $@ 2>/dev/null || $(VENV)/bin/pybabel compile -i $< -o $@
+	$(VENV)/bin/pybabel compile --statistics -i $< -o $@
 
 translations: $(COMPILED)
 
 ## Collect the messages the code uses and merge them into the nb, nn and en catalogues.
 extract-messages: $(VENV)/.runtime
-	$(VENV)/bin/pybabel extract --no-location --sort-output -F babel.cfg -k _l -k lazy_gettext -o samlinger/translations/messages.pot .
+	$(VENV)/bin/pybabel extract --no-location --sort-output -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -k lazy_pgettext:1c,2 -o samlinger/translations/messages.pot .
 	$(VENV)/bin/pybabel update --no-fuzzy-matching --ignore-obsolete -i samlinger/translations/messages.pot -d samlinger/translations
 
 run: install

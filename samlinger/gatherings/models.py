@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -13,7 +14,7 @@ from ..timeutil import UTCDateTime, end_of_day_utc, utcnow
 
 TERMS = {"spring": _l("spring"), "autumn": _l("autumn")}
 REGIONS = {"east": _l("East"), "west": _l("West"), "other": _l("Other")}
-STATUSES = {"draft": _l("Draft"), "published": _l("Published"), "cancelled": _l("Cancelled")}
+STATUSES = {"draft": _l("Draft"), "published": _l("Published"), "cancelled": lazy_pgettext("gathering", "Cancelled")}
 
 
 class Season(db.Model):

@@ -5,6 +5,7 @@ import secrets
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -12,7 +13,11 @@ from ..extensions import db
 from ..gatherings.models import Gathering
 from ..timeutil import UTCDateTime, utcnow
 
-STATUSES = {"confirmed": _l("Confirmed"), "waitlisted": _l("Waiting list"), "cancelled": _l("Cancelled")}
+STATUSES = {
+    "confirmed": _l("Confirmed"),
+    "waitlisted": _l("Waiting list"),
+    "cancelled": lazy_pgettext("registration", "Cancelled"),
+}
 ACTIVE = ("confirmed", "waitlisted")
 
 
