@@ -57,7 +57,7 @@ def test_organiser_adds_after_the_deadline_and_person_is_emailed(app, organiser,
     assert response.status_code == 302
     again = post(organiser, url, data, form_url=url)
     assert again.status_code == 409
-    assert "already registered" in again.get_data(as_text=True)
+    assert "allerede påmeldt" in again.get_data(as_text=True)
     missing_name = post(organiser, url, {**data, "name": ""}, form_url=url)
     assert missing_name.status_code == 422
     assert "sami@karasjok.kommune.no" in missing_name.get_data(as_text=True)
@@ -119,7 +119,7 @@ def test_move_up_gives_a_seat_out_of_turn(app, organiser, make_gathering, regist
     assert response.status_code == 302
     assert reload(app, third).status == "confirmed"
     again = post(organiser, f"/arrangor/pameldinger/{third}/flytt-opp", form_url=list_url)
-    assert "Only someone on the waiting list" in organiser.get(again.headers["Location"]).get_data(as_text=True)
+    assert "Bare personer på ventelisten" in organiser.get(again.headers["Location"]).get_data(as_text=True)
     deliver()
     assert any(part.get_content_type() == "text/calendar" for part in smtp.to("tredje@alta.kommune.no")[-1].walk())
     assert organiser.post(f"/arrangor/pameldinger/{third}/flytt-opp").status_code == 400
