@@ -32,6 +32,8 @@ extract-messages: $(VENV)/.runtime
 	$(VENV)/bin/pybabel extract --no-location --sort-output -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -k lazy_pgettext:1c,2 -o samlinger/translations/messages.pot .
 	$(VENV)/bin/pybabel update --no-fuzzy-matching --ignore-obsolete -i samlinger/translations/messages.pot -d samlinger/translations
 
+# The demo runs in debug mode: the development SECRET_KEY is allowed and cookies work over plain http.
+run: export FLASK_DEBUG ?= 1
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo

@@ -14,6 +14,11 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _optional_bool(name: str) -> bool | None:
+    """An on/off setting that, when unset, is decided by the app (see security.init_app)."""
+    return _bool(name, False) if os.environ.get(name, "").strip() else None
+
+
 def _int(name: str, default: int) -> int:
     value = os.environ.get(name)
     return int(value) if value not in (None, "") else default
@@ -45,10 +50,26 @@ def from_environment(instance_path: str) -> dict:
         "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER", str(Path(instance_path) / "uploads")),
         "UPLOAD_STORAGE": os.environ.get("UPLOAD_STORAGE", "local"),
         "MAX_UPLOAD_MB": _int("MAX_UPLOAD_MB", 50),
+        "S3_BUCKET": os.environ.get("S3_BUCKET", ""),
+        "S3_ENDPOINT_URL": os.environ.get("S3_ENDPOINT_URL", ""),
+        "S3_REGION": os.environ.get("S3_REGION", ""),
+        "S3_ACCESS_KEY_ID": os.environ.get("S3_ACCESS_KEY_ID", ""),
+        "S3_SECRET_ACCESS_KEY": os.environ.get("S3_SECRET_ACCESS_KEY", ""),
+        "S3_PREFIX": os.environ.get("S3_PREFIX", ""),
+        # Rate limits per client address; the storage must be shared (Redis) when several processes serve.
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
-        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
         # An organiser's login ends after this many hours without a request.
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=_int("SESSION_LIFETIME_HOURS", 8)),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_REGISTRATION": os.environ.get("RATELIMIT_REGISTRATION", "20/minute;200/hour"),
+        "RATELIMIT_LOGIN": os.environ.get("RATELIMIT_LOGIN", "10/minute;100/hour"),
+        "RATELIMIT_PASSWORD_RESET": os.environ.get("RATELIMIT_PASSWORD_RESET", "5/minute;30/hour"),
+        "RATELIMIT_MANAGE_LINK": os.environ.get("RATELIMIT_MANAGE_LINK", "5/minute;30/hour"),
+        # Unset: Secure cookies everywhere except in debug mode and tests.
+        "SESSION_COOKIE_SECURE": _optional_bool("SESSION_COOKIE_SECURE"),
+        # Served over HTTPS (sends HSTS); PROXY_FIX = how many reverse proxies stand in front.
         "SAMLINGER_HTTPS": _bool("SAMLINGER_HTTPS", False),
+        "PROXY_FIX": _int("PROXY_FIX", 0),
+        "MAIL_STALE_CLAIM_SECONDS": _int("MAIL_STALE_CLAIM_SECONDS", 300),
     }

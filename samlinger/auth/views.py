@@ -7,6 +7,7 @@ from flask_login import current_user, login_user, logout_user
 from ..audit.service import record
 from ..extensions import db, login
 from ..registration.forms import ConfirmForm
+from ..security import rate_limited
 from . import service
 from .access import admin_required, organiser_required
 from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, NewUserForm, SetPasswordForm
@@ -39,6 +40,7 @@ def _start_session(user: User) -> None:
 
 
 @bp.route("/logg-inn", methods=["GET", "POST"])
+@rate_limited("RATELIMIT_LOGIN")
 def login_page():
     form = LoginForm()
     if form.validate_on_submit():

@@ -17,19 +17,25 @@ def _no_control_characters(form, field):
         raise ValidationError(_l("The text contains characters that are not allowed."))
 
 
+def _one_line(form, field):
+    """Names and titles end up in lists, name tags and e-mails: no line breaks or control characters."""
+    if field.data and any(ord(c) < 32 or c in "\x7f\u2028\u2029" for c in field.data):
+        raise ValidationError(_l("The text contains characters that are not allowed."))
+
+
 class DetailsForm(FlaskForm):
     """What a participant may correct later; the address is fixed once registered."""
 
     name = StringField(_l("Full name"), filters=[_strip], validators=[
         InputRequired(_l("Enter your name.")), Length(max=200, message=_l("At most %(max)d characters.")),
-        _no_control_characters,
+        _one_line,
     ])
     organisation = StringField(_l("Municipality or organisation"), filters=[_strip], validators=[
         InputRequired(_l("Enter your municipality or organisation.")),
-        Length(max=200, message=_l("At most %(max)d characters.")), _no_control_characters,
+        Length(max=200, message=_l("At most %(max)d characters.")), _one_line,
     ])
     role = StringField(_l("Role or position"), filters=[_strip], validators=[
-        Optional(), Length(max=200, message=_l("At most %(max)d characters.")), _no_control_characters,
+        Optional(), Length(max=200, message=_l("At most %(max)d characters.")), _one_line,
     ])
     phone = TelField(_l("Mobile phone (optional)"), filters=[_strip], validators=[
         Optional(), Regexp(PHONE, message=_l("Enter a phone number with digits only, for example 912 34 567.")),

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 
 from ..extensions import db
 from ..gatherings import service as gatherings
+from ..security import rate_limited
 from . import service
 from .forms import ConfirmForm, DetailsForm, RegistrationForm, RequestLinkForm
 from .models import Registration
@@ -28,6 +29,7 @@ def _no_store(body):
 
 
 @bp.route("/samlinger/<slug>/pamelding", methods=["GET", "POST"])
+@rate_limited("RATELIMIT_REGISTRATION")
 def register(slug):
     gathering = gatherings.gathering_by_slug(slug) or abort(404)
     seats = gatherings.availability([gathering])[gathering.id]
@@ -65,6 +67,7 @@ def receipt(slug):
 
 
 @bp.route("/samlinger/<slug>/ny-lenke", methods=["GET", "POST"])
+@rate_limited("RATELIMIT_MANAGE_LINK")
 def request_link(slug):
     gathering = gatherings.gathering_by_slug(slug) or abort(404)
     form = RequestLinkForm()

@@ -1,0 +1,71 @@
+"""Protections every response and every production process gets: secret key, cookies, headers, rate limits."""
+
+from flask import Flask, current_app, request
+from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .config import DEFAULT_SECRET_KEY
+from .extensions import limiter
+
+#: No inline scripts or styles: templates load samlinger.css and nothing else.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+)
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+class InsecureConfiguration(RuntimeError):
+    """The app was asked to run in production with settings that would make it unsafe."""
+
+
+def is_development(app: Flask) -> bool:
+    return bool(app.debug or app.testing)
+
+
+def init_app(app: Flask) -> None:
+    """Check the secret key, decide the cookie flags, trust the proxy if told to, and add headers."""
+    if not is_development(app) and app.config.get("SECRET_KEY") in (None, "", DEFAULT_SECRET_KEY):
+        raise InsecureConfiguration(
+            "SECRET_KEY is not set. Set the SECRET_KEY environment variable to a long random value, e.g. "
+            "the output of: python3 -c 'import secrets; print(secrets.token_hex(32))' "
+            "(FLASK_DEBUG=1 allows the development key on a developer's machine)."
+        )
+    # Cookies travel over HTTPS only, unless this is a developer's machine or the operator says otherwise.
+    secure = app.config.get("SESSION_COOKIE_SECURE")
+    if secure is None:
+        secure = not is_development(app)
+    app.config.update(
+        SESSION_COOKIE_SECURE=secure,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=secure,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+    )
+    proxies = app.config.get("PROXY_FIX", 0)
+    if proxies:
+        # Behind a reverse proxy the client address (rate limits) and scheme (HSTS, secure URLs) come
+        # from its X-Forwarded-* headers; trust exactly as many proxies as stand in front.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies)
+    app.after_request(add_security_headers)
+
+
+def add_security_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    # Pages behind a manage link set no-referrer themselves; this is the default for the rest.
+    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    if current_app.config["SAMLINGER_HTTPS"] or request.is_secure:
+        headers.setdefault("Strict-Transport-Security", HSTS)
+    if request.endpoint != "static" and current_user.is_authenticated:
+        # The workspace shows personal data: never keep it in a browser or proxy cache.
+        headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def rate_limited(setting: str):
+    """Limit POSTs to a view per client address by the limits in config[*setting*], e.g. "20/minute;200/hour"."""
+    return limiter.limit(lambda: current_app.config[setting], methods=["POST"])
