@@ -195,6 +195,8 @@ LIMITED = {
     "manage link": ("RATELIMIT_MANAGE_LINK", "/samlinger/samling-1/ny-lenke",
                     lambda n: {"email": f"person{n}@kommune.no"}),
     "login": ("RATELIMIT_LOGIN", "/logg-inn", lambda n: {"email": "ingen@kommune.no", "password": "feil"}),
+    "password reset": ("RATELIMIT_PASSWORD_RESET", "/logg-inn/glemt-passord",
+                       lambda n: {"email": f"person{n}@kommune.no"}),
 }
 
 

@@ -67,6 +67,7 @@ def logout():
 
 
 @bp.route("/logg-inn/glemt-passord", methods=["GET", "POST"])
+@rate_limited("RATELIMIT_PASSWORD_RESET")
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
@@ -77,6 +78,7 @@ def forgot_password():
 
 
 @bp.route("/logg-inn/nytt-passord/<token>", methods=["GET", "POST"])
+@rate_limited("RATELIMIT_PASSWORD_RESET")
 def set_password(token):
     user = service.user_for_token(token)
     if user is None:
