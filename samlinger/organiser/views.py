@@ -5,6 +5,7 @@ from flask import Blueprint, render_template
 from ..audit.views import bp as audit_bp
 from ..auth.access import organiser_required
 from ..auth.views import account_bp, users_bp
+from ..rounds.views import bp as rounds_bp
 from . import service
 
 bp = Blueprint("organiser", __name__, url_prefix="/arrangor")
@@ -13,6 +14,7 @@ bp = Blueprint("organiser", __name__, url_prefix="/arrangor")
 bp.register_blueprint(audit_bp)
 bp.register_blueprint(account_bp)
 bp.register_blueprint(users_bp)
+bp.register_blueprint(rounds_bp)
 
 
 @bp.get("/")

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 
 from ..extensions import db
 from ..gatherings import service as gatherings
+from ..questions.forms import with_questions
 from ..security import rate_limited
 from . import service
 from .forms import ConfirmForm, DetailsForm, RegistrationForm, RequestLinkForm
@@ -33,7 +34,7 @@ def _no_store(body):
 def register(slug):
     gathering = gatherings.gathering_by_slug(slug) or abort(404)
     seats = gatherings.availability([gathering])[gathering.id]
-    form = RegistrationForm()
+    form = with_questions(RegistrationForm, gathering.questions)()
     error = None
     if seats.state in ("closed", "full"):
         error = CLOSED_MESSAGES["full" if seats.state == "full" else "closed"]()
@@ -89,7 +90,8 @@ def _registration_or_404(token) -> Registration:
 @bp.route("/pamelding/<token>", methods=["GET", "POST"])
 def manage(token):
     registration = _registration_or_404(token)
-    form = DetailsForm(obj=None if registration.anonymised_at else registration)
+    form = with_questions(DetailsForm, registration.gathering.questions, registration.answers)(
+        obj=None if registration.anonymised_at else registration)
     editable = registration.is_active and not registration.gathering.has_ended()
     if editable and form.validate_on_submit():
         service.update_details(registration, form.details())

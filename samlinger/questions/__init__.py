@@ -1,0 +1,1 @@
+"""Extra questions a gathering asks on its registration form."""

@@ -1,0 +1,1 @@
+"""Rounds and gatherings as the organisers create, publish, change and cancel them."""

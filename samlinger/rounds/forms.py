@@ -1,0 +1,115 @@
+"""Forms for rounds and gatherings; times are typed as Oslo wall-clock time."""
+
+from datetime import time
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField, TimeField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
+
+from ..gatherings.models import REGIONS, TERMS
+from ..timeutil import oslo, oslo_to_utc
+from .service import SLUG
+
+VISIBILITY = {"public": _l("Everyone"), "participants": _l("Only participants, through their link")}
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _text(label, required_message=None, max_length=200):
+    first = InputRequired(required_message) if required_message else Optional()
+    return StringField(label, filters=[_strip], validators=[
+        first, Length(max=max_length, message=_l("At most %(max)d characters."))])
+
+
+class RoundForm(FlaskForm):
+    year = IntegerField(_l("Year"), validators=[
+        InputRequired(_l("Enter the year.")), NumberRange(2000, 2100, message=_l("Enter a year like 2027."))])
+    term = SelectField(_l("Term"), choices=[SelectChoice(k, v) for k, v in TERMS.items()],
+                       validators=[InputRequired(_l("Choose spring or autumn."))])
+    title = _text(_l("Title"), _l("Enter a title."))
+    intro = TextAreaField(_l("Introduction (Markdown)"), filters=[_strip],
+                          validators=[Length(max=5000, message=_l("At most %(max)d characters."))])
+
+    def data_for_service(self) -> dict:
+        return {"year": self.year.data, "term": self.term.data, "title": self.title.data,
+                "intro": self.intro.data or ""}
+
+
+class GatheringForm(FlaskForm):
+    title = _text(_l("Title"), _l("Enter a title."))
+    slug = StringField(_l("Web address"), filters=[lambda v: v.strip().lower() if isinstance(v, str) else v],
+                       validators=[Optional(), Length(max=100, message=_l("At most %(max)d characters.")),
+                                   Regexp(SLUG.pattern, message=_l(
+                                       "Use only a–z, 0–9 and dashes between words, like samling-i-ost-2027."))])
+    region = SelectField(_l("Region"), choices=[SelectChoice(k, v) for k, v in REGIONS.items()])
+    venue = _text(_l("Venue"), _l("Enter the venue."))
+    address = _text(_l("Address"), max_length=300)
+    start_day = DateField(_l("Start date"), validators=[InputRequired(_l("Enter the start date."))])
+    start_time = TimeField(_l("Starts at"), default=time(10, 0), validators=[
+        InputRequired(_l("Enter when it starts, like 10:00."))])
+    end_day = DateField(_l("End date"), validators=[Optional()])
+    end_time = TimeField(_l("Ends at"), default=time(15, 30), validators=[
+        InputRequired(_l("Enter when it ends, like 15:30."))])
+    registration_deadline = DateField(_l("Registration deadline"), validators=[
+        InputRequired(_l("Enter the last day to register."))])
+    capacity = IntegerField(_l("Seats"), validators=[
+        Optional(), NumberRange(1, 10000, message=_l("Enter a number of seats from 1 up, or leave it empty."))])
+    waitlist_enabled = BooleanField(_l("Waiting list when full"), default=True)
+    description = TextAreaField(_l("Description (Markdown)"), filters=[_strip],
+                                validators=[Length(max=10000, message=_l("At most %(max)d characters."))])
+    programme = TextAreaField(_l("Programme (Markdown)"), filters=[_strip],
+                              validators=[Length(max=10000, message=_l("At most %(max)d characters."))])
+    documents_visibility = SelectField(_l("Who may see the presentations"),
+                                       choices=[SelectChoice(k, v) for k, v in VISIBILITY.items()])
+    notify_participants = BooleanField(_l("Send confirmed participants an updated calendar invitation"),
+                                       default=True)
+
+    def fill_from(self, gathering) -> None:
+        """Put a saved gathering into the form (GET of the edit page)."""
+        start, end = oslo(gathering.starts_at), oslo(gathering.ends_at)
+        for name in ("title", "slug", "region", "venue", "address", "registration_deadline", "capacity",
+                     "waitlist_enabled", "description", "programme", "documents_visibility"):
+            self[name].data = getattr(gathering, name)
+        self.start_day.data, self.start_time.data = start.date(), start.time().replace(tzinfo=None)
+        self.end_day.data = end.date() if end.date() != start.date() else None
+        self.end_time.data = end.time().replace(tzinfo=None)
+
+    def _instants(self):
+        starts_at = oslo_to_utc(self.start_day.data, self.start_time.data)
+        ends_at = oslo_to_utc(self.end_day.data or self.start_day.data, self.end_time.data)
+        return starts_at, ends_at
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if not valid or not all((self.start_day.data, self.start_time.data, self.end_time.data)):
+            return valid
+        starts_at, ends_at = self._instants()
+        if ends_at <= starts_at:
+            self.end_time.errors.append(_l("The gathering must end after it starts."))
+            valid = False
+        if self.registration_deadline.data and self.registration_deadline.data > self.start_day.data:
+            self.registration_deadline.errors.append(_l("The deadline cannot be after the day the gathering starts."))
+            valid = False
+        return valid
+
+    def data_for_service(self, slug: str) -> dict:
+        starts_at, ends_at = self._instants()
+        return {
+            "title": self.title.data, "slug": slug, "region": self.region.data, "venue": self.venue.data,
+            "address": self.address.data or "", "starts_at": starts_at, "ends_at": ends_at,
+            "registration_deadline": self.registration_deadline.data, "capacity": self.capacity.data,
+            "waitlist_enabled": self.waitlist_enabled.data, "description": self.description.data or "",
+            "programme": self.programme.data or "", "documents_visibility": self.documents_visibility.data,
+        }
+
+
+class CancelGatheringForm(FlaskForm):
+    reason = TextAreaField(_l("Reason, sent to everyone registered"), filters=[_strip], validators=[
+        InputRequired(_l("Write why the gathering is cancelled.")),
+        Length(max=2000, message=_l("At most %(max)d characters.")),
+    ])
+
