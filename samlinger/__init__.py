@@ -8,7 +8,7 @@ from flask_babel import get_locale
 from flask_wtf.csrf import CSRFError
 
 from . import config as settings
-from . import formatting, security
+from . import formatting, pagecache, security
 from .extensions import babel, csrf, db, limiter, login, mailer, migrate
 from .locking import configure_sqlite
 from .text import render_markdown
@@ -51,6 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
     login.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
+    pagecache.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)

@@ -1,25 +1,34 @@
 """Reading gatherings for the public pages and feeds."""
 
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
+from ..pagecache import expires_at
 from ..registration.models import Registration
 from ..timeutil import utcnow
 from .models import Availability, Gathering, Season
 
 
-def visible_gatherings():
-    """Published (or cancelled) gatherings of published rounds, by start time, with their round."""
-    return list(
-        db.session.scalars(
-            select(Gathering)
-            .join(Gathering.season)
-            .where(Season.published.is_(True), Gathering.status.in_(("published", "cancelled")))
-            .options(joinedload(Gathering.season))
-            .order_by(Gathering.starts_at)
-        )
+def visible_gatherings(with_documents: bool = False):
+    """Published (or cancelled) gatherings of published rounds, by start time, with their round
+    (and their documents, loaded in one more query rather than one per gathering)."""
+    statement = (
+        select(Gathering)
+        .join(Gathering.season)
+        .where(Season.published.is_(True), Gathering.status.in_(("published", "cancelled")))
+        .options(joinedload(Gathering.season))
+        .order_by(Gathering.starts_at)
     )
+    if with_documents:
+        statement = statement.options(selectinload(Gathering.documents))
+    return list(db.session.scalars(statement))
+
+
+def _changes_by_the_clock(gathering) -> None:
+    """A page showing *gathering* changes when its deadline passes, when it starts and when it ends."""
+    for instant in (gathering.deadline_at, gathering.starts_at, gathering.ends_at):
+        expires_at(instant)
 
 
 def gathering_by_slug(slug: str) -> Gathering | None:
@@ -53,6 +62,8 @@ def availability(gatherings, now=None) -> dict[int, Availability]:
     """Return the seats shown to the public for each gathering."""
     now = now or utcnow()
     counts = seat_counts(g.id for g in gatherings)
+    for g in gatherings:
+        _changes_by_the_clock(g)
     return {
         g.id: Availability(
             confirmed=counts[g.id][0],
@@ -71,6 +82,7 @@ def group_for_front_page(gatherings, now=None):
     upcoming: dict[int, tuple[Season, list[Gathering]]] = {}
     past = []
     for gathering in gatherings:
+        _changes_by_the_clock(gathering)
         if gathering.has_ended(now):
             past.append(gathering)
         else:

@@ -5,6 +5,7 @@ from sqlalchemy import text
 
 from ..extensions import db
 from ..mail import ics
+from ..pagecache import cached
 from ..timeutil import oslo
 from ..urls import absolute_url
 from . import service
@@ -13,14 +14,16 @@ bp = Blueprint("gatherings", __name__)
 
 
 @bp.get("/")
+@cached
 def index():
-    gatherings = service.visible_gatherings()
+    gatherings = service.visible_gatherings(with_documents=True)
     seats = service.availability(gatherings)
     rounds, past = service.group_for_front_page(gatherings)
     return render_template("gatherings/index.html", rounds=rounds, past=past, seats=seats)
 
 
 @bp.get("/samlinger/<slug>")
+@cached
 def detail(slug):
     gathering = service.gathering_by_slug(slug) or abort(404)
     seats = service.availability([gathering])[gathering.id]
@@ -35,6 +38,7 @@ def _calendar_response(body: bytes, filename: str) -> Response:
 
 
 @bp.get("/samlinger/<slug>.ics")
+@cached(per_language=False)
 def detail_ics(slug):
     gathering = service.gathering_by_slug(slug) or abort(404)
     body = ics.download(gathering, url=absolute_url("gatherings.detail", slug=slug))
@@ -42,6 +46,7 @@ def detail_ics(slug):
 
 
 @bp.get("/samlinger.ics")
+@cached(per_language=False)
 def feed_ics():
     gatherings = service.visible_gatherings()
     body = ics.feed([(g, absolute_url("gatherings.detail", slug=g.slug)) for g in gatherings])
@@ -49,6 +54,7 @@ def feed_ics():
 
 
 @bp.get("/api/v1/gatherings")
+@cached(per_language=False)
 def api_gatherings():
     """Published gatherings as JSON, public fields only."""
     gatherings = service.visible_gatherings()

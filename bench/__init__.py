@@ -1,0 +1,1 @@
+"""The benchmark harness (`make bench`): seeding, wrk runs against samlinger and a bare Flask app, exports."""

@@ -1,0 +1,207 @@
+"""Public pages kept whole in each process, for as long as what they show is unchanged.
+
+The database holds one counter, `content_version.version`. Every transaction that changes a round,
+a gathering, a document or the seats of a gathering (a registration's status or gathering) raises it
+just before it commits, in the same transaction, so the new number becomes visible together with the
+change, in every process at once. Each request for a cached page reads the counter (one primary-key
+lookup) before anything else; a page built at another number is built again. A page also expires at the
+next instant that changes it by the clock alone: a deadline, a start or an end (see `expires_at`).
+
+The counter is raised by SQLAlchemy session events, so every ORM write anywhere in the code is seen,
+also bulk `update()`/`delete()` through the session. Raw SQL that bypasses the ORM is not: call
+`mark_changed()` next to it.
+
+What a cached page may not depend on: the person's session. Pages are kept per path and language; the
+CSRF token of the language switcher is put back per request; a request with flashed messages, a logged-in
+user or a query string is never served from or put into the cache.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import wraps
+
+from flask import Response, current_app, g, request, session
+from flask_sqlalchemy.session import Session
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import DDL, Integer, event, inspect, update
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .extensions import db
+from .timeutil import utcnow
+
+CHANGED = "samlinger.content_changed"
+#: stands for the request's CSRF token in a kept page
+CSRF_PLACEHOLDER = b"\x00csrf-token\x00"
+
+
+class ContentVersion(db.Model):
+    """One row: a number raised by every committed change to what the public pages show."""
+
+    __tablename__ = "content_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+event.listen(ContentVersion.__table__, "after_create",
+             DDL("INSERT INTO content_version (id, version) VALUES (1, 0)"))
+
+_READ_SQL = "SELECT version FROM content_version WHERE id = 1"
+_RAISE = update(ContentVersion).where(ContentVersion.id == 1).values(version=ContentVersion.version + 1)
+
+
+def _watched():
+    from .gatherings.models import Document, Gathering, Season
+    from .registration.models import Registration
+
+    return (Season, Gathering, Document), Registration
+
+
+def mark_changed(session=None) -> None:
+    """Say that the current transaction changes what public pages show (for writes outside the ORM)."""
+    (session or db.session()).info[CHANGED] = True
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flushed_changes(session, _flush_context):
+    if session.info.get(CHANGED):
+        return
+    content, Registration = _watched()
+    for obj in (*session.new, *session.deleted):
+        if isinstance(obj, (*content, Registration)):
+            session.info[CHANGED] = True
+            return
+    for obj in session.dirty:
+        if isinstance(obj, content) and session.is_modified(obj, include_collections=False):
+            session.info[CHANGED] = True
+            return
+        if isinstance(obj, Registration):
+            attrs = inspect(obj).attrs
+            if attrs.status.history.has_changes() or attrs.gathering_id.history.has_changes():
+                session.info[CHANGED] = True
+                return
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_bulk_changes(state):
+    if state.is_update or state.is_delete:
+        content, Registration = _watched()
+        if any(mapper.class_ in (*content, Registration) for mapper in state.all_mappers):
+            state.session.info[CHANGED] = True
+
+
+@event.listens_for(Session, "before_commit")
+def _raise_version(session):
+    # Flush first, so that the counter is the last row the transaction writes: it is held locked only
+    # for the moment before COMMIT, and always after any row lock the transaction took.
+    session.flush()
+    if session.info.pop(CHANGED, False):
+        session.connection().execute(_RAISE)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_changes(session):
+    session.info.pop(CHANGED, None)
+
+
+def current_version() -> int:
+    """The content version, read on a pooled connection of its own in autocommit: one round trip,
+    without the ORM session's transaction (a tenth of the cost on SQLite)."""
+    connection = db.engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        cursor.execute(_READ_SQL)
+        row = cursor.fetchone()
+        cursor.close()
+    finally:
+        connection.close()
+    return row[0] if row else 0
+
+
+def expires_at(instant: datetime) -> None:
+    """Say that the page being built changes by itself at *instant* (a deadline passes, ...)."""
+    if instant <= utcnow():
+        return
+    current = g.get("page_expires_at")
+    if current is None or instant < current:
+        g.page_expires_at = instant
+
+
+@dataclass(frozen=True)
+class Page:
+    version: int
+    body: bytes
+    status: int
+    headers: tuple
+    expires_at: datetime | None
+    has_csrf: bool
+
+
+class PageCache:
+    """The pages of one process, at most one per (path, language)."""
+
+    def __init__(self):
+        self.pages: dict[tuple, Page] = {}
+
+    def get(self, key, version: int, now: datetime) -> Page | None:
+        page = self.pages.get(key)
+        if page is None or page.version != version or (page.expires_at is not None and now >= page.expires_at):
+            return None
+        return page
+
+    def put(self, key, page: Page) -> None:
+        kept = self.pages.get(key)
+        if kept is None or kept.version <= page.version:
+            self.pages[key] = page
+
+
+def init_app(app) -> None:
+    app.config.setdefault("PAGE_CACHE", True)
+    app.extensions["samlinger.pagecache"] = PageCache()
+
+
+def _cacheable_request() -> bool:
+    return (current_app.config["PAGE_CACHE"] and not request.query_string
+            and "_flashes" not in session and "_user_id" not in session)
+
+
+def _serve(page: Page) -> Response:
+    body = page.body.replace(CSRF_PLACEHOLDER, generate_csrf().encode()) if page.has_csrf else page.body
+    return Response(body, status=page.status, headers=list(page.headers))
+
+
+def cached(view=None, *, per_language: bool = True):
+    """Serve the view's 200 responses from the process's cache while the content version holds.
+
+    *per_language*: keep one page per language (HTML); feeds without translated text keep one.
+    """
+    if view is None:
+        return lambda view: cached(view, per_language=per_language)
+
+    @wraps(view)
+    def wrapper(**kwargs):
+        if not _cacheable_request():
+            return view(**kwargs)
+        cache: PageCache = current_app.extensions["samlinger.pagecache"]
+        version = current_version()  # read before the page's data: a page is never older than its number
+        # The app's own locale selector: cheaper than get_locale(), which parses a babel Locale.
+        language = current_app.extensions["babel"].locale_selector() if per_language else None
+        key = (request.path, language)
+        page = cache.get(key, version, utcnow())
+        if page is not None:
+            return _serve(page)
+        g.page_expires_at = None
+        response = current_app.make_response(view(**kwargs))
+        if response.status_code != 200 or response.is_streamed:
+            return response
+        body = response.get_data()
+        token = g.get("csrf_token")
+        has_csrf = bool(token) and token.encode() in body
+        if has_csrf:
+            body = body.replace(token.encode(), CSRF_PLACEHOLDER)
+        headers = tuple((k, v) for k, v in response.headers.items()
+                        if k.lower() not in ("content-length", "set-cookie"))
+        cache.put(key, Page(version, body, response.status_code, headers, g.page_expires_at, has_csrf))
+        return response
+
+    return wrapper

@@ -1,0 +1,71 @@
+"""The benchmark harness at a small size, so that `make bench` cannot rot unnoticed: seeding, the
+export timing, the lost-write check and the report."""
+
+import csv
+import io
+from types import SimpleNamespace
+
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from bench import exports as export_timing
+from bench import run, seed
+from samlinger.extensions import db
+from samlinger.gatherings.models import Document, Gathering, Season
+from samlinger.registration import service
+from samlinger.registration.models import Registration
+
+
+def test_seed_exports_and_write_check(app, client, tmp_path):
+    with app.app_context():
+        seeded = seed.seed(gatherings=12, registrations=400, export_sizes=(50, 200), per_round=5)
+        assert seeded.gatherings == 12 and seeded.registrations == 400 and seeded.documents > 0
+        assert db.session.scalar(select(func.count()).select_from(Gathering)) == 12
+        assert db.session.scalar(select(func.count()).select_from(Season)) == 3
+        assert db.session.scalar(select(func.count()).select_from(Document)) == seeded.documents
+        assert sorted(seeded.export_gatherings.values()) == [50, 200]
+
+        figures = []
+        for gathering_id, size in seeded.export_gatherings.items():
+            for fmt in ("csv", "xlsx"):
+                out = tmp_path / f"{size}.{fmt}"
+                result = export_timing.export(gathering_id, fmt, out)
+                assert result["rows"] == size and result["bytes"] == out.stat().st_size
+                figures.append({**result, "size": size, "peak_rss_mb": 100.0})
+                if fmt == "csv":
+                    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig")), delimiter=";"))
+                    assert rows[0] == export_timing.HEADERS and len(rows) == size + 1
+                else:
+                    workbook = load_workbook(out, read_only=True)
+                    assert sum(1 for _ in workbook.active.iter_rows()) == size + 1
+                    workbook.close()
+        db.session.remove()
+
+    # The benchmark's own gatherings are there and open: the pages and the form it measures answer.
+    for _name, _method, path, _target in run.ENDPOINTS:
+        assert client.get(path).status_code == 200, path
+
+    with app.app_context():
+        gathering_id = db.session.scalar(select(Gathering.id).where(Gathering.slug == seed.REGISTER_SLUG))
+        for n in range(3):
+            service.register(gathering_id, {"name": "Bench", "organisation": "Alta"},
+                             email=f"r0-t1-{n}@bench.example.no", language="nb")
+        url = db.engine.url.render_as_string(hide_password=False)
+        db.session.remove()
+    assert run.check_writes(url, 3)["ok"]
+    assert run.check_writes(url, 2)["ok"]  # a request still in flight when wrk stopped counting
+    missing = run.check_writes(url, 5)
+    assert missing["lost_writes"] == 2 and not missing["ok"]
+
+    entry = {"name": "registration POST", "target": 0.25, "ratio": 0.5, "p99_ratio": 1.5, "failed": 0,
+             "redirects": 3, "app_rps": 500.0, "baseline_rps": 1000.0, "app_p50_ms": 10.0, "app_p99_ms": 20.0,
+             "app_cpu_ms": 2.0, "baseline_cpu_ms": 0.5}
+    run.judge([entry], url)
+    assert entry["met"] and entry["writes"]["registrations"] == 3
+    args = SimpleNamespace(workers=2, worker_class="sync", gunicorn_threads=1, threads=2, connections=32,
+                           duration=10, rounds=2)
+    report = run.summary([entry], figures, args, "SQLite (WAL)")
+    assert "| registration POST | 500 | 1000 | 0.50 (≥ 0.25)" in report
+    assert "| XLSX | 200 |" in report
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Registration)) == 403

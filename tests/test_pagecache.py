@@ -1,0 +1,132 @@
+"""Kept pages stay correct across processes: a change made through one app instance shows at once in
+another one on the same database (seats, titles, bulk updates), and a deadline passing closes
+registration on a kept page without any write."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import update
+
+from samlinger import create_app, pagecache
+from samlinger.extensions import db
+from samlinger.gatherings.models import Gathering
+from samlinger.registration import service
+from samlinger.timeutil import utcnow
+
+from .conftest import csrf_token, form_data
+
+
+@pytest.fixture
+def other(app, app_config):
+    """A second app instance on the same database: another process, as far as the cache can tell."""
+    second = create_app(app_config)
+    yield second
+    with second.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def seats_left(client, slug: str) -> int:
+    html = client.get(f"/samlinger/{slug}").get_data(as_text=True)
+    match = re.search(r'class="badge badge-open">\D*(\d+)\D*<', html)
+    assert match, "no seats badge on the page"
+    return int(match.group(1))
+
+
+def test_registration_in_one_process_changes_seats_in_another(app, client, other, make_gathering):
+    make_gathering(slug="alta", capacity=3)
+    reader = other.test_client()
+    assert seats_left(reader, "alta") == 3
+    assert seats_left(reader, "alta") == 3  # now served from the kept page
+
+    token = csrf_token(client, "/samlinger/alta/pamelding")
+    response = client.post("/samlinger/alta/pamelding", data=form_data(csrf_token=token))
+    assert response.status_code == 302
+    assert seats_left(reader, "alta") == 2
+    assert reader.get("/api/v1/gatherings").get_json()["gatherings"][0]["seats_left"] == 2
+
+    with app.app_context():
+        registration = service.register(db.session.scalar(db.select(Gathering.id)), {"name": "B", "organisation": "V"},
+                                        email="b@vardo.kommune.no", language="nb").registration
+        service.cancel(registration.id)
+    assert seats_left(reader, "alta") == 2
+
+
+def test_organiser_changes_and_bulk_updates_reach_kept_pages(app, other, make_gathering):
+    gathering_id = make_gathering(slug="vest", title="Samling i vest")
+    reader = other.test_client()
+    assert "Samling i vest" in reader.get("/samlinger/vest").get_data(as_text=True)
+    assert "Samling i vest" in reader.get("/samlinger.ics").get_data(as_text=True)
+
+    with app.app_context():
+        db.session.get(Gathering, gathering_id).title = "Samling i Tromsø"
+        db.session.commit()
+    assert "Samling i Tromsø" in reader.get("/samlinger/vest").get_data(as_text=True)
+    assert "Samling i Tromsø" in reader.get("/samlinger.ics").get_data(as_text=True)
+
+    with app.app_context():
+        db.session.execute(update(Gathering).where(Gathering.id == gathering_id).values(status="cancelled"))
+        db.session.commit()
+    assert "notice-warning" in reader.get("/samlinger/vest").get_data(as_text=True)
+
+
+def test_reading_does_not_raise_the_version_but_a_rollback_forgets_changes(app, client, make_gathering):
+    gathering_id = make_gathering(slug="nord")
+    with app.app_context():
+        before = pagecache.current_version()
+        db.session.get(Gathering, gathering_id).title = "Not kept"
+        db.session.flush()
+        db.session.rollback()
+        db.session.get(Gathering, gathering_id)
+        db.session.commit()
+        assert pagecache.current_version() == before
+        db.session.get(Gathering, gathering_id).venue = "Kirkenes"
+        db.session.commit()
+        assert pagecache.current_version() == before + 1
+    client.get("/")
+    with app.app_context():
+        assert pagecache.current_version() == before + 1
+
+
+def test_a_kept_page_closes_when_the_deadline_passes(client, make_gathering, monkeypatch):
+    day = (utcnow() + timedelta(days=10)).date()
+    make_gathering(slug="frist", day=day, registration_deadline=day - timedelta(days=3))
+    assert "/samlinger/frist/pamelding" in client.get("/samlinger/frist").get_data(as_text=True)
+    assert "/samlinger/frist/pamelding" in client.get("/").get_data(as_text=True)
+
+    later = utcnow() + timedelta(days=8)
+    for module in ("samlinger.pagecache", "samlinger.gatherings.service", "samlinger.gatherings.models"):
+        monkeypatch.setattr(f"{module}.utcnow", lambda: later)
+    assert "/samlinger/frist/pamelding" not in client.get("/samlinger/frist").get_data(as_text=True)
+    assert "/samlinger/frist/pamelding" not in client.get("/").get_data(as_text=True)
+
+
+def test_kept_pages_equal_fresh_ones_and_carry_a_working_csrf_token(app, app_config, make_gathering):
+    make_gathering(slug="lik")
+    fresh = create_app({**app_config, "PAGE_CACHE": False})
+    try:
+        for path in ("/", "/samlinger/lik", "/api/v1/gatherings"):
+            for language in ("nb", "en"):
+                headers = {"Accept-Language": language}
+                kept_client = app.test_client()
+                kept_client.get(path, headers=headers)
+                kept = kept_client.get(path, headers=headers).get_data(as_text=True)
+                new = fresh.test_client().get(path, headers=headers).get_data(as_text=True)
+                no_token = re.compile(r'name="csrf_token" value="[^"]+"')
+                assert no_token.sub("", kept) == no_token.sub("", new), (path, language)
+                assert "\x00" not in kept
+
+        # A token from a kept page is the visitor's own: the language switcher accepts it.
+        visitor = app.test_client()
+        visitor.get("/")
+        html = visitor.get("/").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+        response = visitor.post("/sprak/en", data={"csrf_token": token, "next": "/"})
+        assert response.status_code == 302
+        assert "Gatherings in the project network" in visitor.get("/").get_data(as_text=True)
+        stranger = app.test_client()
+        assert stranger.post("/sprak/en", data={"csrf_token": token, "next": "/"}).status_code == 400
+    finally:
+        with fresh.app_context():
+            db.engine.dispose()
