@@ -1,14 +1,14 @@
 """content version: the number that public pages kept in each process are checked against
 
-Revision ID: 0002_content_version
-Revises: 0001
+Revision ID: 0003_content_version
+Revises: 0002_audit_log
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0002_content_version"
-down_revision = "0001"
+revision = "0003_content_version"
+down_revision = "0002_audit_log"
 branch_labels = None
 depends_on = None
 
