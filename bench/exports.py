@@ -74,7 +74,7 @@ def main() -> None:
 
     from samlinger import create_app
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": args.database})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": args.database, "SECRET_KEY": "bench-exports"})
     with app.app_context():
         before = peak_rss_mb()
         figures = export(args.gathering, args.format, Path(args.out))

@@ -172,7 +172,8 @@ def prepare(database_url: str, **sizes) -> Seeded:
 
     from samlinger import create_app
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "RATELIMIT_ENABLED": False})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "RATELIMIT_ENABLED": False,
+                      "SECRET_KEY": "bench-seeding"})
     with app.app_context():
         upgrade()
         seeded = seed(**sizes)

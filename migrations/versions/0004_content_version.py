@@ -1,14 +1,14 @@
 """content version: the number that public pages kept in each process are checked against
 
-Revision ID: 0003_content_version
-Revises: 0002_audit_log
+Revision ID: 0004_content_version
+Revises: 0003_gathering_questions
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0003_content_version"
-down_revision = "0002_audit_log"
+revision = "0004_content_version"
+down_revision = "0003_gathering_questions"
 branch_labels = None
 depends_on = None
 
