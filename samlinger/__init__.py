@@ -58,6 +58,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from . import models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
     from .auth.views import bp as auth_bp
+    from .documents.views import bp as documents_bp
     from .gatherings.views import bp as gatherings_bp
     from .i18n import bp as i18n_bp
     from .organiser.views import bp as organiser_bp
@@ -68,6 +69,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(i18n_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(organiser_bp)
+    app.register_blueprint(documents_bp)
 
     from .cli import register_commands
 

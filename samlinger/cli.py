@@ -11,6 +11,7 @@ from .auth.cli import create_user
 from .extensions import db
 from .gatherings.models import Document, Gathering, Season
 from .mail import worker
+from .people import messaging
 from .registration.models import Registration, normalise_email
 from .timeutil import oslo, oslo_to_utc, utcnow
 
@@ -19,6 +20,14 @@ def register_commands(app) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(mail_worker)
     app.cli.add_command(create_user)
+    app.cli.add_command(send_reminders)
+
+
+@click.command("send-reminders")
+@with_appcontext
+def send_reminders():
+    """Queue a reminder to each confirmed participant REMINDER_DAYS_BEFORE days before (once each)."""
+    click.echo(f"{messaging.send_reminders()} reminders queued")
 
 
 @click.command("mail-worker")

@@ -24,4 +24,4 @@ def dashboard():
 
 
 # The workspace's other pages register themselves on bp.
-from . import participants  # noqa: E402,F401
+from . import checkin, documents, exports, messages, participants  # noqa: E402,F401

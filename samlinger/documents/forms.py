@@ -1,0 +1,38 @@
+"""The forms for attaching presentations."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import RadioField, SelectChoice, StringField, URLField
+from wtforms.validators import InputRequired, Length, Optional, Regexp
+
+from ..registration.forms import _no_control_characters, _strip
+
+
+class _DocumentForm(FlaskForm):
+    title = StringField(_l("Title"), filters=[_strip], validators=[
+        InputRequired(_l("Give the presentation a title.")),
+        Length(max=200, message=_l("At most %(max)d characters.")), _no_control_characters,
+    ])
+    speaker = StringField(_l("Speaker (optional)"), filters=[_strip], validators=[
+        Optional(), Length(max=200, message=_l("At most %(max)d characters.")), _no_control_characters,
+    ])
+
+
+class UploadForm(_DocumentForm):
+    file = FileField(_l("File"), validators=[FileRequired(_l("Choose a file to upload."))])
+
+
+class LinkForm(_DocumentForm):
+    url = URLField(_l("Address (URL)"), filters=[_strip], validators=[
+        InputRequired(_l("Enter the address of the presentation.")),
+        Length(max=1000, message=_l("At most %(max)d characters.")),
+        Regexp(r"^https?://[^\s/]+\.[^\s]*$", message=_l("Enter a full address starting with https://.")),
+    ])
+
+
+class VisibilityForm(FlaskForm):
+    visibility = RadioField(_l("Who can see the presentations"), choices=[
+        SelectChoice("public", _l("Everyone, on the gathering's page")),
+        SelectChoice("participants", _l("Only confirmed participants, through their personal link")),
+    ])

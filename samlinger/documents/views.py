@@ -1,0 +1,60 @@
+"""Downloading presentations: public ones from the gathering page, participants-only ones through a manage link."""
+
+from flask import Blueprint, abort, send_file
+from flask_babel import format_decimal
+
+from ..extensions import db
+from ..gatherings import service as gatherings
+from ..gatherings.models import Document
+from ..registration import service as registration
+from . import service
+
+bp = Blueprint("documents", __name__)
+
+
+def _download(document: Document):
+    if document.storage_key is None:
+        abort(404)
+    try:
+        stream = service.storage().open(document.storage_key)
+    except FileNotFoundError:
+        abort(404)
+    response = send_file(stream, mimetype=document.content_type, as_attachment=True,
+                         download_name=document.filename)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@bp.get("/samlinger/<slug>/presentasjoner/<int:document_id>")
+def public_file(slug, document_id):
+    gathering = gatherings.gathering_by_slug(slug)
+    document = db.session.get(Document, document_id)
+    if gathering is None or document is None or document.gathering_id != gathering.id:
+        abort(404)
+    if gathering.documents_visibility != "public":
+        abort(404)
+    return _download(document)
+
+
+@bp.get("/pamelding/<token>/presentasjoner/<int:document_id>")
+def participant_file(token, document_id):
+    """Only a confirmed participant's own manage link opens the documents of their gathering."""
+    found = registration.find_by_token(token)
+    document = db.session.get(Document, document_id)
+    if found is None or document is None or document.gathering_id != found.gathering_id:
+        abort(404)
+    if found.status != "confirmed":
+        abort(404)
+    response = _download(document)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@bp.app_template_filter("filesize")
+def filesize(size: int) -> str:
+    """A file size as people read it: '820 kB', '2.4 MB'."""
+    if size < 1000 * 1000:
+        return f"{format_decimal(max(round(size / 1000), 1))} kB"
+    return f"{format_decimal(round(size / 1000 / 1000, 1))} MB"

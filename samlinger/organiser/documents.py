@@ -1,0 +1,117 @@
+"""Presentations afterwards: upload files or add links, order them, choose who sees them, tell participants."""
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from ..auth.access import organiser_required
+from ..documents import service
+from ..documents.forms import LinkForm, UploadForm, VisibilityForm
+from ..extensions import db
+from ..gatherings.models import Document, Gathering
+from ..people import messaging
+from ..registration.forms import ConfirmForm
+from ..uploads import UploadRejected
+from .views import bp
+
+UPLOAD_REFUSALS = {
+    "empty": lambda: _("The file is empty."),
+    "too_large": lambda: _("The file is larger than the limit of %(mb)d MB.", mb=service.max_bytes() // 2**20),
+    "unknown_type": lambda: _("Only PDF, PowerPoint (PPTX, PPT), Word (DOCX), Excel (XLSX) and ODP files can be "
+                              "uploaded."),
+    "mismatch": lambda: _("The file's name does not match its content; check the file extension."),
+}
+
+
+def _page(gathering, *, upload=None, link=None, status=200):
+    visibility = VisibilityForm(visibility=gathering.documents_visibility)
+    return render_template(
+        "organiser/documents.html", gathering=gathering, upload=upload or UploadForm(prefix="upload"),
+        link=link or LinkForm(prefix="link"), visibility=visibility, action_form=ConfirmForm(),
+        confirmed=messaging.audience_counts([gathering.id])["confirmed"],
+        batches=messaging.batches([gathering.id], kinds=("documents_ready",)),
+    ), status
+
+
+def _back(gathering_id: int):
+    return redirect(url_for(".documents", gathering_id=gathering_id))
+
+
+@bp.get("/samlinger/<int:gathering_id>/presentasjoner")
+@organiser_required
+def documents(gathering_id):
+    return _page(db.get_or_404(Gathering, gathering_id))
+
+
+@bp.post("/samlinger/<int:gathering_id>/presentasjoner/fil")
+@organiser_required
+def upload_document(gathering_id):
+    gathering = db.get_or_404(Gathering, gathering_id)
+    form = UploadForm(prefix="upload")
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            service.add_file(gathering, filename=upload.filename or "", data=upload.read(service.max_bytes() + 1),
+                             title=form.title.data, speaker=form.speaker.data or "")
+        except UploadRejected as rejected:
+            form.file.errors.append(UPLOAD_REFUSALS[rejected.reason]())
+        else:
+            flash(_("The presentation is uploaded."), "success")
+            return _back(gathering.id)
+    return _page(gathering, upload=form, status=422)
+
+
+@bp.post("/samlinger/<int:gathering_id>/presentasjoner/lenke")
+@organiser_required
+def link_document(gathering_id):
+    gathering = db.get_or_404(Gathering, gathering_id)
+    form = LinkForm(prefix="link")
+    if form.validate_on_submit():
+        service.add_link(gathering, url=form.url.data, title=form.title.data, speaker=form.speaker.data or "")
+        flash(_("The link is added."), "success")
+        return _back(gathering.id)
+    return _page(gathering, link=form, status=422)
+
+
+@bp.post("/dokumenter/<int:document_id>/flytt")
+@organiser_required
+def move_document(document_id):
+    document = db.get_or_404(Document, document_id)
+    if ConfirmForm().validate_on_submit() and request.form.get("step") in ("-1", "1"):
+        service.move(document, int(request.form["step"]))
+    return _back(document.gathering_id)
+
+
+@bp.post("/dokumenter/<int:document_id>/slett")
+@organiser_required
+def delete_document(document_id):
+    document = db.get_or_404(Document, document_id)
+    gathering_id = document.gathering_id
+    if ConfirmForm().validate_on_submit():
+        service.delete(document)
+        flash(_("The presentation is removed."), "success")
+    return _back(gathering_id)
+
+
+@bp.post("/samlinger/<int:gathering_id>/presentasjoner/synlighet")
+@organiser_required
+def document_visibility(gathering_id):
+    gathering = db.get_or_404(Gathering, gathering_id)
+    form = VisibilityForm()
+    if form.validate_on_submit():
+        service.set_visibility(gathering, form.visibility.data)
+        flash(_("Saved who can see the presentations."), "success")
+    return _back(gathering.id)
+
+
+@bp.post("/samlinger/<int:gathering_id>/presentasjoner/varsle")
+@organiser_required
+def notify_documents(gathering_id):
+    gathering = db.get_or_404(Gathering, gathering_id)
+    if ConfirmForm().validate_on_submit():
+        batch, count = messaging.notify_documents_ready(gathering)
+        flash(ngettext("%(num)d participant will be told that the presentations are ready.",
+                       "%(num)d participants will be told that the presentations are ready.", count), "success")
+        return redirect(url_for(".mailing", batch=batch))
+    return _back(gathering.id)
+

@@ -1,0 +1,157 @@
+"""Mail organisers send to participants: messages, reminders before a gathering, presentations ready."""
+
+import uuid
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import case, func, select, update
+
+from ..audit.service import record
+from ..extensions import db
+from ..gatherings.models import Gathering
+from ..locking import begin_write
+from ..mail.models import OutboundEmail
+from ..mail.outbox import queue
+from ..registration.models import Registration
+from ..timeutil import utcnow
+from ..urls import absolute_url
+
+AUDIENCES = {
+    "confirmed": ("confirmed",),
+    "waitlisted": ("waitlisted",),
+    "all": ("confirmed", "waitlisted"),
+}
+
+
+def audience_counts(gathering_ids) -> dict[str, int]:
+    """How many each choice of recipients reaches."""
+    rows = dict(db.session.execute(
+        select(Registration.status, func.count())
+        .where(Registration.gathering_id.in_(list(gathering_ids)), Registration.status.in_(AUDIENCES["all"]))
+        .group_by(Registration.status)
+    ).all())
+    return {name: sum(rows.get(status, 0) for status in statuses) for name, statuses in AUDIENCES.items()}
+
+
+def _recipients(gathering_ids, statuses) -> list[Registration]:
+    return list(db.session.scalars(
+        select(Registration)
+        .where(Registration.gathering_id.in_(list(gathering_ids)), Registration.status.in_(statuses))
+        .order_by(Registration.id)
+    ))
+
+
+def _context(registration: Registration, **extra) -> dict:
+    gathering = registration.gathering
+    return {"registration": registration, "gathering": gathering, "manage_url": None,
+            "gathering_url": absolute_url("gatherings.detail", slug=gathering.slug), **extra}
+
+
+def send_message(target, gathering_ids, audience: str, subject: str, body: str) -> tuple[str, int]:
+    """Queue the organiser's plain-text message to the chosen participants; return (batch, count).
+
+    *target* is the gathering or round the message is about (for the audit log).
+    """
+    batch = uuid.uuid4().hex
+    recipients = _recipients(gathering_ids, AUDIENCES[audience])
+    for registration in recipients:
+        queue("message", to=registration.email, subject=subject, template="message",
+              language=registration.language, context=_context(registration, body=body),
+              gathering_id=registration.gathering_id, registration_id=registration.id, batch=batch)
+    record("message.send", target, f"Message to {audience} ({len(recipients)}): {subject}")
+    db.session.commit()
+    return batch, len(recipients)
+
+
+def notify_documents_ready(gathering: Gathering) -> tuple[str, int]:
+    """Tell confirmed participants that the presentations are ready; return (batch, count).
+
+    With participants-only presentations the mail carries a fresh manage link, their way in.
+    """
+    batch = uuid.uuid4().hex
+    recipients = _recipients([gathering.id], ("confirmed",))
+    private = gathering.documents_visibility != "public"
+    for registration in recipients:
+        manage_url = absolute_url("registration.manage", token=registration.issue_token()) if private else None
+        queue("documents_ready", to=registration.email,
+              subject=_l("Presentations from %(title)s", title=gathering.title), template="documents_ready",
+              language=registration.language, context=_context(registration, manage_url=manage_url),
+              gathering_id=gathering.id, registration_id=registration.id, batch=batch)
+    record("documents.notify", gathering, f"Presentations ready, sent to {len(recipients)}")
+    db.session.commit()
+    return batch, len(recipients)
+
+
+_PENDING = OutboundEmail.status.in_(("queued", "sending"))
+
+
+def batches(gathering_ids, kinds=("message", "documents_ready")) -> list[dict]:
+    """Earlier mailings about these gatherings, newest first, with how many were sent, queued and failed."""
+    rows = db.session.execute(
+        select(
+            OutboundEmail.batch, OutboundEmail.kind, func.min(OutboundEmail.subject),
+            func.min(OutboundEmail.created_at),
+            func.count(case((OutboundEmail.status == "sent", 1))), func.count(case((_PENDING, 1))),
+            func.count(case((OutboundEmail.status == "failed", 1))),
+        )
+        .where(OutboundEmail.gathering_id.in_(list(gathering_ids)), OutboundEmail.kind.in_(kinds),
+               OutboundEmail.batch.is_not(None))
+        .group_by(OutboundEmail.batch, OutboundEmail.kind)
+        .order_by(func.min(OutboundEmail.created_at).desc())
+    )
+    return [dict(batch=b, kind=k, subject=s, created_at=c, sent=sent, queued=queued, failed=failed)
+            for b, k, s, c, sent, queued, failed in rows]
+
+
+def batch_status(batch: str) -> dict | None:
+    """One mailing: its subject, counts by state and the addresses that failed."""
+    messages = list(db.session.scalars(select(OutboundEmail).where(OutboundEmail.batch == batch)
+                                       .order_by(OutboundEmail.id)))
+    if not messages:
+        return None
+    return {
+        "batch": batch, "subject": messages[0].subject, "created_at": messages[0].created_at,
+        "gathering_ids": sorted({m.gathering_id for m in messages if m.gathering_id}),
+        "sent": sum(m.status == "sent" for m in messages),
+        "queued": sum(m.status in ("queued", "sending") for m in messages),
+        "failed": [m for m in messages if m.status == "failed"],
+    }
+
+
+def send_reminders(now=None) -> int:
+    """Queue one reminder to each confirmed participant of gatherings starting within REMINDER_DAYS_BEFORE days.
+
+    Each reminder is marked sent in the transaction that queues it, by a conditional update, so a
+    participant gets it once however often and however many times at once this runs. Returns how many.
+    """
+    now = now or utcnow()
+    horizon = now + timedelta(days=current_app.config["REMINDER_DAYS_BEFORE"])
+    due = list(db.session.scalars(
+        select(Registration.id).join(Registration.gathering)
+        .where(Gathering.status == "published", Gathering.starts_at > now, Gathering.starts_at <= horizon,
+               Registration.status == "confirmed", Registration.reminder_sent_at.is_(None))
+        .order_by(Registration.id)
+    ))
+    sent = 0
+    for registration_id in due:
+        begin_write()
+        claimed = db.session.execute(
+            update(Registration)
+            .where(Registration.id == registration_id, Registration.status == "confirmed",
+                   Registration.reminder_sent_at.is_(None))
+            .values(reminder_sent_at=now).execution_options(synchronize_session=False)
+        ).rowcount
+        if claimed != 1:
+            db.session.rollback()
+            continue
+        registration = db.session.get(Registration, registration_id, populate_existing=True)
+        queue("reminder", to=registration.email,
+              subject=_l("Reminder: %(title)s", title=registration.gathering.title), template="reminder",
+              language=registration.language,
+              context=_context(registration,
+                               manage_url=absolute_url("registration.manage", token=registration.issue_token())),
+              gathering_id=registration.gathering_id, registration_id=registration.id)
+        db.session.commit()
+        sent += 1
+    return sent

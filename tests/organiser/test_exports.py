@@ -1,0 +1,97 @@
+"""Exports of participants: files that open correctly in Norwegian Excel, and a printable list."""
+
+import csv
+import io
+from datetime import UTC, datetime
+
+import openpyxl
+
+from samlinger.extensions import db
+from samlinger.registration.models import Registration
+
+from .conftest import post
+
+
+def read_csv(response) -> list[list[str]]:
+    data = response.get_data()
+    assert data.startswith(b"\xef\xbb\xbf"), "UTF-8 with BOM, so that Excel keeps æøå"
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))
+
+
+def test_gathering_csv_and_xlsx_have_every_field_and_are_safe(app, organiser, make_gathering, register):
+    gid = make_gathering(capacity=1)
+    first = register(gid, "Åse Ødegård", "ase@vardo.kommune.no", "Vardø kommune", needs="Glutenfri; laktosefri")
+    register(gid, "=HYPERLINK(\"http://evil\")", "evil@alta.kommune.no", "@Alta", role="+47 Rådgiver")
+    with app.app_context():
+        registration = db.session.get(Registration, first)
+        registration.created_at = datetime(2027, 1, 15, 23, 30, tzinfo=UTC)  # 16 January 00:30 in Oslo
+        registration.checked_in_at = datetime(2027, 7, 1, 8, 5, tzinfo=UTC)  # summer time: 10:05 in Oslo
+        db.session.commit()
+
+    response = organiser.get(f"/arrangor/samlinger/{gid}/deltakere.csv")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert "attachment" in response.headers["Content-Disposition"]
+    rows = read_csv(response)
+    header = rows[0]
+    assert len(header) > 5, "columns are split on semicolons"
+    assert header[:3] == ["Navn", "E-post", "Kommune eller virksomhet"]
+    ase = dict(zip(header, rows[1], strict=True))
+    assert ase["Navn"] == "Åse Ødegård"
+    assert ase["Behov"] == "Glutenfri; laktosefri"
+    assert ase["Status"] == "Bekreftet"
+    assert ase["Påmeldt"] == "2027-01-16 00:30"
+    assert ase["Sjekket inn"] == "2027-07-01 10:05"
+    evil = dict(zip(header, rows[2], strict=True))
+    assert evil["Navn"] == "'=HYPERLINK(\"http://evil\")"
+    assert evil["Kommune eller virksomhet"] == "'@Alta"
+    assert evil["Rolle eller stilling"] == "'+47 Rådgiver"
+    assert evil["Status"] == "Venteliste"
+
+    response = organiser.get(f"/arrangor/samlinger/{gid}/deltakere.xlsx")
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.get_data())).active
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert values[0] == header
+    assert values[1][0] == "Åse Ødegård"
+    assert values[1][header.index("Påmeldt")] == datetime(2027, 1, 16, 0, 30)
+    assert values[2][0].startswith("'=")
+    assert sheet.cell(row=3, column=1).data_type != "f", "no live formula"
+
+    assert organiser.get(f"/arrangor/samlinger/{gid}/deltakere.exe").status_code == 404
+    with app.app_context():
+        from samlinger.audit.models import AuditEntry
+
+        assert db.session.query(AuditEntry).filter_by(action="registration.export").count() == 2
+
+
+def test_round_export_covers_every_gathering(app, organiser, make_gathering, register):
+    east = make_gathering(title="Samling i øst")
+    west = make_gathering(title="Samling i vest")
+    register(east, "Øst Person", "ost@alta.kommune.no")
+    register(west, "Vest Person", "vest@bergen.kommune.no")
+    with app.app_context():
+        from samlinger.gatherings.models import Gathering
+
+        season_id = db.session.get(Gathering, east).season_id
+    rows = read_csv(organiser.get(f"/arrangor/runder/{season_id}/deltakere.csv"))
+    assert rows[0][:3] == ["Samling", "Dato for samlingen", "Navn"]
+    assert sorted((r[0], r[2]) for r in rows[1:]) == [("Samling i vest", "Vest Person"),
+                                                      ("Samling i øst", "Øst Person")]
+    sheet = openpyxl.load_workbook(io.BytesIO(organiser.get(f"/arrangor/runder/{season_id}/deltakere.xlsx")
+                                              .get_data())).active
+    assert sheet.max_row == 3
+
+
+def test_printable_list_has_signature_column_and_print_styles(app, organiser, make_gathering, register):
+    gid = make_gathering(capacity=1)
+    register(gid, "Åse Ødegård", "ase@vardo.kommune.no", "Vardø kommune")
+    register(gid, "Venter Vik", "venter@alta.kommune.no")
+    page = organiser.get(f"/arrangor/samlinger/{gid}/deltakerliste").get_data(as_text=True)
+    assert "Signatur" in page and "Åse Ødegård" in page and "Vardø kommune" in page
+    assert "Venter Vik" not in page
+    with organiser.get("/static/workspace.css") as response:
+        css = response.get_data(as_text=True)
+    assert "@media print" in css and ".site-nav" in css
+    # The list's cancel links still work after printing styles are added.
+    assert post(organiser, f"/arrangor/samlinger/{gid}/deltakere", form_url="/arrangor/").status_code == 405
