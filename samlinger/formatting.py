@@ -1,6 +1,6 @@
 """Dates, times and numbers as people read them, in the page's language and in Oslo time."""
 
-from flask_babel import format_date, format_time
+from flask_babel import format_date, format_time, get_locale
 from flask_babel import gettext as _
 
 from .timeutil import oslo
@@ -10,6 +10,9 @@ def date_long(value) -> str:
     """'tirsdag 3. februar 2027': for a date or an aware instant (shown in Oslo)."""
     if hasattr(value, "tzinfo"):
         value = oslo(value).date()
+    if get_locale().language == "en":
+        # British order ('Tuesday 3 February 2027'), as Norwegian bodies write English, not Babel's American.
+        return format_date(value, format="EEEE d MMMM y")
     return format_date(value, format="full")
 
 

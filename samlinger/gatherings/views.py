@@ -1,5 +1,7 @@
 """Public pages and feeds: the front page, a gathering, the JSON API and calendar files."""
 
+from datetime import date
+
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template
 from sqlalchemy import text
 
@@ -89,6 +91,15 @@ def healthz():
     return jsonify({"status": "ok"})
 
 
+#: When the accessibility statement was last written; update it with the statement.
+ACCESSIBILITY_STATEMENT_WRITTEN = date(2026, 11, 22)
+
+
 @bp.get("/personvern")
 def privacy():
     return render_template("pages/privacy.html", months=current_app.config["RETENTION_MONTHS"])
+
+
+@bp.get("/tilgjengelighet")
+def accessibility():
+    return render_template("pages/accessibility.html", written=ACCESSIBILITY_STATEMENT_WRITTEN)

@@ -34,7 +34,7 @@ class DetailsForm(FlaskForm):
         InputRequired(_l("Enter your municipality or organisation.")),
         Length(max=200, message=_l("At most %(max)d characters.")), _one_line,
     ])
-    role = StringField(_l("Role or position"), filters=[_strip], validators=[
+    role = StringField(_l("Role or position (optional)"), filters=[_strip], validators=[
         Optional(), Length(max=200, message=_l("At most %(max)d characters.")), _one_line,
     ])
     phone = TelField(_l("Mobile phone (optional)"), filters=[_strip], validators=[

@@ -1,0 +1,149 @@
+"""Browser tests: the app on a live server in a thread, driven by Debian's Chromium through Playwright.
+
+One browser for the whole session; each test gets fresh browser contexts (cookies, viewport) from it.
+The database is SQLite with the demo data, plus an organiser account and a registration whose manage
+link we know.
+"""
+
+import os
+import re
+import threading
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from werkzeug.serving import make_server
+
+from samlinger import create_app
+from samlinger.extensions import db
+from tests.conftest import base_config, missing
+
+CHROMIUM = "/usr/bin/chromium"
+#: axe-core as bundled (offline) by axe-playwright-python
+AXE_SCRIPT = Axe().axe_script
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+LANGUAGES = ("nb", "nn", "en")
+ADMIN = ("ada@statsforvalteren.test", "riktig hest batteri stift")
+
+
+def _seed(app) -> dict:
+    """Demo gatherings, a cancelled one, an admin, and a registration with a known manage link."""
+    from sqlalchemy import select
+
+    from samlinger.auth.models import User
+    from samlinger.gatherings.models import Gathering
+    from samlinger.registration.models import Registration, normalise_email
+
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        gatherings = db.session.scalars(select(Gathering).order_by(Gathering.starts_at)).all()
+        by_slug = {g.slug: g for g in gatherings}
+        open_one = next(g for g in gatherings if g.slug.endswith("-ost") and g.registration_open())
+        waitlist = next(g for g in gatherings if g.slug.endswith("-verksted"))
+        closed = next(g for g in gatherings if g.slug.endswith("-frist-ute"))
+        cancelled = next(g for g in gatherings if g.slug.endswith("-vest"))
+        cancelled.status = "cancelled"
+        cancelled.cancel_reason = "For få påmeldte. Vi inviterer til en ny samling i høst."
+        user = User(email=ADMIN[0], name="Ada Arrangør", role="admin", active=True)
+        user.set_password(ADMIN[1])
+        email = "kari@vardo.kommune.no"
+        registration = Registration(
+            gathering=open_one, status="confirmed", name="Kari Nordmann", email=email,
+            email_normalized=normalise_email(email), organisation="Vardø kommune", role="Rådgiver",
+            language="nb",
+        )
+        token = registration.issue_token()
+        db.session.add_all([user, registration])
+        db.session.commit()
+        assert len(by_slug) >= 5
+        return {
+            "open": open_one.slug, "waitlist": waitlist.slug, "closed": closed.slug,
+            "cancelled": cancelled.slug, "gathering_id": open_one.id, "registration_id": registration.id,
+            "token": token,
+        }
+
+
+@pytest.fixture(scope="session")
+def live(tmp_path_factory):
+    """The app served on a free port of 127.0.0.1, with its data."""
+    tmp = tmp_path_factory.mktemp("browser")
+    app = create_app(base_config(f"sqlite:///{tmp / 'browser.sqlite'}", tmp))
+    with app.app_context():
+        db.create_all()
+    data = _seed(app)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield SimpleNamespace(app=app, url=f"http://127.0.0.1:{server.port}", **data)
+    server.shutdown()
+    thread.join()
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        missing(f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(browser, live):
+    """Open pages in fresh contexts: `new_page(width=375, locale="nn-NO", axe=True)`.
+
+    Every request must stay on our host: no CDN, fonts or scripts from elsewhere.
+    """
+    contexts = []
+    foreign = []
+
+    def make(width=1280, height=900, locale="nb-NO", axe=False, **options):
+        context = browser.new_context(viewport={"width": width, "height": height}, locale=locale, **options)
+        context.set_default_timeout(10_000)
+        if axe:  # axe-core in every page of the context, ready for page.evaluate("axe.run()")
+            context.add_init_script(AXE_SCRIPT)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("request", lambda request: None if request.url.startswith((live.url, "data:", "about:"))
+                else foreign.append(request.url))
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert not foreign, f"requests to other hosts: {foreign}"
+
+
+def choose_language(page, code: str):
+    """Switch language with the visible switcher, as a person would."""
+    label = {"nb": "Bokmål", "nn": "Nynorsk", "en": "English"}[code]
+    page.get_by_role("button", name=label).click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == code
+
+
+def log_in(page, live):
+    page.goto(f"{live.url}/logg-inn")
+    page.locator("#email").fill(ADMIN[0])
+    page.locator("#password").fill(ADMIN[1])
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(re.compile(r".*/arrangor/.*"))
+
+
+def screenshot(page, name: str):
+    """Save a full-page screenshot for people to look at (test-artifacts/screenshots)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

@@ -1,0 +1,134 @@
+"""Language choice: the switcher, then the browser's languages, then Bokmål; a registration keeps its
+language, and every later e-mail to the person is written in it, dates included."""
+
+from datetime import timedelta
+
+import pytest
+
+from samlinger.extensions import db
+from samlinger.mail.notify import notify_updated
+from samlinger.registration.models import Registration
+from samlinger.timeutil import utcnow
+
+from .conftest import csrf_token, form_data, manage_link, text_part
+
+
+def choose(client, code: str, next_url: str = "/"):
+    return client.post(f"/sprak/{code}", data={"csrf_token": csrf_token(client, "/"), "next": next_url})
+
+
+def page_language(client, url="/", **headers) -> str:
+    html = client.get(url, headers=headers).get_data(as_text=True)
+    return html.split('<html lang="', 1)[1].split('"', 1)[0]
+
+
+@pytest.mark.parametrize(("header", "expected"), [
+    ("nn-NO,nn;q=0.9,en;q=0.5", "nn"),
+    ("en-GB,en;q=0.8", "en"),
+    ("nb-NO", "nb"),
+    ("de-DE,fr;q=0.5", "nb"),
+    ("", "nb"),
+])
+def test_browser_languages_choose_the_page_language(client, header, expected):
+    assert page_language(client, **{"Accept-Language": header}) == expected
+
+
+def test_the_switcher_wins_over_the_browser_and_is_remembered(client):
+    response = choose(client, "nn", "/personvern?x=1")
+    assert response.status_code == 302 and response.headers["Location"] == "/personvern?x=1"
+    html = client.get("/personvern", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert '<html lang="nn">' in html and "Personvernerklæring" in html and "Kva vi lagrar" in html
+    choose(client, "en")
+    html = client.get("/personvern").get_data(as_text=True)
+    assert '<html lang="en">' in html and "What we store" in html
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "javascript:alert(1)"])
+def test_the_switcher_only_returns_to_this_site(client, target):
+    assert choose(client, "nn", target).headers["Location"] == "/"
+
+
+def test_the_switcher_refuses_unknown_languages(client):
+    assert choose(client, "de").status_code == 404
+
+
+def test_accessibility_statement_in_each_language(client):
+    expected = {"nb": "Tilgjengelighetserklæring", "nn": "Tilgjengeerklæring", "en": "Accessibility statement"}
+    for code, title in expected.items():
+        choose(client, code)
+        html = client.get("/tilgjengelighet").get_data(as_text=True)
+        assert f"<h1>{title}</h1>" in html
+        assert "uutilsynet.no" in html and "(WCAG) 2.1" in html
+        assert f'href="/tilgjengelighet">{title}</a>' in client.get("/").get_data(as_text=True)
+
+
+def _a_tuesday() -> tuple:
+    day = (utcnow() + timedelta(days=40)).date()
+    while day.weekday() != 1:
+        day += timedelta(days=1)
+    return day
+
+
+def register_in(client, code: str, email: str):
+    choose(client, code)
+    url = "/samlinger/samling-1/pamelding"
+    data = form_data(email=email)
+    data["csrf_token"] = csrf_token(client, url)
+    assert client.post(url, data=data).status_code == 302
+
+
+def test_nynorsk_registration_gets_every_email_in_nynorsk(app, client, make_gathering, smtp, deliver):
+    day = _a_tuesday()
+    make_gathering(title="Samling i vest", day=day)
+    register_in(client, "nn", "ingrid@volda.kommune.no")
+    deliver()
+    [confirmation] = smtp.to("ingrid@volda.kommune.no")
+    assert confirmation["Subject"] == "Påmeldinga er stadfesta: Samling i vest"
+    body = text_part(confirmation)
+    assert "Plassen din er stadfesta" in body and "Sjå, endre eller meld av påmeldinga di" in body
+    assert f"tysdag {day.day}. " in body and "kl. 10:00–15:30" in body  # Nynorsk weekday, 24-hour times
+    assert "tirsdag" not in body
+
+    # The person now reads the site in English; e-mails to them stay in Nynorsk.
+    choose(client, "en")
+    with app.app_context():
+        registration = db.session.query(Registration).filter_by(email="ingrid@volda.kommune.no").one()
+        assert registration.language == "nn"
+        notify_updated(registration)
+        db.session.commit()
+    link = manage_link(confirmation)
+    client.post(f"{link}/avmeld", data={"csrf_token": csrf_token(client, f"{link}/avmeld")})
+    deliver()
+    subjects = [m["Subject"] for m in smtp.to("ingrid@volda.kommune.no")]
+    assert subjects == ["Påmeldinga er stadfesta: Samling i vest", "Endra tid eller stad: Samling i vest",
+                        "Du er meld av: Samling i vest"]
+    updated, cancelled = smtp.to("ingrid@volda.kommune.no")[1:]
+    assert "Tid eller stad for samlinga er endra" in text_part(updated)
+    assert "Dersom samlinga låg i kalenderen din" in text_part(cancelled)
+    assert "Hei Øyvind Ærø-Sámi," in text_part(cancelled)
+
+
+@pytest.mark.parametrize(("code", "subject", "weekday"), [
+    ("nb", "Påmeldingen er bekreftet: Samling i vest", "tirsdag {d}. "),
+    ("en", "Registration confirmed: Samling i vest", "Tuesday {d} "),
+])
+def test_bokmal_and_english_registrations_get_their_language(client, make_gathering, smtp, deliver, code,
+                                                              subject, weekday):
+    day = _a_tuesday()
+    make_gathering(title="Samling i vest", day=day)
+    register_in(client, code, "per@alta.kommune.no")
+    deliver()
+    [message] = smtp.to("per@alta.kommune.no")
+    assert message["Subject"] == subject
+    assert weekday.format(d=day.day) in text_part(message)
+
+
+def test_english_dates_are_written_the_british_way(client, make_gathering):
+    day = _a_tuesday()
+    make_gathering(day=day)
+    choose(client, "en")
+    html = client.get("/samlinger/samling-1").get_data(as_text=True)
+    assert f"Tuesday {day.day} {day:%B} {day.year}" in html
+    choose(client, "nn")
+    html = client.get("/samlinger/samling-1").get_data(as_text=True)
+    assert f"tysdag {day.day}. " in html
