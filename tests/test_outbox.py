@@ -81,7 +81,7 @@ def test_a_stale_claim_is_taken_over(app, make_gathering, smtp, deliver):
         assert worker.claim_due() == [1]  # claimed, then the worker "dies"
         assert worker.claim_due() == [], "a fresh claim is respected"
         message = db.session.get(OutboundEmail, 1)
-        message.claimed_at = message.claimed_at - worker.STALE_CLAIM - timedelta(seconds=1)
+        message.claimed_at = message.claimed_at - worker.stale_claim() - timedelta(seconds=1)
         db.session.commit()
     assert deliver() == 1
     assert len(smtp.messages) == 1

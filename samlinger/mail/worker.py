@@ -19,8 +19,14 @@ from .models import OutboundEmail
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
-#: a message claimed longer ago than this belongs to a worker that died mid-send
-STALE_CLAIM = timedelta(minutes=5)
+
+
+def stale_claim() -> timedelta:
+    """A message claimed longer ago than this belongs to a worker that died mid-send (MAIL_STALE_CLAIM_SECONDS).
+
+    It must be longer than a worker needs for one batch, or a slow worker's messages could go out twice.
+    """
+    return timedelta(seconds=current_app.config["MAIL_STALE_CLAIM_SECONDS"])
 
 
 def backoff(attempts: int) -> timedelta:
@@ -64,7 +70,7 @@ def claim_due(limit: int = 20) -> list[int]:
     begin_write()
     due = or_(
         (OutboundEmail.status == "queued") & (OutboundEmail.next_attempt_at <= now),
-        (OutboundEmail.status == "sending") & (OutboundEmail.claimed_at < now - STALE_CLAIM),
+        (OutboundEmail.status == "sending") & (OutboundEmail.claimed_at < now - stale_claim()),
     )
     ids = list(
         db.session.scalars(
@@ -100,7 +106,8 @@ def deliver_due(limit: int = 20) -> tuple[int, int]:
     console = current_app.config["MAIL_BACKEND"] == "console"
     smtp = None
     try:
-        for outbound in db.session.scalars(select(OutboundEmail).where(OutboundEmail.id.in_(ids))):
+        claimed = db.session.scalars(select(OutboundEmail).where(OutboundEmail.id.in_(ids)).order_by(OutboundEmail.id))
+        for outbound in list(claimed):
             try:
                 message = build_message(outbound)
                 if console:
@@ -114,9 +121,13 @@ def deliver_due(limit: int = 20) -> tuple[int, int]:
                 failed += 1
                 if isinstance(error, smtplib.SMTPServerDisconnected | ConnectionError):
                     smtp = None
+                # Each outcome is written in a write transaction of its own: on SQLite, a read transaction
+                # that turns into a write fails at once if another worker has written in the meantime.
+                begin_write()
                 _record_failure(outbound, error)
             else:
                 sent += 1
+                begin_write()
                 outbound.status, outbound.sent_at, outbound.last_error = "sent", utcnow(), ""
             db.session.commit()
     finally:
