@@ -104,6 +104,10 @@ class Gathering(db.Model):
         )
 
     @property
+    def status_title(self) -> str:
+        return str(STATUSES.get(self.status, self.status))
+
+    @property
     def region_title(self) -> str:
         return str(REGIONS.get(self.region, self.region))
 

@@ -49,8 +49,8 @@ def export_gathering(gathering_id, file_format):
     _check_format(file_format)
     gathering = db.get_or_404(Gathering, gathering_id)
     _audited(gathering, file_format, gathering.title)
-    return _send(file_format, exports.headers(with_gathering=False),
-                 exports.rows([gathering.id], with_gathering=False), f"deltakere-{gathering.slug}", gathering.title)
+    table = exports.Table([gathering.id], with_gathering=False)
+    return _send(file_format, table.headers(), table.rows(), f"deltakere-{gathering.slug}", gathering.title)
 
 
 @bp.get("/runder/<int:season_id>/deltakere.<file_format>")
@@ -59,9 +59,8 @@ def export_round(season_id, file_format):
     _check_format(file_format)
     season = db.get_or_404(Season, season_id)
     _audited(season, file_format, season.title)
-    ids = [g.id for g in season.gatherings]
-    return _send(file_format, exports.headers(with_gathering=True), exports.rows(ids, with_gathering=True),
-                 f"deltakere-{season.year}-{season.term}", season.title)
+    table = exports.Table([g.id for g in season.gatherings], with_gathering=True)
+    return _send(file_format, table.headers(), table.rows(), f"deltakere-{season.year}-{season.term}", season.title)
 
 
 @bp.get("/samlinger/<int:gathering_id>/deltakerliste")

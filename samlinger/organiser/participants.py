@@ -9,6 +9,7 @@ from ..extensions import db
 from ..gatherings.models import Gathering
 from ..people import service
 from ..people.forms import RegistrationAddForm, RegistrationEditForm
+from ..questions.forms import with_questions
 from ..registration.forms import ConfirmForm
 from ..registration.models import STATUSES, Registration
 from .views import bp
@@ -53,7 +54,7 @@ def participants(gathering_id):
 @organiser_required
 def add_registration(gathering_id):
     gathering = _gathering(gathering_id)
-    form = RegistrationAddForm()
+    form = with_questions(RegistrationAddForm, gathering.questions)()
     error = None
     if form.validate_on_submit():
         try:
@@ -73,7 +74,8 @@ def add_registration(gathering_id):
 @organiser_required
 def edit_registration(registration_id):
     registration = _registration(registration_id)
-    form = RegistrationEditForm(obj=registration)
+    form = with_questions(RegistrationEditForm, registration.gathering.questions, registration.answers)(
+        obj=registration)
     error = None
     if form.validate_on_submit():
         try:

@@ -65,19 +65,39 @@ def test_gathering_csv_and_xlsx_have_every_field_and_are_safe(app, organiser, ma
         assert db.session.query(AuditEntry).filter_by(action="registration.export").count() == 2
 
 
-def test_round_export_covers_every_gathering(app, organiser, make_gathering, register):
+def add_question(app, gathering_id, label, kind="text", choices=(), position=0) -> str:
+    from samlinger.questions.models import Question
+
+    with app.app_context():
+        question = Question(gathering_id=gathering_id, label=label, kind=kind, choices=list(choices),
+                            position=position)
+        db.session.add(question)
+        db.session.commit()
+        return question.key
+
+
+def test_round_export_covers_every_gathering_with_their_questions(app, organiser, make_gathering, register):
     east = make_gathering(title="Samling i øst")
     west = make_gathering(title="Samling i vest")
-    register(east, "Øst Person", "ost@alta.kommune.no")
-    register(west, "Vest Person", "vest@bergen.kommune.no")
+    east_hotel = add_question(app, east, "Trenger du hotell?", kind="yesno")
+    west_hotel = add_question(app, west, "Trenger du hotell?", kind="yesno")
+    west_topic = add_question(app, west, "Tema du ønsker", position=1)
+    register(east, "Øst Person", "ost@alta.kommune.no", answers={east_hotel: "yes"})
+    register(west, "Vest Person", "vest@bergen.kommune.no", answers={west_hotel: "no", west_topic: "=1+2"})
     with app.app_context():
         from samlinger.gatherings.models import Gathering
 
         season_id = db.session.get(Gathering, east).season_id
     rows = read_csv(organiser.get(f"/arrangor/runder/{season_id}/deltakere.csv"))
-    assert rows[0][:3] == ["Samling", "Dato for samlingen", "Navn"]
-    assert sorted((r[0], r[2]) for r in rows[1:]) == [("Samling i vest", "Vest Person"),
-                                                      ("Samling i øst", "Øst Person")]
+    header = rows[0]
+    assert header[:3] == ["Samling", "Dato for samlingen", "Navn"]
+    assert header.count("Trenger du hotell?") == 1, "the same question in two gatherings is one column"
+    by_name = {row[2]: dict(zip(header, row, strict=True)) for row in rows[1:]}
+    assert by_name["Øst Person"]["Samling"] == "Samling i øst"
+    assert by_name["Øst Person"]["Trenger du hotell?"] == "Ja"
+    assert by_name["Øst Person"]["Tema du ønsker"] == ""
+    assert by_name["Vest Person"]["Trenger du hotell?"] == "Nei"
+    assert by_name["Vest Person"]["Tema du ønsker"] == "'=1+2"
     sheet = openpyxl.load_workbook(io.BytesIO(organiser.get(f"/arrangor/runder/{season_id}/deltakere.xlsx")
                                               .get_data())).active
     assert sheet.max_row == 3

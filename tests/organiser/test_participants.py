@@ -1,5 +1,6 @@
 """Following sign-ups: the dashboard, the registration list and what organisers change in it."""
 
+import re
 from datetime import timedelta
 
 from samlinger.extensions import db
@@ -74,16 +75,26 @@ def test_organiser_adds_after_the_deadline_and_person_is_emailed(app, organiser,
 
 
 def test_organiser_edits_and_cannot_take_another_persons_address(app, organiser, make_gathering, register):
+    from samlinger.questions.models import Question
+
     gid = make_gathering()
-    first = register(gid, "Ola Nordmann", "ola@alta.kommune.no")
+    with app.app_context():
+        question = Question(gathering_id=gid, label="Overnatting?", kind="yesno", required=True)
+        db.session.add(question)
+        db.session.commit()
+        key = question.key
+    first = register(gid, "Ola Nordmann", "ola@alta.kommune.no", answers={key: "no"})
     register(gid, "Kari Nordmann", "kari@alta.kommune.no")
     url = f"/arrangor/pameldinger/{first}/endre"
+    page = organiser.get(url).get_data(as_text=True)
+    assert "Overnatting?" in page and re.search(r'value="no"[^>]*checked|checked[^>]*value="no"', page)
     data = {"name": "Ola Normann", "email": "Ola.Ny@Alta.Kommune.no", "organisation": "Alta kommune",
-            "role": "Rådgiver", "phone": "", "needs": "Glutenfri"}
+            "role": "Rådgiver", "phone": "", "needs": "Glutenfri", f"q_{key}": "yes"}
     assert post(organiser, url, data, form_url=url).status_code == 302
     changed = reload(app, first)
     assert (changed.name, changed.email_normalized, changed.needs) == ("Ola Normann", "ola.ny@alta.kommune.no",
                                                                       "Glutenfri")
+    assert changed.answers == {key: "yes"}
     taken = post(organiser, url, {**data, "email": "kari@alta.kommune.no"}, form_url=url)
     assert taken.status_code == 409
     assert reload(app, first).email_normalized == "ola.ny@alta.kommune.no"
