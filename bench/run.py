@@ -161,7 +161,11 @@ def wrk(server: Server, path: str, args, script: str = "report.lua", script_args
     if line is None:
         sys.exit(f"wrk printed no figures for {url}:\n{output}")
     figures = json.loads(line[len("BENCH "):])
-    figures["statuses"] = {k: v for part in figures["statuses"] for k, v in part.items()}
+    statuses: dict[str, int] = {}
+    for per_thread in figures["statuses"]:  # one object per wrk thread
+        for code, count in per_thread.items():
+            statuses[code] = statuses.get(code, 0) + count
+    figures["statuses"] = statuses
     figures["rps"] = figures["requests"] / (figures["duration_us"] / 1e6)
     # CPU per request of the server's processes: steadier than req/s on a machine that others share.
     figures["cpu_ms"] = ((cpu_after - cpu_before) * 1000 / max(figures["requests"], 1)

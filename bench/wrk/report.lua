@@ -1,5 +1,5 @@
 -- Prints wrk's figures as one JSON line (latency in microseconds) for bench/run.py to read.
--- Status codes are counted per thread in response() and summed in done().
+-- Status codes are counted per thread in response(); done() prints one object per thread.
 
 local threads = {}
 
