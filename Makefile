@@ -48,7 +48,7 @@ lint: install-dev
 	$(VENV)/bin/ruff check samlinger tests bench app.py
 
 bench: install-dev
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) instance test-artifacts

@@ -103,7 +103,7 @@ class Server:
         self.log = open(RESULTS / f"gunicorn-{name}.log", "w")  # noqa: SIM115 - closed in stop()
         command = [str(Path(sys.executable).parent / "gunicorn"), "--chdir", str(chdir), "--bind",
                    f"127.0.0.1:{self.port}", "--workers", str(args.workers), "--worker-class", args.worker_class,
-                   "--threads", str(args.gunicorn_threads), "--backlog", "2048", target]
+                   "--threads", str(args.gunicorn_threads), "--backlog", "2048", "--no-control-socket", target]
         self.process = subprocess.Popen(command, env={**os.environ, **env}, stdout=self.log, stderr=self.log,
                                         start_new_session=True)
 
@@ -229,6 +229,10 @@ def measure(args, app: Server, baseline: Server) -> list[dict]:
             pairs = credentials(app.url, path, 16)
             pairs_file = RESULTS / "credentials.tsv"
             pairs_file.write_text("".join(f"{t}\t{c}\n" for t, c in pairs))
+        if method == "GET" and args.warmup:
+            # Steady state: every worker thread has built its kept page once before measuring.
+            for server, warm_path in ((app, path), (baseline, "/")):
+                wrk(server, warm_path, argparse.Namespace(**{**vars(args), "duration": args.warmup}))
         for r in range(args.rounds):
             runs = {}
             order = ("baseline", "app") if r % 2 == 0 else ("app", "baseline")
@@ -294,7 +298,7 @@ def time_exports(database_url: str, seeded, folder: Path) -> list[dict]:
             result["size"] = size
             figures.append(result)
             print(f"  export {fmt:<4} {size:>6} rows: {result['seconds']:6.2f} s, "
-                  f"{result['bytes'] / 1e6:5.1f} MB file, peak memory {result['peak_rss_mb']:.0f} MB "
+                  f"{result['bytes'] / 1e6:5.2f} MB file, peak memory {result['peak_rss_mb']:.0f} MB "
                   f"(process {result['rss_before_mb']:.0f} MB before)", flush=True)
     return figures
 
@@ -326,7 +330,7 @@ def summary(results: list[dict], exports: list[dict], args, database_kind: str) 
     if exports:
         lines += ["", "| export | rows | seconds | file MB | peak memory MB |", "|---|---:|---:|---:|---:|"]
         for x in exports:
-            lines.append(f"| {x['format'].upper()} | {x['rows']} | {x['seconds']:.2f} | {x['bytes'] / 1e6:.1f} | "
+            lines.append(f"| {x['format'].upper()} | {x['rows']} | {x['seconds']:.2f} | {x['bytes'] / 1e6:.2f} | "
                          f"{x['peak_rss_mb']:.0f} |")
     return "\n".join(lines)
 
@@ -342,6 +346,7 @@ def main() -> int:
     parser.add_argument("--worker-class", default="gthread", help="gunicorn worker class, for both")
     parser.add_argument("--gunicorn-threads", type=int, default=4, help="threads per gthread worker, for both")
     parser.add_argument("--rounds", type=int, default=2, help="alternating app / bare Flask runs per endpoint")
+    parser.add_argument("--warmup", type=int, default=2, help="seconds of unmeasured load per GET endpoint first")
     parser.add_argument("--gatherings", type=int, default=200)
     parser.add_argument("--registrations", type=int, default=20_000)
     parser.add_argument("--only", action="append", help="measure only this endpoint (repeatable)")
