@@ -1,16 +1,24 @@
 """Language choice: the switcher, then the browser's languages, then Bokmål; a registration keeps its
 language, and every later e-mail to the person is written in it, dates included."""
 
+import re
 from datetime import timedelta
+from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
+from babel.messages.pofile import read_po
+from sqlalchemy import select
 
 from samlinger.extensions import db
+from samlinger.gatherings.models import Gathering
 from samlinger.mail.notify import notify_updated
 from samlinger.registration.models import Registration
 from samlinger.timeutil import utcnow
 
-from .conftest import csrf_token, form_data, manage_link, text_part
+from .conftest import csrf_token, form_data, log_in, manage_link, text_part
+
+CATALOGUES = Path(__file__).resolve().parent.parent / "samlinger" / "translations"
 
 
 def choose(client, code: str, next_url: str = "/"):
@@ -132,3 +140,100 @@ def test_english_dates_are_written_the_british_way(client, make_gathering):
     choose(client, "nn")
     html = client.get("/samlinger/samling-1").get_data(as_text=True)
     assert f"tysdag {day.day}. " in html
+
+
+# --- every visible word follows the language ---------------------------------------------------
+
+class VisibleText(HTMLParser):
+    """The text a person sees or hears on a page: text nodes and the labels in attributes."""
+
+    SPOKEN = ("aria-label", "alt", "title", "placeholder")
+
+    def __init__(self):
+        super().__init__()
+        self.chunks, self._hidden = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style", "title"):
+            self._hidden += 1
+        self.chunks += [value for name, value in attrs if name in self.SPOKEN and value]
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style", "title"):
+            self._hidden -= 1
+
+    def handle_data(self, data):
+        if not self._hidden and data.strip():
+            self.chunks.append(data.strip())
+
+
+def visible_text(html: str) -> set[str]:
+    parser = VisibleText()
+    parser.feed(html)
+    return set(parser.chunks)
+
+
+def data_values(app) -> list[str]:
+    """Every string stored in the database: names, titles, places, which no catalogue translates."""
+    values = set()
+    with app.app_context():
+        for table in db.metadata.sorted_tables:
+            for row in db.session.execute(select(table)):
+                for value in (v for v in row if isinstance(v, str)):
+                    # Markdown texts are shown line by line, without their list and heading marks.
+                    values.update(line.strip().lstrip("-*# ") for line in [value, *value.splitlines()])
+    # Codes such as "cancelled" or "east" are not data a person reads: they must be shown through a catalogue.
+    values = {v for v in values if v and not re.fullmatch(r"[a-z_]+", v)}
+    return sorted(values, key=len, reverse=True)
+
+
+def untranslated(chunk: str, data: list[str], same_in_english: set[str]) -> bool:
+    """Whether a chunk that reads the same in Bokmål and English has words beyond data and shared words."""
+    for value in data:
+        chunk = chunk.replace(value, " ")
+    words = re.findall(r"[^\W\d_]{2,}", chunk)
+    return any(word not in same_in_english for word in words)
+
+
+def test_switching_language_changes_every_visible_word(app, client, make_user, runner):
+    """On every public page and every organiser page, in Bokmål and in English, the same text appears only
+    where it is data (titles, places, names) or a word that is the same in both languages."""
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    _, email, password = make_user(role="admin")
+    log_in(client, email, password)
+    with app.app_context():
+        gatherings = db.session.scalars(select(Gathering).order_by(Gathering.starts_at.desc())).all()
+        gatherings[0].status = "cancelled"
+        slug = next(g.slug for g in gatherings[1:] if g.registration_open())
+        registration = db.session.scalars(select(Registration)).first()
+        token = registration.issue_token()
+        db.session.commit()
+    pages = ["/", f"/samlinger/{slug}", f"/samlinger/{slug}/pamelding", f"/samlinger/{slug}/ny-lenke",
+             f"/pamelding/{token}", f"/pamelding/{token}/avmeld",
+             "/personvern", "/tilgjengelighet", "/finnes-ikke", "/logg-inn/glemt-passord"]
+    # Organiser pages: everything linked from the dashboard, one of each kind of address.
+    queue, kinds = ["/arrangor/"], set()
+    while queue:
+        path = queue.pop(0)
+        kind = re.sub(r"\d+", "N", path.split("?")[0])
+        response = client.get(path)
+        if kind in kinds or response.status_code != 200 or response.mimetype != "text/html":
+            continue
+        kinds.add(kind)
+        pages.append(path)
+        queue += re.findall(r'href="(/arrangor/[^"]*)"', response.get_data(as_text=True))
+    assert len(kinds) > 5
+
+    data = data_values(app) + [app.config["SAMLINGER_CONTACT_EMAIL"], app.config["SAMLINGER_ORGANISER_NAME"],
+                               "Bokmål", "Nynorsk", "English", "uutilsynet.no"]
+    with open(CATALOGUES / "nb" / "LC_MESSAGES" / "messages.po", "rb") as f:
+        same = {w for m in read_po(f) if m.id and m.string == m.id for w in re.findall(r"[^\W\d_]{2,}", m.id)}
+    problems = []
+    for path in pages:
+        texts = {}
+        for code in ("nb", "en"):
+            choose(client, code)
+            texts[code] = visible_text(client.get(path).get_data(as_text=True))
+        problems += [f"{path}: {chunk!r}" for chunk in sorted(texts["nb"] & texts["en"])
+                     if untranslated(chunk, data, same)]
+    assert not problems, "the same in Bokmål and English:\n" + "\n".join(problems)
