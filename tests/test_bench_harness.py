@@ -34,7 +34,7 @@ def test_seed_exports_and_write_check(app, client, tmp_path):
                 figures.append({**result, "size": size, "peak_rss_mb": 100.0})
                 if fmt == "csv":
                     rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig")), delimiter=";"))
-                    assert rows[0] == export_timing.HEADERS and len(rows) == size + 1
+                    assert rows[0][:2] == ["Navn", "E-post"] and len(rows) == size + 1
                 else:
                     workbook = load_workbook(out, read_only=True)
                     assert sum(1 for _ in workbook.active.iter_rows()) == size + 1
