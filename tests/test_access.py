@@ -50,3 +50,22 @@ def test_login_and_logout(client, organiser):
     assert client.get("/arrangor/").status_code == 200
     client.post("/logg-ut", data={"csrf_token": csrf_token(client, "/arrangor/")})
     assert client.get("/arrangor/").status_code == 302
+
+
+ADMIN_ONLY = ("organiser.users.", "organiser.audit.")
+
+
+def test_every_admin_route_refuses_organisers(app, organiser_client):
+    from .conftest import csrf_token
+
+    token = csrf_token(organiser_client, "/arrangor/")
+    rules = [(rule, values) for rule, values in organiser_rules(app) if rule.endpoint.startswith(ADMIN_ONLY)]
+    assert len(rules) >= 4, "users and audit pages are admin-only"
+    for rule, values in rules:
+        with app.test_request_context():
+            from flask import url_for
+
+            url = url_for(rule.endpoint, **values)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            response = organiser_client.open(url, method=method, data={"csrf_token": token})
+            assert response.status_code == 403, (method, url, response.status_code)

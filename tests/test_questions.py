@@ -99,3 +99,26 @@ def test_gathering_without_questions_registers_as_before(app, make_gathering):
     assert post(public, url, **form_data()).status_code == 302
     with app.app_context():
         assert db.session.scalar(select(Registration)).answers == {}
+
+
+def test_answers_are_shown_in_the_registration_list(app, organiser_client, make_gathering):
+    gid = make_gathering()
+    add_questions(organiser_client, gid)
+    with app.app_context():
+        dinner, workshop, _learn = (str(q.id) for q in db.session.scalars(select(Question).order_by(Question.id)))
+    public = app.test_client()
+    assert post(public, "/samlinger/samling-1/pamelding",
+                **form_data(**{f"q_{dinner}": "no", f"q_{workshop}": "Planlegging"})).status_code == 302
+    page = organiser_client.get(f"/arrangor/samlinger/{gid}/deltakere").get_data(as_text=True)
+    assert "<th scope=\"col\">Blir du med på middagen?</th>" in page
+    assert "<td>Nei</td>" in page or "<td>No</td>" in page
+    assert "<td>Planlegging</td>" in page
+    with app.app_context():
+        from samlinger.gatherings.models import Gathering
+        from samlinger.questions.service import answer_columns
+
+        columns = answer_columns(db.session.get(Gathering, gid))
+        registration = db.session.scalar(select(Registration))
+        assert [header for header, _ in columns] == ["Blir du med på middagen?", "Hvilken workshop?",
+                                                     "Hva vil du lære?"]
+        assert [answer(registration) for _, answer in columns] == ["Nei", "Planlegging", ""]

@@ -5,6 +5,11 @@ from ..extensions import db
 from .models import Question
 
 
+def answer_columns(gathering) -> list[tuple[str, callable]]:
+    """One (header, answer of a registration) pair per question, for lists and exports."""
+    return [(question.label, question.answer_of) for question in gathering.questions]
+
+
 def save_question(question: Question | None, gathering, *, label: str, kind: str, choices: list[str],
                   required: bool) -> Question:
     created = question is None
