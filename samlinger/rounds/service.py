@@ -4,7 +4,7 @@ import re
 import unicodedata
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, update
 
 from ..audit.service import record
 from ..extensions import db
@@ -64,7 +64,9 @@ def unique_slug(text: str, except_id: int | None = None) -> str:
 # --- reading -------------------------------------------------------------------------------
 
 def rounds() -> list[Season]:
-    return list(db.session.scalars(select(Season).order_by(Season.year.desc(), Season.term.desc(), Season.id.desc())))
+    """Every round, newest term first."""
+    autumn_first = case((Season.term == "autumn", 0), else_=1)
+    return list(db.session.scalars(select(Season).order_by(Season.year.desc(), autumn_first, Season.id.desc())))
 
 
 def registration_counts(gathering_ids) -> dict[int, int]:
