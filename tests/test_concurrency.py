@@ -48,7 +48,7 @@ def _assert_exact(app, gathering_id, expected_people):
 def test_many_threads_at_once_never_exceed_capacity(app, app_config, make_gathering):
     gid = make_gathering(capacity=CAPACITY)
     people = [f"traad{n}@x.no" for n in range(24)]
-    barrier = threading.Barrier(len(people))
+    barrier = threading.Barrier(len(people), timeout=120)
     statuses: list[str] = []
     errors: list[BaseException] = []
 
@@ -71,7 +71,7 @@ def test_many_threads_at_once_never_exceed_capacity(app, app_config, make_gather
 def test_several_processes_at_once_never_exceed_capacity(app, app_config, make_gathering):
     gid = make_gathering(capacity=CAPACITY)
     context = multiprocessing.get_context("spawn")
-    barrier = context.Barrier(4)
+    barrier = context.Barrier(4, timeout=120)
     queue = context.Queue()
     batches = [[f"prosess{p}-{n}@x.no" for n in range(6)] for p in range(4)]
     processes = [context.Process(target=_process_entry, args=(app_config, gid, batch, barrier, queue))
