@@ -12,6 +12,7 @@ from .extensions import db
 from .gatherings.models import Document, Gathering, Season
 from .mail import worker
 from .people import messaging
+from .registration import retention
 from .registration.models import Registration, normalise_email
 from .timeutil import oslo, oslo_to_utc, utcnow
 
@@ -21,6 +22,7 @@ def register_commands(app) -> None:
     app.cli.add_command(mail_worker)
     app.cli.add_command(create_user)
     app.cli.add_command(send_reminders)
+    app.cli.add_command(purge_personal_data)
 
 
 @click.command("send-reminders")
@@ -28,6 +30,16 @@ def register_commands(app) -> None:
 def send_reminders():
     """Queue a reminder to each confirmed participant REMINDER_DAYS_BEFORE days before (once each)."""
     click.echo(f"{messaging.send_reminders()} reminders queued")
+
+
+@click.command("purge-personal-data")
+@with_appcontext
+@click.option("--months", type=click.IntRange(min=0), default=None,
+              help="Anonymise registrations of gatherings that ended this many months ago (default RETENTION_MONTHS).")
+def purge_personal_data(months):
+    """Anonymise old registrations, keeping counts per municipality; safe to run daily."""
+    months = current_app.config["RETENTION_MONTHS"] if months is None else months
+    click.echo(f"{retention.purge(months)} registrations anonymised (gatherings ended over {months} months ago)")
 
 
 @click.command("mail-worker")

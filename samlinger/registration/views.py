@@ -8,7 +8,7 @@ from ..extensions import db
 from ..gatherings import service as gatherings
 from ..questions.forms import with_questions
 from ..security import rate_limited
-from . import service
+from . import retention, service
 from .forms import ConfirmForm, DetailsForm, RegistrationForm, RequestLinkForm
 from .models import Registration
 
@@ -99,7 +99,7 @@ def manage(token):
         return redirect(url_for(".manage", token=token))
     return _no_store(render_template("registration/manage.html", registration=registration,
                                      gathering=registration.gathering, form=form, editable=editable,
-                                     cancel_form=ConfirmForm()))
+                                     erasable=retention.can_erase(registration), cancel_form=ConfirmForm()))
 
 
 @bp.route("/pamelding/<token>/avmeld", methods=["GET", "POST"])
@@ -113,4 +113,19 @@ def cancel(token):
         flash(_("Your registration is cancelled. We have sent you a confirmation by e-mail."), "success")
         return redirect(url_for(".manage", token=token))
     return _no_store(render_template("registration/cancel.html", registration=registration,
+                                     gathering=registration.gathering, form=form))
+
+
+@bp.route("/pamelding/<token>/slett", methods=["GET", "POST"])
+def erase(token):
+    """Once the gathering is over, the participant may delete their personal data themselves."""
+    registration = _registration_or_404(token)
+    if not retention.can_erase(registration):
+        return redirect(url_for(".manage", token=token))
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        retention.erase(registration.id)
+        flash(_("Your personal data is deleted. The link in your e-mails no longer works."), "success")
+        return redirect(url_for("gatherings.index"))
+    return _no_store(render_template("registration/erase.html", registration=registration,
                                      gathering=registration.gathering, form=form))
