@@ -75,12 +75,12 @@ def test_cli_in_production_says_why_it_will_not_start(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "FLASK_DEBUG")}
     env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'cli.sqlite'}"
     refused = subprocess.run([sys.executable, "-m", "flask", "--app", "app", "routes"], cwd=ROOT, env=env,
-                             capture_output=True, text=True, timeout=60)
+                             capture_output=True, text=True, timeout=300)
     assert refused.returncode != 0
     assert "SECRET_KEY is not set" in refused.stderr
     env["SECRET_KEY"] = secrets.token_hex(32)
     started = subprocess.run([sys.executable, "-m", "flask", "--app", "app", "routes"], cwd=ROOT, env=env,
-                             capture_output=True, text=True, timeout=60)
+                             capture_output=True, text=True, timeout=300)
     assert started.returncode == 0, started.stderr
     assert "/pamelding/<token>" in started.stdout
 
