@@ -366,3 +366,19 @@ def test_ids_in_urls_outside_the_workspace_lead_nowhere(client, make_gathering):
     for url in ("/samlinger/kladd", "/samlinger/kladd/pamelding", "/samlinger/kladd.ics", "/samlinger/1",
                 "/samlinger/kladd/ny-lenke"):
         assert client.get(url).status_code == 404, url
+
+
+# --- organiser-written Markdown ----------------------------------------------------------------
+
+def test_markdown_from_organisers_is_sanitised(client, make_gathering):
+    make_gathering(slug="markdown", description=(
+        "Om **prosjektarbeid** og [veiviseren](https://prosjektveiviseren.no).\n\n"
+        "<script>alert(1)</script>\n\n<img src=x onerror=alert(2)>\n\n[klikk](javascript:alert(3))\n\n"
+        "<iframe src=https://evil.example></iframe><style>body{display:none}</style>"
+        "<a href=\"https://evil.example\" onclick=\"alert(4)\" style=\"color:red\">lenke</a>"
+    ))
+    html = client.get("/samlinger/markdown").get_data(as_text=True)
+    assert "<strong>prosjektarbeid</strong>" in html
+    assert 'href="https://prosjektveiviseren.no"' in html
+    for forbidden in ("<script>alert", "onerror", "javascript:", "<iframe", "<style>", "onclick", 'style="'):
+        assert forbidden not in html, forbidden
