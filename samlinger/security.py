@@ -1,6 +1,6 @@
 """Protections every response and every production process gets: secret key, cookies, headers, rate limits."""
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, request, session
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -60,7 +60,8 @@ def add_security_headers(response):
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     if current_app.config["SAMLINGER_HTTPS"] or request.is_secure:
         headers.setdefault("Strict-Transport-Security", HSTS)
-    if request.endpoint != "static" and current_user.is_authenticated:
+    # Only a session that holds a login can belong to a user: skip loading one for everyone else.
+    if request.endpoint != "static" and "_user_id" in session and current_user.is_authenticated:
         # The workspace shows personal data: never keep it in a browser or proxy cache.
         headers.setdefault("Cache-Control", "no-store")
     return response
