@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from ..audit.service import record
 from ..extensions import db
 from ..gatherings.models import Document, Gathering
+from ..ordering import move_in_list
 from ..storage import Storage, new_key, storage_from_config
 from ..uploads import check_upload
 
@@ -66,14 +67,8 @@ def add_link(gathering: Gathering, *, url: str, title: str, speaker: str) -> Doc
 
 def move(document: Document, step: int) -> None:
     """Move the document one place up (step -1) or down (+1) in its gathering's list."""
-    documents = list(document.gathering.documents)
-    index = documents.index(document)
-    target = index + step
-    if 0 <= target < len(documents):
-        documents[index], documents[target] = documents[target], documents[index]
-    for position, each in enumerate(documents):
-        each.position = position
-    db.session.commit()
+    if move_in_list(document.gathering.documents, document, step):
+        db.session.commit()
 
 
 def delete(document: Document) -> None:

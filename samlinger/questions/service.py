@@ -2,6 +2,7 @@
 
 from ..audit.service import record
 from ..extensions import db
+from ..ordering import move_in_list
 from .models import Question
 
 
@@ -26,13 +27,7 @@ def save_question(question: Question | None, gathering, *, label: str, kind: str
 
 def move_question(question: Question, step: int) -> None:
     """Move a question one place up (-1) or down (+1)."""
-    ordered = list(question.gathering.questions)
-    index = ordered.index(question)
-    target = index + step
-    if 0 <= target < len(ordered):
-        ordered[index], ordered[target] = ordered[target], ordered[index]
-        for position, item in enumerate(ordered):
-            item.position = position
+    if move_in_list(question.gathering.questions, question, step):
         db.session.commit()
 
 
