@@ -11,9 +11,10 @@ The counter is raised by SQLAlchemy session events, so every ORM write anywhere 
 also bulk `update()`/`delete()` through the session. Raw SQL that bypasses the ORM is not: call
 `mark_changed()` next to it.
 
-What a cached page may not depend on: the person's session. Pages are kept per path and language; the
-CSRF token of the language switcher is put back per request; a request with flashed messages, a logged-in
-user or a query string is never served from or put into the cache.
+What a cached page may not depend on: the person's session. Pages are kept per path and language; a
+request with flashed messages, a logged-in user or a query string is never served from or put into the
+cache, and a page that holds a CSRF token (a form) is not kept. Public pages have no form, so they go out
+without touching the session: no cookie is set for a visitor who only reads.
 """
 
 from dataclasses import dataclass
@@ -22,7 +23,6 @@ from functools import wraps
 
 from flask import Response, current_app, g, request, session
 from flask_sqlalchemy.session import Session
-from flask_wtf.csrf import generate_csrf
 from sqlalchemy import DDL, Integer, event, insert, inspect, update
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -30,8 +30,6 @@ from .extensions import db
 from .timeutil import utcnow
 
 CHANGED = "samlinger.content_changed"
-#: stands for the request's CSRF token in a kept page
-CSRF_PLACEHOLDER = b"\x00csrf-token\x00"
 
 
 class ContentVersion(db.Model):
@@ -136,7 +134,6 @@ class Page:
     status: int
     headers: tuple
     expires_at: datetime | None
-    has_csrf: bool
 
 
 class PageCache:
@@ -168,8 +165,7 @@ def _cacheable_request() -> bool:
 
 
 def _serve(page: Page) -> Response:
-    body = page.body.replace(CSRF_PLACEHOLDER, generate_csrf().encode()) if page.has_csrf else page.body
-    return Response(body, status=page.status, headers=list(page.headers))
+    return Response(page.body, status=page.status, headers=list(page.headers))
 
 
 def cached(view=None, *, per_language: bool = True):
@@ -194,16 +190,12 @@ def cached(view=None, *, per_language: bool = True):
             return _serve(page)
         g.page_expires_at = None
         response = current_app.make_response(view(**kwargs))
-        if response.status_code != 200 or response.is_streamed:
+        # Flask-WTF keeps the request's token in g: a page with a form belongs to one session.
+        if response.status_code != 200 or response.is_streamed or "csrf_token" in g:
             return response
-        body = response.get_data()
-        token = g.get("csrf_token")
-        has_csrf = bool(token) and token.encode() in body
-        if has_csrf:
-            body = body.replace(token.encode(), CSRF_PLACEHOLDER)
         headers = tuple((k, v) for k, v in response.headers.items()
                         if k.lower() not in ("content-length", "set-cookie"))
-        cache.put(key, Page(version, body, response.status_code, headers, g.page_expires_at, has_csrf))
+        cache.put(key, Page(version, response.get_data(), response.status_code, headers, g.page_expires_at))
         return response
 
     return wrapper

@@ -252,13 +252,19 @@ def form_data(**overrides) -> dict:
 
 
 def csrf_token(client, url: str) -> str:
-    """The CSRF token of the form at *url*, as a browser would send it back."""
-    html = client.get(url).get_data(as_text=True)
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
-        r'name="csrf_token" value="([^"]+)"', html
-    )
-    assert match, f"no CSRF token in {url}"
-    return match.group(1)
+    """The CSRF token of the form at *url*, as a browser would send it back.
+
+    Where *url* shows no form (a gathering that has closed since, a POST-only address), the token comes
+    from the login form, as from a form the person opened earlier in the same session.
+    """
+    for page in (url, "/logg-inn"):
+        html = client.get(page).get_data(as_text=True)
+        match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+            r'name="csrf_token" value="([^"]+)"', html
+        )
+        if match:
+            return match.group(1)
+    raise AssertionError(f"no CSRF token in {url}")
 
 
 # --- organiser accounts ------------------------------------------------------------------

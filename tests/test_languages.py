@@ -22,7 +22,7 @@ CATALOGUES = Path(__file__).resolve().parent.parent / "samlinger" / "translation
 
 
 def choose(client, code: str, next_url: str = "/"):
-    return client.post(f"/sprak/{code}", data={"csrf_token": csrf_token(client, "/"), "next": next_url})
+    return client.get(f"/sprak/{code}", query_string={"next": next_url})
 
 
 def page_language(client, url="/", **headers) -> str:
@@ -237,3 +237,16 @@ def test_switching_language_changes_every_visible_word(app, client, make_user, r
         problems += [f"{path}: {chunk!r}" for chunk in sorted(texts["nb"] & texts["en"])
                      if untranslated(chunk, data, same)]
     assert not problems, "the same in Bokmål and English:\n" + "\n".join(problems)
+
+
+def test_the_switcher_is_a_link_on_every_public_page(client, make_gathering):
+    make_gathering(slug="lenkje")
+    for path in ("/", "/samlinger/lenkje", "/personvern"):
+        html = client.get(path).get_data(as_text=True)
+        assert f'<a href="/sprak/nn?next={path}" lang="nn" hreflang="nn"' in html, path
+        assert '<form method="post" action="/sprak' not in html
+
+
+@pytest.mark.parametrize("target", ["/\\evil.example/", "/\\/evil.example", "/side\nSet-Cookie: x=1"])
+def test_the_switcher_refuses_targets_a_browser_would_read_as_another_site(client, target):
+    assert choose(client, "nn", target).headers["Location"] == "/"

@@ -130,7 +130,7 @@ def new_page(browser, live):
 def choose_language(page, code: str):
     """Switch language with the visible switcher, as a person would."""
     label = {"nb": "Bokmål", "nn": "Nynorsk", "en": "English"}[code]
-    page.get_by_role("button", name=label).click()
+    page.get_by_role("link", name=label, exact=True).click()
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == code
 
