@@ -117,3 +117,54 @@ def test_subject_with_line_breaks_cannot_inject_headers(app, make_gathering, smt
     assert message["Bcc"] is None
     assert message.envelope_to == ["kari@x.no"]
     assert "Bcc: evil@example.com" in message["Subject"]
+
+
+def test_the_worker_writes_a_queued_event_and_then_forgets_its_token(app, make_gathering, smtp, deliver):
+    """A registration queues a small row; the worker writes subject, bodies and invite when it sends."""
+    gid = make_gathering(title="Samling i vest")
+    register_one(app, gid)
+    with app.app_context():
+        queued = db.session.scalar(db.select(OutboundEmail))
+        assert queued.unwritten["invite"] == "REQUEST" and len(queued.unwritten["token"]) > 30
+        assert (queued.subject, queued.text_body, queued.ics) == ("", "", None)
+        token = queued.unwritten["token"]
+
+    assert deliver() == 1
+    sent = smtp.to("kari@x.no")[0]
+    assert sent["Subject"] == "Påmeldingen er bekreftet: Samling i vest"
+    assert f"/pamelding/{token}" in text_part(sent)
+    assert calendar_parts(sent)[0].get_param("method") == "REQUEST"
+    with app.app_context():
+        kept = db.session.scalar(db.select(OutboundEmail))
+        # What was sent stays on the row for the organisers; the token is not kept outside the mail.
+        assert kept.unwritten is None and kept.subject == sent["Subject"]
+        assert f"/pamelding/{token}" in kept.text_body and "METHOD:REQUEST" in kept.ics
+
+
+def test_a_message_shows_the_gathering_as_it_is_when_sent(app, make_gathering, smtp, deliver):
+    gid = make_gathering(title="Samling i aust", venue="Gamle rådhus")
+    register_one(app, gid)
+    with app.app_context():
+        from samlinger.gatherings.models import Gathering
+
+        db.session.get(Gathering, gid).venue = "Nye kulturhuset"
+        db.session.commit()
+    assert deliver() == 1
+    message = smtp.to("kari@x.no")[0]
+    assert "Nye kulturhuset" in text_part(message) and "Gamle rådhus" not in text_part(message)
+
+
+def test_a_message_whose_registration_is_gone_fails_without_stopping_the_others(app, make_gathering, smtp,
+                                                                                deliver):
+    gid = make_gathering()
+    gone = register_one(app, gid, "borte@x.no")
+    register_one(app, gid, "her@x.no")
+    with app.app_context():
+        db.session.execute(db.update(OutboundEmail).where(OutboundEmail.registration_id == gone)
+                           .values(registration_id=None))
+        db.session.commit()
+    assert deliver() == 1
+    assert len(smtp.to("her@x.no")) == 1 and not smtp.to("borte@x.no")
+    with app.app_context():
+        failed = db.session.scalar(db.select(OutboundEmail).where(OutboundEmail.status == "failed"))
+        assert failed.recipient == "borte@x.no" and "no longer exists" in failed.last_error

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -20,9 +20,15 @@ class OutboundEmail(db.Model):
     kind: Mapped[str] = mapped_column(String(40))
     recipient: Mapped[str] = mapped_column(String(254))
     reply_to: Mapped[str] = mapped_column(String(254), default="")
-    subject: Mapped[str] = mapped_column(String(300))
-    text_body: Mapped[str] = mapped_column(Text)
+    subject: Mapped[str] = mapped_column(String(300), default="")
+    text_body: Mapped[str] = mapped_column(Text, default="")
     html_body: Mapped[str] = mapped_column(Text, default="")
+    #: the recipient's language, in which the message is written
+    language: Mapped[str] = mapped_column(String(10), default="nb", server_default="nb")
+    #: what the mail worker needs to write a message about a registration (the manage token, the
+    #: invite's METHOD, ...): the request only queues it, the worker writes the subject and bodies
+    #: just before sending and then clears this. None for a message written when it was queued.
+    unwritten: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     #: an iCalendar object sent as a text/calendar part, with its METHOD
     ics: Mapped[str | None] = mapped_column(Text, nullable=True)
     ics_method: Mapped[str | None] = mapped_column(String(10), nullable=True)

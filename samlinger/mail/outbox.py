@@ -1,4 +1,7 @@
-"""Writing messages to the outbox, in the caller's transaction."""
+"""Writing messages to the outbox, in the caller's transaction, ready to send.
+
+Messages about a registration are queued unwritten instead (see notify.py), for the worker to write.
+"""
 
 from flask import current_app, render_template
 from flask_babel import force_locale
@@ -19,6 +22,7 @@ def queue(kind: str, *, to: str, subject, template: str, language: str, context:
             kind=kind,
             recipient=to,
             reply_to=current_app.config["SAMLINGER_REPLY_TO"],
+            language=language,
             subject=" ".join(str(subject).split()),  # one line: no header injection through titles
             text_body=render_template(f"email/{template}.txt", **context),
             html_body=render_template(f"email/{template}.html", **context),

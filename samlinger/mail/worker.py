@@ -14,6 +14,7 @@ from sqlalchemy import or_, select, update
 from ..extensions import db, mailer
 from ..locking import begin_write
 from ..timeutil import utcnow
+from . import notify
 from .models import OutboundEmail
 
 log = logging.getLogger(__name__)
@@ -34,11 +35,20 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(minutes=min(2 ** max(attempts - 1, 0), 60))
 
 
-def build_message(outbound: OutboundEmail) -> EmailMessage:
+def content_of(outbound: OutboundEmail) -> notify.Written:
+    """The subject, bodies and invite of a message: written now if the request only queued it."""
+    if outbound.unwritten is not None:
+        return notify.write(outbound)
+    return notify.Written(outbound.subject, outbound.text_body, outbound.html_body, outbound.ics,
+                          outbound.ics_method)
+
+
+def build_message(outbound: OutboundEmail, content: notify.Written | None = None) -> EmailMessage:
     """Return the MIME message: text and HTML, and the invite both inline and attached."""
     config = current_app.config
+    content = content or content_of(outbound)
     message = EmailMessage()
-    message["Subject"] = outbound.subject
+    message["Subject"] = content.subject
     message["From"] = formataddr((config["SAMLINGER_ORGANISER_NAME"], config["MAIL_DEFAULT_SENDER"]))
     message["To"] = outbound.recipient
     if outbound.reply_to:
@@ -46,15 +56,15 @@ def build_message(outbound: OutboundEmail) -> EmailMessage:
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain=config["MAIL_DEFAULT_SENDER"].rpartition("@")[2] or None)
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(outbound.text_body)
-    if outbound.html_body:
-        message.add_alternative(outbound.html_body, subtype="html")
-    if outbound.ics:
-        method = outbound.ics_method or "REQUEST"
+    message.set_content(content.text_body)
+    if content.html_body:
+        message.add_alternative(content.html_body, subtype="html")
+    if content.ics:
+        method = content.ics_method or "REQUEST"
         # Outlook reads the invite from the alternative part, other clients from the attachment.
-        message.add_alternative(outbound.ics, subtype="calendar", params={"method": method})
+        message.add_alternative(content.ics, subtype="calendar", params={"method": method})
         message.add_attachment(
-            outbound.ics.encode(), maintype="text", subtype="calendar", filename="invitasjon.ics",
+            content.ics.encode(), maintype="text", subtype="calendar", filename="invitasjon.ics",
             params={"method": method, "charset": "UTF-8"},
         )
     return message
@@ -109,7 +119,8 @@ def deliver_due(limit: int = 20) -> tuple[int, int]:
         claimed = db.session.scalars(select(OutboundEmail).where(OutboundEmail.id.in_(ids)).order_by(OutboundEmail.id))
         for outbound in list(claimed):
             try:
-                message = build_message(outbound)
+                content = content_of(outbound)
+                message = build_message(outbound, content)
                 if console:
                     _send_console(outbound, message)
                 else:
@@ -129,6 +140,8 @@ def deliver_due(limit: int = 20) -> tuple[int, int]:
                 sent += 1
                 begin_write()
                 outbound.status, outbound.sent_at, outbound.last_error = "sent", utcnow(), ""
+                if outbound.unwritten is not None:
+                    content.keep_in(outbound)
             db.session.commit()
     finally:
         if smtp is not None:
