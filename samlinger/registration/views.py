@@ -33,24 +33,25 @@ def _no_store(body):
 @rate_limited("RATELIMIT_REGISTRATION")
 def register(slug):
     gathering = gatherings.gathering_by_slug(slug) or abort(404)
-    seats = gatherings.availability([gathering])[gathering.id]
     form = with_questions(RegistrationForm, gathering.questions)()
-    error = None
-    if seats.state in ("closed", "full"):
-        error = CLOSED_MESSAGES["full" if seats.state == "full" else "closed"]()
-        status = 403 if form.is_submitted() else 200
-        return render_template("registration/register.html", gathering=gathering, seats=seats, form=form,
-                               error=error), status
+    refused = None
     if form.validate_on_submit():
+        # The service checks deadline and seats under the gathering's lock; only a refusal needs them here.
         try:
             outcome = service.register(gathering.id, form.details(), email=form.email.data,
                                        language=str(get_locale()))
-        except service.RegistrationError as refused:
-            error = CLOSED_MESSAGES[refused.code]()
-            seats = gatherings.availability([gathering])[gathering.id]
+        except service.RegistrationError as error:
+            refused = error.code
         else:
             session["receipt"] = {"id": outcome.registration.id, "duplicate": outcome.duplicate}
             return redirect(url_for(".receipt", slug=slug))
+    seats = gatherings.availability([gathering])[gathering.id]
+    if seats.state in ("closed", "full"):
+        # No form to fill in; a form sent anyway (opened before it closed) is refused.
+        error = CLOSED_MESSAGES["full" if seats.state == "full" else "closed"]()
+        return render_template("registration/register.html", gathering=gathering, seats=seats, form=form,
+                               error=error), 403 if form.is_submitted() else 200
+    error = CLOSED_MESSAGES[refused]() if refused else None
     status = 422 if form.errors else (409 if error else 200)
     return render_template("registration/register.html", gathering=gathering, seats=seats, form=form,
                            error=error), status
