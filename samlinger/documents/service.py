@@ -1,6 +1,8 @@
 """Presentations attached to a gathering: uploaded files in the storage, or links; in the organisers' order."""
 
+import logging
 import re
+from collections.abc import Iterable
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -13,6 +15,8 @@ from ..storage import Storage, new_key, storage_from_config
 from ..uploads import check_upload
 
 VISIBILITIES = ("public", "participants")
+
+log = logging.getLogger(__name__)
 
 
 def storage() -> Storage:
@@ -51,7 +55,7 @@ def add_file(gathering: Gathering, *, filename: str, data: bytes, title: str, sp
         db.session.commit()
     except Exception:
         db.session.rollback()
-        files.delete(key)
+        delete_stored_files([key])
         raise
     return document
 
@@ -71,13 +75,32 @@ def move(document: Document, step: int) -> None:
         db.session.commit()
 
 
+def stored_keys(gathering_id: int) -> list[str]:
+    """The storage keys of a gathering's uploaded files, to remove once its documents are deleted."""
+    return list(db.session.scalars(
+        select(Document.storage_key).where(Document.gathering_id == gathering_id, Document.storage_key.is_not(None))
+    ))
+
+
+def delete_stored_files(keys: Iterable[str]) -> None:
+    """Remove stored files whose documents are gone. Call only after the commit that removed them: a
+    failed commit must leave the files in place. A file that cannot be removed is logged and left
+    behind (nothing points to it any more) rather than failing an action that has already happened."""
+    files = storage()
+    for key in keys:
+        try:
+            files.delete(key)
+        except Exception:
+            log.exception("could not delete stored file %s", key)
+
+
 def delete(document: Document) -> None:
     key = document.storage_key
     record("document.delete", document, f"Removed {document.title} from {document.gathering.title}")
     db.session.delete(document)
     db.session.commit()
     if key:
-        storage().delete(key)
+        delete_stored_files([key])
 
 
 def set_visibility(gathering: Gathering, visibility: str) -> None:

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import case, func, select, update
 
 from ..audit.service import record
+from ..documents import service as documents
 from ..extensions import db
 from ..gatherings.models import Gathering, Season
 from ..locking import locked
@@ -263,16 +264,20 @@ def cancel_gathering(gathering_id: int, reason: str) -> int:
 
 
 def delete_gathering(gathering_id: int) -> None:
-    """Delete a gathering nobody has registered for. Raises RoundsError("has_registrations")."""
+    """Delete a gathering nobody has registered for, with its presentations and their stored files.
+    Raises RoundsError("has_registrations")."""
     gathering = locked(Gathering, gathering_id)
     if _any_registrations(gathering.id):
         db.session.rollback()
         raise RoundsError("has_registrations")
     db.session.execute(update(OutboundEmail).where(OutboundEmail.gathering_id == gathering.id)
                        .values(gathering_id=None))
+    # Its documents go with it (cascade); their files only once that is committed.
+    keys = documents.stored_keys(gathering.id)
     record("gathering.delete", gathering, gathering.title)
     db.session.delete(gathering)
     db.session.commit()
+    documents.delete_stored_files(keys)
 
 
 def start_day(gathering: Gathering) -> date:

@@ -4,9 +4,13 @@ import io
 import re
 import zipfile
 from datetime import timedelta
+from pathlib import Path
+
+import pytest
 
 from samlinger.extensions import db
 from samlinger.gatherings.models import Document, Gathering
+from samlinger.storage import LocalStorage
 from samlinger.timeutil import utcnow
 
 from ..conftest import csrf_token, manage_link, text_part
@@ -151,3 +155,71 @@ def test_documents_page_of_a_past_gathering(app, organiser, make_gathering):
     page = organiser.get("/arrangor/").get_data(as_text=True)
     assert "Samling i fjor" in page
     assert organiser.get(f"/arrangor/samlinger/{gid}/presentasjoner").status_code == 200
+
+
+def stored_file(app, key):
+    return Path(app.config["UPLOAD_FOLDER"]) / key
+
+
+def uploaded_keys(app, gid) -> list[str]:
+    with app.app_context():
+        return [d.storage_key for d in db.session.query(Document).filter_by(gathering_id=gid) if d.storage_key]
+
+
+def test_deleting_a_gathering_deletes_its_stored_files(app, organiser, make_gathering):
+    gid, kept = make_gathering(), make_gathering()
+    upload(organiser, gid, "slides.pdf", PDF)
+    upload(organiser, gid, "erfaringer.pptx", pptx(), title="Erfaringer")
+    upload(organiser, kept, "andre.pdf", PDF)
+    url = f"/arrangor/samlinger/{gid}/presentasjoner"
+    post(organiser, f"{url}/lenke", {"link-title": "Opptak", "link-url": "https://video.example.no/1"}, form_url=url)
+    keys, [other] = uploaded_keys(app, gid), uploaded_keys(app, kept)
+    assert len(keys) == 2 and all(stored_file(app, key).is_file() for key in keys)
+
+    response = post(organiser, f"/arrangor/samlinger/{gid}/slett", form_url=f"/arrangor/samlinger/{gid}/endre")
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(Gathering, gid) is None
+        assert db.session.query(Document).filter_by(gathering_id=gid).count() == 0
+    assert not any(stored_file(app, key).exists() for key in keys)
+    assert stored_file(app, other).is_file(), "another gathering's files stay"
+
+
+def test_files_stay_when_deleting_the_gathering_fails(app, organiser, make_gathering, monkeypatch):
+    from samlinger.rounds import service as rounds
+
+    gid = make_gathering()
+    upload(organiser, gid, "slides.pdf", PDF)
+    [key] = uploaded_keys(app, gid)
+    with app.app_context():
+        def failing_commit():
+            raise RuntimeError("the database went away")
+        monkeypatch.setattr(db.session, "commit", failing_commit)
+        with pytest.raises(RuntimeError):
+            rounds.delete_gathering(gid)
+        monkeypatch.undo()
+        db.session.rollback()
+        assert db.session.get(Gathering, gid) is not None
+    assert stored_file(app, key).is_file(), "the document still points to its file"
+
+
+def test_a_file_that_cannot_be_deleted_is_logged_not_an_error(app, organiser, make_gathering, monkeypatch, caplog):
+    gid, other = make_gathering(), make_gathering()
+    upload(organiser, gid, "slides.pdf", PDF)
+    upload(organiser, other, "andre.pdf", PDF)
+    [key], [other_key] = uploaded_keys(app, gid), uploaded_keys(app, other)
+    with app.app_context():
+        document_id = db.session.query(Document).filter_by(gathering_id=other).one().id
+
+    def failing_delete(self, key):
+        raise PermissionError("read-only file system")
+    monkeypatch.setattr(LocalStorage, "delete", failing_delete)
+    response = post(organiser, f"/arrangor/samlinger/{gid}/slett", form_url=f"/arrangor/samlinger/{gid}/endre")
+    assert response.status_code == 302
+    url = f"/arrangor/samlinger/{other}/presentasjoner"
+    assert post(organiser, f"/arrangor/dokumenter/{document_id}/slett", form_url=url).status_code == 302
+    with app.app_context():
+        assert db.session.get(Gathering, gid) is None
+        assert db.session.get(Document, document_id) is None
+    logged = [record.getMessage() for record in caplog.records if record.levelname == "ERROR"]
+    assert any(key in message for message in logged) and any(other_key in message for message in logged)
