@@ -8,16 +8,24 @@ from sqlalchemy import case, select
 from ..extensions import db
 from ..gatherings.models import Gathering
 from ..questions.models import Question
-from ..registration.models import Registration
+from ..registration.models import STATUSES, Registration
 from ..timeutil import oslo
 
 _STATUS_RANK = case({"confirmed": 0, "waitlisted": 1}, value=Registration.status, else_=2)
+
+#: what a row shows, read as plain rows: building an ORM object per registration costs more than the rest
+_COLUMNS = (Registration.gathering_id, Registration.name, Registration.email, Registration.organisation,
+            Registration.role, Registration.phone, Registration.needs, Registration.answers, Registration.status,
+            Registration.created_at, Registration.confirmed_at, Registration.checked_in_at,
+            Registration.added_by_organiser, Registration.language)
 
 
 class Table:
     """The columns and rows for the registrations of some gatherings (one, or a whole round).
 
-    Questions with the same wording in several gatherings of a round share one column.
+    Questions with the same wording in several gatherings of a round share one column. Everything that is
+    the same for many rows (gatherings, translated words) is looked up once, when the table is made: make
+    it in the language the file is for.
     """
 
     def __init__(self, gathering_ids: list[int], *, with_gathering: bool):
@@ -28,11 +36,26 @@ class Table:
             .order_by(Gathering.starts_at, Gathering.id, Question.position, Question.id)
         )
         self.labels: list[str] = []
-        self.questions: dict[int, dict[str, Question]] = {}
+        by_gathering: dict[int, dict[str, Question]] = {}
         for question in questions:
             if question.label not in self.labels:
                 self.labels.append(question.label)
-            self.questions.setdefault(question.gathering_id, {})[question.label] = question
+            by_gathering.setdefault(question.gathering_id, {})[question.label] = question
+        #: per gathering, its question for each column (None where it has none)
+        self.questions: dict[int, list[Question | None]] = {
+            gathering_id: [questions.get(label) for label in self.labels]
+            for gathering_id, questions in by_gathering.items()
+        }
+        self.gatherings: dict[int, list] = {}
+        if with_gathering:
+            self.gatherings = {
+                gathering_id: [title, oslo(starts_at).date()]
+                for gathering_id, title, starts_at in db.session.execute(
+                    select(Gathering.id, Gathering.title, Gathering.starts_at)
+                    .where(Gathering.id.in_(gathering_ids)))
+            }
+        self.statuses = {status: str(title) for status, title in STATUSES.items()}
+        self.yes_no = (_("Yes"), _("No"))
 
     def headers(self) -> list[str]:
         gathering = [_("Gathering"), _("Gathering date")] if self.with_gathering else []
@@ -40,28 +63,28 @@ class Table:
                 _("Phone"), _("Needs"), *self.labels, _("Status"), _("Registered at"), _("Confirmed at"),
                 _("Checked in at"), _("Added by organiser"), _("Language")]
 
-    def _row(self, registration: Registration) -> list:
-        questions = self.questions.get(registration.gathering_id, {})
-        answers = [questions[label].answer_of(registration) if label in questions else ""
-                   for label in self.labels]
-        gathering = registration.gathering
+    def _row(self, registration) -> list:
+        questions = self.questions.get(registration.gathering_id)
+        answers = ([question.answer_of(registration, self.yes_no) if question else "" for question in questions]
+                   if questions else [""] * len(self.labels))
         return [
-            *([gathering.title, oslo(gathering.starts_at).date()] if self.with_gathering else []),
+            *(self.gatherings[registration.gathering_id] if self.with_gathering else ()),
             registration.name, registration.email, registration.organisation, registration.role,
-            registration.phone, registration.needs, *answers, registration.status_title,
+            registration.phone, registration.needs, *answers,
+            self.statuses.get(registration.status, registration.status),
             _local(registration.created_at), _local(registration.confirmed_at), _local(registration.checked_in_at),
-            _("Yes") if registration.added_by_organiser else _("No"), registration.language,
+            self.yes_no[0] if registration.added_by_organiser else self.yes_no[1], registration.language,
         ]
 
     def rows(self) -> Iterator[list]:
         """Registrations in date order: confirmed, the waiting list in its order, then cancelled."""
         statement = (
-            select(Registration).join(Registration.gathering)
+            select(*_COLUMNS).join(Registration.gathering)
             .where(Registration.gathering_id.in_(self.gathering_ids))
             .order_by(Gathering.starts_at, Gathering.id, _STATUS_RANK, Registration.created_at, Registration.id)
             .execution_options(yield_per=500)
         )
-        for registration in db.session.scalars(statement):
+        for registration in db.session.execute(statement):
             yield self._row(registration)
 
 

@@ -40,13 +40,17 @@ class Question(db.Model):
     def kind_title(self) -> str:
         return str(KINDS.get(self.kind, self.kind))
 
-    def display(self, value) -> str:
-        """An answer as people read it, in the current language; '' when not answered."""
+    def display(self, value, yes_no: tuple[str, str] | None = None) -> str:
+        """An answer as people read it, in the current language; '' when not answered.
+
+        *yes_no* are the words for yes and no already translated, for callers showing many answers."""
         if value in (None, ""):
             return ""
         if self.kind == "yesno":
-            return str(_l("Yes")) if value == "yes" else str(_l("No"))
+            yes, no = yes_no or (_l("Yes"), _l("No"))
+            return str(yes if value == "yes" else no)
         return str(value)
 
-    def answer_of(self, registration) -> str:
-        return self.display((registration.answers or {}).get(self.key))
+    def answer_of(self, registration, yes_no: tuple[str, str] | None = None) -> str:
+        """The answer of *registration* (anything with `answers`: a Registration or a row of one)."""
+        return self.display((registration.answers or {}).get(self.key), yes_no)

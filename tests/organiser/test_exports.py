@@ -115,3 +115,37 @@ def test_printable_list_has_signature_column_and_print_styles(app, organiser, ma
     assert "@media print" in css and ".site-nav" in css
     # The list's cancel links still work after printing styles are added.
     assert post(organiser, f"/arrangor/samlinger/{gid}/deltakere", form_url="/arrangor/").status_code == 405
+
+
+def test_exports_are_in_the_page_language_for_every_row(app, organiser, make_gathering, register):
+    from samlinger.people import service as people
+    from samlinger.registration import service as registration
+
+    gid = make_gathering(capacity=5)
+    hotel = add_question(app, gid, "Trenger du hotell?", kind="yesno")
+    register(gid, "Åse Ødegård", "ase@vardo.kommune.no", answers={hotel: "yes"})
+    gone = register(gid, "Ola Avmeldt", "ola@alta.kommune.no", answers={hotel: "no"})
+    with app.app_context():
+        people.add(gid, {"name": "Kari Lagtinn", "organisation": "Alta kommune"}, email="kari@alta.kommune.no",
+                   language="nn")
+        registration.cancel(gone)
+
+    def table(language, file_format):
+        response = organiser.get(f"/arrangor/samlinger/{gid}/deltakere.{file_format}",
+                                 headers={"Accept-Language": language})
+        if file_format == "csv":
+            rows = read_csv(response)
+        else:
+            sheet = openpyxl.load_workbook(io.BytesIO(response.get_data())).active
+            rows = [["" if cell.value is None else cell.value for cell in row] for row in sheet.iter_rows()]
+        return {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
+
+    nb = table("nb", "csv")
+    assert [(nb[name]["Status"], nb[name]["Lagt inn av arrangør"], nb[name]["Trenger du hotell?"])
+            for name in ("Åse Ødegård", "Kari Lagtinn", "Ola Avmeldt")] == [
+        ("Bekreftet", "Nei", "Ja"), ("Bekreftet", "Ja", ""), ("Meldt av", "Nei", "Nei")]
+    en = table("en", "xlsx")
+    assert [(en[name]["Status"], en[name]["Added by organiser"], en[name]["Trenger du hotell?"])
+            for name in ("Åse Ødegård", "Kari Lagtinn", "Ola Avmeldt")] == [
+        ("Confirmed", "No", "Yes"), ("Confirmed", "Yes", ""), ("Cancelled", "No", "No")]
+    assert en["Kari Lagtinn"]["Language"] == "nn"
