@@ -6,6 +6,7 @@ import os
 import re
 import socket
 import uuid
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from email import policy
 
@@ -38,13 +39,16 @@ def free_port() -> int:
 
 # --- databases -----------------------------------------------------------------------------
 
-@pytest.fixture(scope="session")
-def pg_database():
-    """A PostgreSQL database of this test run's own, dropped at the end."""
+@contextmanager
+def postgres_database(prefix: str = "samlinger_test"):
+    """Create a database of the caller's own on the TEST_DATABASE_URL server, yield its URL, drop it afterwards.
+
+    Without that server the caller is skipped with the reason (failed under SAMLINGER_REQUIRE_ALL=1).
+    """
     if not PG_URL:
         missing("PostgreSQL tests need TEST_DATABASE_URL, e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test")
     admin_url = make_url(PG_URL)
-    name = f"samlinger_test_{uuid.uuid4().hex[:10]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
@@ -52,13 +56,19 @@ def pg_database():
     except Exception as error:  # noqa: BLE001 - a server that is not there
         admin.dispose()
         missing(f"PostgreSQL at {admin_url.render_as_string(hide_password=True)} is not reachable: {error}")
-    url = admin_url.set(database=name).render_as_string(hide_password=False)
-    engine = create_engine(url)
-    yield url
-    engine.dispose()
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        yield admin_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_database():
+    """A PostgreSQL database of this test run's own, dropped at the end."""
+    with postgres_database() as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -11,7 +11,6 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,8 +20,6 @@ from pathlib import Path
 
 import pytest
 import requests
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from samlinger import ROOT, create_app
 from samlinger.extensions import db
@@ -31,7 +28,7 @@ from samlinger.mail.models import OutboundEmail
 from samlinger.registration.models import Registration
 from samlinger.timeutil import utcnow
 
-from .conftest import PG_URL, base_config, form_data, free_port, missing, oslo_dt
+from .conftest import base_config, form_data, free_port, oslo_dt, postgres_database
 
 pytestmark = pytest.mark.slow
 
@@ -54,24 +51,6 @@ class Deployment:
         return open(self.folder / f"{name}.log", "w")  # noqa: SIM115 - handed to a subprocess
 
 
-@contextmanager
-def own_postgres_database():
-    """A PostgreSQL database of this test's own, dropped afterwards."""
-    if not PG_URL:
-        missing("PostgreSQL tests need TEST_DATABASE_URL, e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test")
-    admin_url = make_url(PG_URL)
-    name = f"samlinger_proc_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        yield admin_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 def production_env(database_url: str, folder: Path, **settings) -> dict:
     """The environment of a production process: nothing from the developer's shell decides for it."""
     env = {k: v for k, v in os.environ.items()
@@ -92,7 +71,7 @@ def production_env(database_url: str, folder: Path, **settings) -> dict:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def deployment(request, tmp_path):
-    with (own_postgres_database() if request.param == "postgresql" else _sqlite(tmp_path)) as url:
+    with (postgres_database("samlinger_proc") if request.param == "postgresql" else _sqlite(tmp_path)) as url:
         env = production_env(url, tmp_path)
         upgrade = subprocess.run([*FLASK, "db", "upgrade"], cwd=ROOT, env=env, capture_output=True, text=True,
                                  timeout=600)
