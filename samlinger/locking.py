@@ -38,10 +38,15 @@ def begin_write() -> None:
     db.session.connection(execution_options=IMMEDIATE)
 
 
-def locked(model, row_id: int):
-    """Start a serialised write transaction and return the row *row_id* of *model*, fresh and locked."""
+def locked(model, row_id: int, *options):
+    """Start a serialised write transaction and return the row *row_id* of *model*, fresh and locked.
+
+    *options* are loader options, e.g. joinedload(..., innerjoin=True) for a parent read in the same
+    statement; only *model*'s row is locked.
+    """
     begin_write()
     statement = (
-        select(model).where(model.id == row_id).with_for_update().execution_options(populate_existing=True)
+        select(model).where(model.id == row_id).options(*options).with_for_update(of=model)
+        .execution_options(populate_existing=True)
     )
     return db.session.execute(statement).scalar_one()

@@ -2,8 +2,9 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..gatherings.models import Gathering
@@ -27,6 +28,11 @@ class Outcome:
     #: the manage token, shown once; None when the address was already registered
     token: str | None
     duplicate: bool = False
+
+    @property
+    def registration_id(self) -> int:
+        """The registration's id, without reloading the row after the commit."""
+        return inspect(self.registration).identity[0]
 
 
 DETAIL_FIELDS = ("name", "organisation", "role", "phone", "needs", "answers")
@@ -58,7 +64,8 @@ def register(gathering_id: int, details: dict, *, email: str, language: str,
     fresh manage link by e-mail instead. Raises RegistrationError("closed" | "full").
     """
     now = now or utcnow()
-    gathering = locked(Gathering, gathering_id)
+    # The round is read with the gathering: registration_open() needs whether it is published.
+    gathering = locked(Gathering, gathering_id, joinedload(Gathering.season, innerjoin=True))
     if gathering.status != "published" or not (by_organiser or gathering.registration_open(now)):
         db.session.rollback()
         raise RegistrationError("closed")

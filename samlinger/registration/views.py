@@ -43,7 +43,7 @@ def register(slug):
         except service.RegistrationError as error:
             refused = error.code
         else:
-            session["receipt"] = {"id": outcome.registration.id, "duplicate": outcome.duplicate}
+            session["receipt"] = {"id": outcome.registration_id, "duplicate": outcome.duplicate}
             return redirect(url_for(".receipt", slug=slug))
     seats = gatherings.availability([gathering])[gathering.id]
     if seats.state in ("closed", "full"):
