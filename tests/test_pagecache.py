@@ -152,3 +152,16 @@ def test_a_page_with_a_form_is_not_kept(app, app_config):
     finally:
         with own.app_context():
             db.engine.dispose()
+
+
+def test_the_version_is_read_again_after_its_connection_broke(app, client, make_gathering):
+    """A server restart breaks the kept connection: the next request opens a new one and sees changes."""
+    gid = make_gathering(slug="brudd", title="Før brotet")
+    assert "Før brotet" in client.get("/samlinger/brudd").get_data(as_text=True)
+    versions = app.extensions["samlinger.pagecache"].versions
+    versions.local.connection.close()
+    with app.app_context():
+        db.session.get(Gathering, gid).title = "Etter brotet"
+        db.session.commit()
+    assert "Etter brotet" in client.get("/samlinger/brudd").get_data(as_text=True)
+    assert len(versions.opened) == 1, "the broken connection was let go"
