@@ -250,6 +250,8 @@ def cached(view=None, *, per_language: bool = True):
             return _serve(page)
         g.page_expires_at = None
         response = current_app.make_response(view(**kwargs))
+        if per_language:
+            response.vary.add("Accept-Language")  # shared caches must keep one copy per language
         # Flask-WTF keeps the request's token in g: a page with a form belongs to one session.
         if response.status_code != 200 or response.is_streamed or "csrf_token" in g:
             return response

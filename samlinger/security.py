@@ -13,6 +13,14 @@ CONTENT_SECURITY_POLICY = (
     "frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 )
 HSTS = "max-age=31536000; includeSubDomains"
+#: (name, lower-case name, value) added to every response that does not set the header itself
+DEFAULT_HEADERS = tuple((name, name.lower(), value) for name, value in (
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    # Pages behind a manage link set no-referrer themselves; this is the default for the rest.
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+))
 
 
 class InsecureConfiguration(RuntimeError):
@@ -53,13 +61,14 @@ def init_app(app: Flask) -> None:
 
 def add_security_headers(response):
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    # Pages behind a manage link set no-referrer themselves; this is the default for the rest.
-    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    if current_app.config["SAMLINGER_HTTPS"] or request.is_secure:
-        headers.setdefault("Strict-Transport-Security", HSTS)
+    # One pass over the names: werkzeug's setdefault searches the list case-insensitively each time,
+    # which was a tenth of the cost of a kept page.
+    present = {name.lower() for name in headers.keys()}
+    for name, lower, value in DEFAULT_HEADERS:
+        if lower not in present:
+            headers.add(name, value)
+    if "strict-transport-security" not in present and (current_app.config["SAMLINGER_HTTPS"] or request.is_secure):
+        headers.add("Strict-Transport-Security", HSTS)
     # Only a session that holds a login can belong to a user: skip loading one for everyone else.
     if request.endpoint != "static" and "_user_id" in session and current_user.is_authenticated:
         # The workspace shows personal data: never keep it in a browser or proxy cache.

@@ -250,3 +250,11 @@ def test_the_switcher_is_a_link_on_every_public_page(client, make_gathering):
 @pytest.mark.parametrize("target", ["/\\evil.example/", "/\\/evil.example", "/side\nSet-Cookie: x=1"])
 def test_the_switcher_refuses_targets_a_browser_would_read_as_another_site(client, target):
     assert choose(client, "nn", target).headers["Location"] == "/"
+
+
+def test_pages_in_the_browser_language_tell_shared_caches_so(client, make_gathering):
+    make_gathering(slug="vary")
+    for path in ("/", "/samlinger/vary", "/personvern", "/tilgjengelighet"):
+        for _ in range(2):  # built, then kept
+            vary = {v.strip() for v in client.get(path).headers.get("Vary", "").split(",")}
+            assert {"Accept-Language", "Cookie"} <= vary, path

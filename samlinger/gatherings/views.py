@@ -96,10 +96,12 @@ ACCESSIBILITY_STATEMENT_WRITTEN = date(2026, 11, 22)
 
 
 @bp.get("/personvern")
+@cached
 def privacy():
     return render_template("pages/privacy.html", months=current_app.config["RETENTION_MONTHS"])
 
 
 @bp.get("/tilgjengelighet")
+@cached
 def accessibility():
     return render_template("pages/accessibility.html", written=ACCESSIBILITY_STATEMENT_WRITTEN)
