@@ -1,11 +1,14 @@
 """samlinger: registration for the gatherings of a project network."""
 
 import os
+from functools import lru_cache
 from pathlib import Path
 
 from flask import Flask, has_request_context, render_template, request, session
 from flask_babel import get_locale
 from flask_wtf.csrf import CSRFError
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 from . import config as settings
 from . import formatting, pagecache, security
@@ -24,7 +27,13 @@ def select_locale() -> str:
     chosen = session.get("lang")
     if chosen in LANGUAGES:
         return chosen
-    return request.accept_languages.best_match(LANGUAGES) or "nb"
+    return browser_language(request.headers.get("Accept-Language"))
+
+
+@lru_cache(maxsize=512)
+def browser_language(accept_language: str | None) -> str:
+    """The best of our languages for an Accept-Language header, or Bokmål."""
+    return parse_accept_header(accept_language, LanguageAccept).best_match(LANGUAGES) or "nb"
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -78,6 +87,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
     _register_error_pages(app)
+    security.trust_proxies(app)  # outermost: everything inside sees the client's scheme and address
     return app
 
 

@@ -217,6 +217,86 @@ def init_app(app) -> None:
     cache = app.extensions["samlinger.pagecache"] = PageCache()
     with app.app_context():
         event.listen(db.engine, "engine_disposed", lambda _engine: cache.versions.close_all())
+    app.wsgi_app = FrontDoor(app, app.wsgi_app, cache.versions)
+
+
+#: set by `cached` on the WSGI environ of a request answered with a kept page: (language, version, expiry)
+KEPT = "samlinger.kept_page"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A kept page as Flask sent it: status line and every header its after-request hooks added."""
+
+    version: int
+    expires_at: datetime | None
+    status: str
+    headers: tuple
+    body: bytes
+
+
+class FrontDoor:
+    """Answers a GET for a kept page before Flask runs, when the visitor sends no cookie.
+
+    Without a cookie there is no session: no language chosen, no login, no flashed message. Such a page
+    depends only on the path, the scheme and the browser's languages, and the visitor who only reads is
+    most of the traffic. The first request goes through Flask, whose `cached` wrapper marks a kept page;
+    the answer Flask gave is then given again, headers and all, while the content version and the clock
+    allow. A cookie, a query string or any other method always goes through Flask.
+    """
+
+    def __init__(self, app, wsgi_app, versions: VersionReader):
+        self.app, self.wsgi_app, self.versions = app, wsgi_app, versions
+        self.answers: dict[tuple, Answer] = {}
+        #: path -> whether its page is kept per language, learnt from the pages Flask built
+        self.per_language: dict[str, bool] = {}
+        with app.app_context():
+            self.engine = db.engine
+
+    def _key(self, environ, path: str, per_language: bool) -> tuple:
+        from . import browser_language
+
+        language = browser_language(environ.get("HTTP_ACCEPT_LANGUAGE")) if per_language else None
+        return path, environ.get("wsgi.url_scheme"), language
+
+    def __call__(self, environ, start_response):
+        if (environ.get("REQUEST_METHOD") != "GET" or environ.get("QUERY_STRING") or "HTTP_COOKIE" in environ
+                or "HTTP_AUTHORIZATION" in environ or not self.app.config["PAGE_CACHE"]):
+            return self.wsgi_app(environ, start_response)
+        path = environ.get("PATH_INFO", "")
+        per_language = self.per_language.get(path)
+        if per_language is not None:
+            answer = self.answers.get(self._key(environ, path, per_language))
+            if (answer is not None and answer.version == self.versions.read(self.engine)
+                    and (answer.expires_at is None or utcnow() < answer.expires_at)):
+                start_response(answer.status, list(answer.headers))
+                return [answer.body]
+        return self._through_flask(environ, start_response, path)
+
+    def _through_flask(self, environ, start_response, path: str):
+        sent = []
+
+        def remember(status, headers, exc_info=None):
+            sent.append((status, headers))
+            return start_response(status, headers, exc_info)
+
+        body = self.wsgi_app(environ, remember)
+        kept = environ.get(KEPT)
+        if kept is None or not sent or not sent[0][0].startswith("200 ") or any(
+                name.lower() == "set-cookie" for name, _ in sent[0][1]):
+            return body
+        try:
+            data = b"".join(body)
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+        language, version, expires = kept
+        key = (path, environ.get("wsgi.url_scheme"), language)
+        known = self.answers.get(key)
+        if known is None or known.version <= version:
+            self.per_language[path] = language is not None
+            self.answers[key] = Answer(version, expires, sent[0][0], tuple(sent[0][1]), data)
+        return [data]
 
 
 def _cacheable_request() -> bool:
@@ -247,6 +327,7 @@ def cached(view=None, *, per_language: bool = True):
         key = (request.path, language)
         page = cache.get(key, version, utcnow())
         if page is not None:
+            request.environ[KEPT] = (language, page.version, page.expires_at)
             return _serve(page)
         g.page_expires_at = None
         response = current_app.make_response(view(**kwargs))
@@ -258,6 +339,7 @@ def cached(view=None, *, per_language: bool = True):
         headers = tuple((k, v) for k, v in response.headers.items()
                         if k.lower() not in ("content-length", "set-cookie"))
         cache.put(key, Page(version, response.get_data(), response.status_code, headers, g.page_expires_at))
+        request.environ[KEPT] = (language, version, g.page_expires_at)
         return response
 
     return wrapper

@@ -32,7 +32,7 @@ def is_development(app: Flask) -> bool:
 
 
 def init_app(app: Flask) -> None:
-    """Check the secret key, decide the cookie flags, trust the proxy if told to, and add headers."""
+    """Check the secret key, decide the cookie flags and add the security headers."""
     if not is_development(app) and app.config.get("SECRET_KEY") in (None, "", DEFAULT_SECRET_KEY):
         raise InsecureConfiguration(
             "SECRET_KEY is not set. Set the SECRET_KEY environment variable to a long random value, e.g. "
@@ -51,12 +51,15 @@ def init_app(app: Flask) -> None:
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
     )
+    app.after_request(add_security_headers)
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind a reverse proxy the client address (rate limits) and scheme (HSTS, secure URLs) come from
+    its X-Forwarded-* headers; trust exactly as many proxies as PROXY_FIX says stand in front."""
     proxies = app.config.get("PROXY_FIX", 0)
     if proxies:
-        # Behind a reverse proxy the client address (rate limits) and scheme (HSTS, secure URLs) come
-        # from its X-Forwarded-* headers; trust exactly as many proxies as stand in front.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies)
-    app.after_request(add_security_headers)
 
 
 def add_security_headers(response):

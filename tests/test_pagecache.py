@@ -165,3 +165,47 @@ def test_the_version_is_read_again_after_its_connection_broke(app, client, make_
         db.session.commit()
     assert "Etter brotet" in client.get("/samlinger/brudd").get_data(as_text=True)
     assert len(versions.opened) == 1, "the broken connection was let go"
+
+
+def test_the_front_door_answers_visitors_without_a_cookie_as_flask_did(app, make_gathering):
+    """A reader without a cookie gets the kept answer before Flask runs, with the same headers; a
+    visitor with a session, a query string or a POST always reaches Flask."""
+    from flask import request_started
+
+    make_gathering(slug="dor", title="Samling ved døra")
+    started = []
+    request_started.connect(lambda sender, **extra: started.append(1), app, weak=False)
+    reader = app.test_client(use_cookies=False)
+    first = reader.get("/samlinger/dor", headers={"Accept-Language": "nn"})
+    again = reader.get("/samlinger/dor", headers={"Accept-Language": "nn-NO,nn;q=0.9"})
+    assert len(started) == 1, "the second reader was answered without Flask"
+    assert again.get_data() == first.get_data() and "Samling ved døra" in again.get_data(as_text=True)
+    assert dict(again.headers) == dict(first.headers)
+    assert again.headers["Content-Security-Policy"] and "Accept-Language" in again.headers["Vary"]
+
+    english = reader.get("/samlinger/dor", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert '<html lang="en">' in english and len(started) == 2, "another language is another page"
+    reader.get("/samlinger/dor?utm=1")
+    reader.get("/samlinger/dor", headers={"Cookie": "session=x"})
+    reader.head("/samlinger/dor")
+    assert len(started) == 5
+
+    # A change anywhere is seen at once: the front door checks the content version on every answer.
+    with app.app_context():
+        db.session.execute(update(Gathering).where(Gathering.slug == "dor").values(title="Ny tittel"))
+        pagecache.mark_changed()
+        db.session.commit()
+    assert "Ny tittel" in reader.get("/samlinger/dor", headers={"Accept-Language": "nn"}).get_data(as_text=True)
+    assert len(started) == 6
+
+
+def test_the_front_door_keeps_no_error_and_no_page_with_a_cookie(app, make_gathering):
+    from flask import request_started
+
+    started = []
+    request_started.connect(lambda sender, **extra: started.append(1), app, weak=False)
+    reader = app.test_client(use_cookies=False)
+    for _ in range(2):
+        assert reader.get("/samlinger/finst-ikkje").status_code == 404
+        assert reader.get("/arrangor/").status_code in (302, 401)
+    assert len(started) == 4
