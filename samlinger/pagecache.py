@@ -15,6 +15,10 @@ What a cached page may not depend on: the person's session. Pages are kept per p
 request with flashed messages, a logged-in user or a query string is never served from or put into the
 cache, and a page that holds a CSRF token (a form) is not kept. Public pages have no form, so they go out
 without touching the session: no cookie is set for a visitor who only reads.
+
+Two layers serve kept pages: `FrontDoor`, around Flask, answers visitors who send no cookie with the
+answer Flask gave (most readers, and the cheapest path); `cached`, inside Flask, serves the rest after
+the session checks above.
 """
 
 import threading
