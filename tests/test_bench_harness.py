@@ -64,8 +64,13 @@ def test_seed_exports_and_write_check(app, client, tmp_path):
     assert entry["met"] and entry["writes"]["registrations"] == 3
     args = SimpleNamespace(workers=2, worker_class="sync", gunicorn_threads=1, threads=2, connections=32,
                            duration=10, rounds=2)
-    report = run.summary([entry], figures, args, "SQLite (WAL)")
+    shown = {**entry, "name": "front page, language chosen", "target": None, "redirects": 0}
+    del shown["redirects"]
+    run.judge([shown], url)
+    assert shown["met"] is None, "measured, not judged"
+    report = run.summary([entry, shown], figures, args, "SQLite (WAL)")
     assert "| registration POST | 500 | 1000 | 0.50 (≥ 0.25)" in report
+    assert "| front page, language chosen | 500 | 1000 | 0.50 (not judged)" in report and "| – |" in report
     assert "| XLSX | 200 |" in report
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Registration)) == 403
