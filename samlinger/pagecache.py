@@ -158,20 +158,21 @@ class VersionReader:
         with self.lock:
             if connection in self.opened:
                 self.opened.remove(connection)
-        try:
-            connection.close()
-        except Exception:  # noqa: BLE001 - a broken connection may fail to close, too
-            pass
+        _close_quietly(connection)
 
     def close_all(self) -> None:
         """Close every thread's connection (the engine is being disposed of)."""
         with self.lock:
             opened, self.opened = self.opened, []
         for connection in opened:
-            try:
-                connection.close()
-            except Exception:  # noqa: BLE001
-                pass
+            _close_quietly(connection)
+
+
+def _close_quietly(connection) -> None:
+    try:
+        connection.close()
+    except Exception:  # noqa: BLE001 - a broken connection may fail to close, too
+        pass
 
 
 def current_version() -> int:
@@ -257,10 +258,8 @@ class FrontDoor:
         with app.app_context():
             self.engine = db.engine
 
-    def _key(self, environ, path: str, per_language: bool) -> tuple:
-        from . import browser_language
-
-        language = browser_language(environ.get("HTTP_ACCEPT_LANGUAGE")) if per_language else None
+    @staticmethod
+    def _key(environ, path: str, language: str | None) -> tuple:
         return path, environ.get("wsgi.url_scheme"), language
 
     def __call__(self, environ, start_response):
@@ -270,7 +269,10 @@ class FrontDoor:
         path = environ.get("PATH_INFO", "")
         per_language = self.per_language.get(path)
         if per_language is not None:
-            answer = self.answers.get(self._key(environ, path, per_language))
+            from . import browser_language
+
+            language = browser_language(environ.get("HTTP_ACCEPT_LANGUAGE")) if per_language else None
+            answer = self.answers.get(self._key(environ, path, language))
             if (answer is not None and answer.version == self.versions.read(self.engine)
                     and (answer.expires_at is None or utcnow() < answer.expires_at)):
                 start_response(answer.status, list(answer.headers))
@@ -295,7 +297,7 @@ class FrontDoor:
             if hasattr(body, "close"):
                 body.close()
         language, version, expires = kept
-        key = (path, environ.get("wsgi.url_scheme"), language)
+        key = self._key(environ, path, language)
         known = self.answers.get(key)
         if known is None or known.version <= version:
             self.per_language[path] = language is not None
