@@ -1,29 +1,21 @@
-"""Who may use the organiser workspace: decorators for views."""
+"""Who may use what in the organiser workspace.
+
+Login is required once for the whole workspace, by `organiser.views.require_login` on its blueprint;
+admin pages add `admin_required`.
+"""
 
 from functools import wraps
 
 from flask import abort
-from flask_login import current_user, login_required
-
-
-def organiser_required(view):
-    """Logged-in organisers and admins only; anonymous users are sent to the login page."""
-
-    @wraps(view)
-    @login_required
-    def wrapped(*args, **kwargs):
-        return view(*args, **kwargs)
-
-    return wrapped
+from flask_login import current_user
 
 
 def admin_required(view):
-    """Admins only; a logged-in organiser gets 403."""
+    """Admins only; anyone else gets 403."""
 
     @wraps(view)
-    @login_required
     def wrapped(*args, **kwargs):
-        if not current_user.is_admin:
+        if not (current_user.is_authenticated and current_user.is_admin):
             abort(403)
         return view(*args, **kwargs)
 

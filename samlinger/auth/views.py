@@ -9,7 +9,7 @@ from ..extensions import db, login
 from ..registration.forms import ConfirmForm
 from ..security import rate_limited
 from . import service
-from .access import admin_required, organiser_required
+from .access import admin_required
 from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, NewUserForm, SetPasswordForm
 from .models import User
 
@@ -92,7 +92,6 @@ def set_password(token):
 
 
 @account_bp.route("/passord", methods=["GET", "POST"])
-@organiser_required
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():

@@ -4,7 +4,6 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from ..auth.access import organiser_required
 from ..documents import service
 from ..documents.forms import LinkForm, UploadForm, VisibilityForm
 from ..extensions import db
@@ -38,13 +37,11 @@ def _back(gathering_id: int):
 
 
 @bp.get("/samlinger/<int:gathering_id>/presentasjoner")
-@organiser_required
 def documents(gathering_id):
     return _page(db.get_or_404(Gathering, gathering_id))
 
 
 @bp.post("/samlinger/<int:gathering_id>/presentasjoner/fil")
-@organiser_required
 def upload_document(gathering_id):
     gathering = db.get_or_404(Gathering, gathering_id)
     form = UploadForm(prefix="upload")
@@ -62,7 +59,6 @@ def upload_document(gathering_id):
 
 
 @bp.post("/samlinger/<int:gathering_id>/presentasjoner/lenke")
-@organiser_required
 def link_document(gathering_id):
     gathering = db.get_or_404(Gathering, gathering_id)
     form = LinkForm(prefix="link")
@@ -74,7 +70,6 @@ def link_document(gathering_id):
 
 
 @bp.post("/dokumenter/<int:document_id>/flytt")
-@organiser_required
 def move_document(document_id):
     document = db.get_or_404(Document, document_id)
     if ConfirmForm().validate_on_submit() and request.form.get("step") in ("-1", "1"):
@@ -83,7 +78,6 @@ def move_document(document_id):
 
 
 @bp.post("/dokumenter/<int:document_id>/slett")
-@organiser_required
 def delete_document(document_id):
     document = db.get_or_404(Document, document_id)
     gathering_id = document.gathering_id
@@ -94,7 +88,6 @@ def delete_document(document_id):
 
 
 @bp.post("/samlinger/<int:gathering_id>/presentasjoner/synlighet")
-@organiser_required
 def document_visibility(gathering_id):
     gathering = db.get_or_404(Gathering, gathering_id)
     form = VisibilityForm()
@@ -105,7 +98,6 @@ def document_visibility(gathering_id):
 
 
 @bp.post("/samlinger/<int:gathering_id>/presentasjoner/varsle")
-@organiser_required
 def notify_documents(gathering_id):
     gathering = db.get_or_404(Gathering, gathering_id)
     if ConfirmForm().validate_on_submit():

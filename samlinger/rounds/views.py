@@ -4,7 +4,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from ..auth.access import organiser_required
 from ..extensions import db
 from ..gatherings.models import Gathering, Season
 from ..questions import service as questions
@@ -46,7 +45,6 @@ def _status(form) -> int:
 # --- rounds --------------------------------------------------------------------------------
 
 @bp.get("/runder/")
-@organiser_required
 def index():
     rounds = service.rounds()
     counts = service.registration_counts(g.id for r in rounds for g in r.gatherings)
@@ -54,7 +52,6 @@ def index():
 
 
 @bp.route("/runder/ny", methods=["GET", "POST"])
-@organiser_required
 def new_round():
     form = RoundForm()
     if form.validate_on_submit():
@@ -69,7 +66,6 @@ def new_round():
 
 
 @bp.get("/runder/<int:round_id>")
-@organiser_required
 def show_round(round_id):
     season = _round(round_id)
     counts = service.registration_counts(g.id for g in season.gatherings)
@@ -77,7 +73,6 @@ def show_round(round_id):
 
 
 @bp.route("/runder/<int:round_id>/endre", methods=["GET", "POST"])
-@organiser_required
 def edit_round(round_id):
     season = _round(round_id)
     form = RoundForm(obj=season)
@@ -93,7 +88,6 @@ def edit_round(round_id):
 
 
 @bp.post("/runder/<int:round_id>/publiser")
-@organiser_required
 def publish_round(round_id):
     season = _round(round_id)
     _confirmed_post()
@@ -104,7 +98,6 @@ def publish_round(round_id):
 
 
 @bp.post("/runder/<int:round_id>/kopier")
-@organiser_required
 def copy_round(round_id):
     season = _round(round_id)
     _confirmed_post()
@@ -119,7 +112,6 @@ def copy_round(round_id):
 
 
 @bp.post("/runder/<int:round_id>/slett")
-@organiser_required
 def delete_round(round_id):
     season = _round(round_id)
     _confirmed_post()
@@ -145,7 +137,6 @@ def _slug_for(form, gathering_id=None) -> str | None:
 
 
 @bp.route("/runder/<int:round_id>/samlinger/ny", methods=["GET", "POST"])
-@organiser_required
 def new_gathering(round_id):
     season = _round(round_id)
     form = GatheringForm()
@@ -158,7 +149,6 @@ def new_gathering(round_id):
 
 
 @bp.route("/samlinger/<int:gathering_id>/endre", methods=["GET", "POST"])
-@organiser_required
 def edit_gathering(gathering_id):
     gathering = _gathering(gathering_id)
     form = GatheringForm()
@@ -182,7 +172,6 @@ def edit_gathering(gathering_id):
 
 
 @bp.post("/samlinger/<int:gathering_id>/publiser")
-@organiser_required
 def publish_gathering(gathering_id):
     gathering = _gathering(gathering_id)
     _confirmed_post()
@@ -197,7 +186,6 @@ def publish_gathering(gathering_id):
 
 
 @bp.route("/samlinger/<int:gathering_id>/avlys", methods=["GET", "POST"])
-@organiser_required
 def cancel_gathering(gathering_id):
     gathering = _gathering(gathering_id)
     if gathering.status == "cancelled":
@@ -215,7 +203,6 @@ def cancel_gathering(gathering_id):
 
 
 @bp.post("/samlinger/<int:gathering_id>/slett")
-@organiser_required
 def delete_gathering(gathering_id):
     gathering = _gathering(gathering_id)
     _confirmed_post()
@@ -236,7 +223,6 @@ def _question(question_id: int) -> Question:
 
 
 @bp.route("/samlinger/<int:gathering_id>/sporsmal", methods=["GET", "POST"])
-@organiser_required
 def gathering_questions(gathering_id):
     gathering = _gathering(gathering_id)
     form = QuestionForm()
@@ -250,7 +236,6 @@ def gathering_questions(gathering_id):
 
 
 @bp.route("/sporsmal/<int:question_id>/endre", methods=["GET", "POST"])
-@organiser_required
 def edit_question(question_id):
     question = _question(question_id)
     form = QuestionForm(obj=question)
@@ -266,7 +251,6 @@ def edit_question(question_id):
 
 
 @bp.post("/sporsmal/<int:question_id>/flytt")
-@organiser_required
 def move_question(question_id):
     question = _question(question_id)
     _confirmed_post()
@@ -275,7 +259,6 @@ def move_question(question_id):
 
 
 @bp.post("/sporsmal/<int:question_id>/slett")
-@organiser_required
 def delete_question(question_id):
     question = _question(question_id)
     _confirmed_post()
