@@ -12,8 +12,12 @@ from samlinger.registration.models import Registration
 CAPACITY = 5
 
 
-def _register_many(config: dict, gathering_id: int, emails: list[str], barrier=None) -> list[str]:
-    app = create_app(config)
+def _register_many(app, gathering_id: int, emails: list[str], barrier=None) -> list[str]:
+    """Register *emails* one after another in *app*, all callers starting together at *barrier*.
+
+    The caller builds *app* before the start: create_app() is not thread-safe in CPython 3.11 (werkzeug
+    compiles its routing rules with `ast`, which fails now and then when threads do it at once).
+    """
     results = []
     with app.app_context():
         if barrier is not None:
@@ -28,7 +32,7 @@ def _register_many(config: dict, gathering_id: int, emails: list[str], barrier=N
 
 
 def _process_entry(config, gathering_id, emails, barrier, queue):
-    queue.put(_register_many(config, gathering_id, emails, barrier))
+    queue.put(_register_many(create_app(config), gathering_id, emails, barrier))
 
 
 def _assert_exact(app, gathering_id, expected_people):
@@ -52,13 +56,14 @@ def test_many_threads_at_once_never_exceed_capacity(app, app_config, make_gather
     statuses: list[str] = []
     errors: list[BaseException] = []
 
-    def run(address):
+    def run(thread_app, address):
         try:
-            statuses.extend(_register_many(app_config, gid, [address], barrier))
+            statuses.extend(_register_many(thread_app, gid, [address], barrier))
         except BaseException as error:  # noqa: BLE001 - reported below
             errors.append(error)
 
-    threads = [threading.Thread(target=run, args=(p,)) for p in people]
+    apps = [create_app(app_config) for _ in people]  # one at a time, before any thread starts
+    threads = [threading.Thread(target=run, args=(a, p)) for a, p in zip(apps, people, strict=True)]
     for thread in threads:
         thread.start()
     for thread in threads:
