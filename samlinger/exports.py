@@ -2,7 +2,9 @@
 
 Both formats are built row by row from an iterable, so a large participant list is never held in memory
 as a whole document. Every cell goes through `neutralise` to stop formula injection: a participant who
-types `=HYPERLINK(...)` as their name must not get a live formula in the organiser's spreadsheet.
+types `=HYPERLINK(...)` as their name must not get a live formula in the organiser's spreadsheet. A CSV
+file may be opened with either `;` or `,` as separator, so there every place a cell could start is
+neutralised, not only the start of the cell (`neutralise_csv`).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ __all__ = [
     "XLSX_CONTENT_TYPE",
     "csv_stream",
     "neutralise",
+    "neutralise_csv",
     "safe_sheet_title",
     "write_xlsx",
     "xlsx_bytes",
@@ -32,10 +35,16 @@ __all__ = [
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-# Characters that make Excel, LibreOffice or Google Sheets start a formula, plus tab and CR which the
-# OWASP guidance lists because some spreadsheet programs strip them before evaluating the cell.
-_FORMULA_STARTS = ("=", "+", "-", "@")
+# Characters that make Excel, LibreOffice or Google Sheets start a formula (also their full-width forms,
+# which some programs fold), plus tab and CR which the OWASP guidance lists because some spreadsheet
+# programs strip them before evaluating the cell.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 _CONTROL_STARTS = ("\t", "\r")
+# Inside a CSV cell: a separator (`;` or `,`, whichever the program chose) or a line break, then optional
+# whitespace or quotes and a formula character. A program that splits there would start a cell with a formula.
+_FORMULA_CHAR = r"[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]"
+_INNER_FORMULA = re.compile(r'[,;\r\n][\s"]*' + _FORMULA_CHAR)
+_INNER_START = re.compile(r'([,;\r\n])(?=[\s"]*' + _FORMULA_CHAR + ")")
 
 _CSV_DATETIME_FORMAT = "%Y-%m-%d %H:%M"
 _CSV_DATE_FORMAT = "%Y-%m-%d"
@@ -58,7 +67,8 @@ def neutralise(value: Any) -> Any:
     """Return `value` made safe to put in a spreadsheet cell.
 
     Strings that a spreadsheet would read as a formula (first character, after any leading whitespace,
-    is `=`, `+`, `-` or `@`, or the string starts with a tab or carriage return) get a leading `'`.
+    is `=`, `+`, `-` or `@`, or one of their full-width forms, or the string starts with a tab or carriage
+    return) get a leading `'`.
     Other strings and non-string values are returned unchanged, except None which becomes "".
     Note that this also quotes harmless text such as "-5" or "+47 ..."; pass numbers as numbers.
     """
@@ -71,11 +81,26 @@ def neutralise(value: Any) -> Any:
     return value
 
 
-def _csv_text(value: Any) -> str:
-    """Return the CSV text for one cell, formatted the way Norwegian Excel reads it back."""
+def neutralise_csv(value: str) -> str:
+    """Return the text of a CSV cell with a `'` wherever a cell could start with a formula.
+
+    Besides the start of the cell (`neutralise`), that is right after every `,`, `;` or line break, so
+    "Kari,=2+5" is safe whether the file is opened with `;` or `,` as separator: "Kari,'=2+5". The `'`
+    goes before any spaces, which some programs trim. Legitimate text gets the `'` too: a phone number
+    "+47 900 00 000" is exported as "'+47 900 00 000", still readable.
+    """
     value = neutralise(value)
+    if _INNER_FORMULA.search(value):
+        value = _INNER_START.sub("\\1'", value)
+    return value
+
+
+def _csv_text(value: Any) -> str:
+    """Return the CSV text for one cell, formatted the way Norwegian Excel reads it back (not neutralised)."""
     if isinstance(value, str):
         return value
+    if value is None:
+        return ""
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, dt.datetime):
@@ -87,6 +112,17 @@ def _csv_text(value: Any) -> str:
         # Norwegian Excel uses a decimal comma; "1.5" would be read as a date (1 May).
         return str(value).replace(".", ",")
     return str(value)
+
+
+def _csv_row(row: Sequence[Any]) -> list[str]:
+    """Return the texts of one CSV row, the strings among them neutralised."""
+    texts = [_csv_text(cell) for cell in row]
+    # One search over the whole row finds every place a cell could start with a formula (each text is
+    # put after a line break); most rows have none, and then no cell needs to be looked at on its own.
+    if _INNER_FORMULA.search("\n".join(("", *texts))):
+        texts = [neutralise_csv(text) if isinstance(cell, str) else text
+                 for cell, text in zip(row, texts, strict=True)]
+    return texts
 
 
 class _Echo:
@@ -101,15 +137,16 @@ def csv_stream(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterato
 
     The output is UTF-8 text starting with a BOM, semicolon-separated, with CRLF line ends, which is what
     Excel with Norwegian regional settings opens correctly by double-click. Encode each chunk as UTF-8.
-    Every cell is neutralised; datetimes are written as "YYYY-MM-DD HH:MM" in the time the caller passed.
+    Every cell is quoted, so a `,` inside a cell never splits it, and neutralised (`neutralise_csv`);
+    datetimes are written as "YYYY-MM-DD HH:MM" in the time the caller passed.
     Rows are consumed lazily and yielded in small batches, so memory use does not grow with the row count.
     """
-    writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     # The BOM is what makes Excel read the file as UTF-8 instead of the ANSI code page (æøå).
-    yield "\ufeff" + writer.writerow([_csv_text(h) for h in headers])
+    yield "\ufeff" + writer.writerow(_csv_row(headers))
     batch: list[str] = []
     for row in rows:
-        batch.append(writer.writerow([_csv_text(cell) for cell in row]))
+        batch.append(writer.writerow(_csv_row(row)))
         if len(batch) >= _CSV_BATCH_ROWS:
             yield "".join(batch)
             batch.clear()

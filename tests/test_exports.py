@@ -35,7 +35,8 @@ def load_sheet(data):
 
 # --- neutralise ---------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@A1", "   =1", "\u00a0=1", "\t1", "\r1", "\n=1"])
+@pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@A1", "   =1", "\u00a0=1", "\t1", "\r1", "\n=1",
+                                   "\uff1d1+1", "\uff0b1", "\uff0d1", "\uff20A1"])
 def test_neutralise_prefixes_formula_starts(value):
     assert neutralise(value) == "'" + value
 
@@ -80,7 +81,36 @@ def test_csv_neutralises_every_injection_including_headers():
     rows = [[value] for value in INJECTIONS]
     parsed = read_csv(csv_stream(["=HEADER"], rows))
     assert parsed[0] == ["'=HEADER"]
-    assert [row[0] for row in parsed[1:]] == ["'" + value for value in INJECTIONS]
+    cells = [row[0] for row in parsed[1:]]
+    assert all(cell.startswith("'") for cell in cells)
+    # After the `'` the text is the participant's, apart from a `'` after each line break (see below).
+    assert [cell[1:].replace("\r'", "\r").replace("\n'", "\n") for cell in cells] == INJECTIONS
+
+
+CELL_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+SNEAKY = ["Kari,=2+5", "Kari;=2+5", "Kari, =2+5", "Kari,  +47 1", "a,-1;@b", "Vegetar\n=1+1", "x,\t=1",
+          "x,\uff1d1+1", "\uff0bcmd", "Ola,,=1", "=1,=2;=3", "x;\u00a0=1", 'Kari,"=2+5', 'Kari; " -1']
+
+
+@pytest.mark.parametrize("delimiter", [";", ","])
+def test_csv_cells_never_start_with_a_formula_whichever_separator_the_program_chooses(delimiter):
+    """Opened with `,` instead of `;`, a cell may start inside a participant's text: after any `,`."""
+    text = "".join(csv_stream(["Navn", "=H,=I"], [[value, "Alta, -kommune"] for value in SNEAKY]))
+    cells = [cell for row in csv.reader(io.StringIO(text[1:], newline=""), delimiter=delimiter) for cell in row]
+    # Also where a program ignores quotes and splits a line at every separator and line break.
+    raw = [piece for line in text[1:].splitlines() for piece in line.replace(";", ",").split(",")]
+    for cell in cells + raw:
+        assert not cell.strip(' "\u00a0').startswith(CELL_STARTS), repr(cell)
+
+
+def test_csv_quotes_every_cell_and_keeps_bom_semicolons_and_crlf():
+    text = "".join(csv_stream(["Navn", "Antall"], [["Kari", 2], ["+47 900 00 000", None]]))
+    assert text == '\ufeff"Navn";"Antall"\r\n"Kari";"2"\r\n"\'+47 900 00 000";""\r\n'
+
+
+def test_a_phone_number_stays_readable_behind_its_quote_mark():
+    assert read_csv(csv_stream(["Telefon"], [["+47 900 00 000"]]))[1] == ["'+47 900 00 000"]
+    assert read_csv(csv_stream(["Navn"], [["Kari,=2+5"]]))[1] == ["Kari,'=2+5"]
 
 
 def test_csv_formats_dates_aware_datetimes_and_decimals_for_norwegian_excel():
@@ -102,12 +132,12 @@ def test_csv_streams_lazily_without_consuming_all_rows():
     assert isinstance(stream, types.GeneratorType)
     next(stream)  # header
     first_batch = next(stream)
-    assert first_batch.startswith("rad 0\r\n")
+    assert first_batch.startswith('"rad 0"\r\n')
     assert consumed < 1000
 
 
 def test_csv_with_no_rows_is_just_the_header():
-    assert "".join(csv_stream(["a", "b"], [])) == "\ufeffa;b\r\n"
+    assert "".join(csv_stream(["a", "b"], [])) == '\ufeff"a";"b"\r\n'
 
 
 # --- XLSX ---------------------------------------------------------------------------------------------
