@@ -17,7 +17,8 @@ def date_long(value) -> str:
 
 
 def time_short(value) -> str:
-    return format_time(value, format="HH:mm")
+    """'10:00' for an aware instant, in Oslo time (through `oslo`, which also copes with year 9999)."""
+    return format_time(oslo(value), format="HH:mm", rebase=False)
 
 
 def when(gathering) -> str:

@@ -8,14 +8,24 @@ from sqlalchemy.types import TypeDecorator
 
 OSLO = ZoneInfo("Europe/Oslo")
 
+#: The days an organiser may give a gathering and the public is shown. A year like 9999 or 0001 is a typing
+#: mistake, and near the ends of what datetime holds an instant cannot be moved to Oslo or shifted.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
 def oslo(dt: datetime) -> datetime:
-    """Return the aware instant *dt* as Oslo wall-clock time."""
-    return dt.astimezone(OSLO)
+    """Return the aware instant *dt* as Oslo wall-clock time.
+
+    The last hour of year 9999 in UTC has no Oslo time (year 10000); such an instant stays in UTC.
+    """
+    try:
+        return dt.astimezone(OSLO)
+    except OverflowError:
+        return dt
 
 
 def oslo_to_utc(day: date, at: time) -> datetime:
@@ -24,8 +34,11 @@ def oslo_to_utc(day: date, at: time) -> datetime:
 
 
 def end_of_day_utc(day: date) -> datetime:
-    """Return the first instant after *day* has ended in Oslo: a deadline given as a date."""
-    return oslo_to_utc(day + timedelta(days=1), time(0, 0))
+    """Return the first instant after *day* has ended in Oslo: a deadline given as a date.
+
+    Counted from the day's last moment, so that the last day datetime holds has an end, too.
+    """
+    return datetime.combine(day, time.max, tzinfo=OSLO).astimezone(UTC) + timedelta(microseconds=1)
 
 
 class UTCDateTime(TypeDecorator):

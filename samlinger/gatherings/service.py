@@ -1,13 +1,24 @@
 """Reading gatherings for the public pages and feeds."""
 
+from datetime import time
+
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
 from ..pagecache import expires_at
 from ..registration.models import Registration
-from ..timeutil import utcnow
+from ..timeutil import FIRST_DAY, LAST_DAY, end_of_day_utc, oslo_to_utc, utcnow
 from .models import Availability, Gathering, Season
+
+#: What the public may see: a gathering whose dates lie outside the days the forms accept (stored some
+#: other way) is left out rather than break every page and feed that lists it.
+SHOWN = (
+    Gathering.starts_at >= oslo_to_utc(FIRST_DAY, time(0, 0)),
+    Gathering.ends_at < end_of_day_utc(LAST_DAY),
+    Gathering.ends_at > Gathering.starts_at,
+    Gathering.registration_deadline.between(FIRST_DAY, LAST_DAY),
+)
 
 
 def visible_gatherings(with_documents: bool = False):
@@ -16,7 +27,7 @@ def visible_gatherings(with_documents: bool = False):
     statement = (
         select(Gathering)
         .join(Gathering.season)
-        .where(Season.published.is_(True), Gathering.status.in_(("published", "cancelled")))
+        .where(Season.published.is_(True), Gathering.status.in_(("published", "cancelled")), *SHOWN)
         .options(joinedload(Gathering.season))
         .order_by(Gathering.starts_at)
     )
@@ -34,7 +45,7 @@ def _changes_by_the_clock(gathering) -> None:
 def gathering_by_slug(slug: str) -> Gathering | None:
     """The gathering at /samlinger/<slug>, if the public may see it."""
     gathering = db.session.scalar(
-        select(Gathering).where(Gathering.slug == slug).options(joinedload(Gathering.season))
+        select(Gathering).where(Gathering.slug == slug, *SHOWN).options(joinedload(Gathering.season))
     )
     return gathering if gathering is not None and gathering.is_visible else None
 

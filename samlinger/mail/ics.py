@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from icalendar import Calendar, Event, vCalAddress
 
-from ..timeutil import oslo, utcnow
+from ..timeutil import FIRST_DAY, LAST_DAY, oslo, utcnow
 
 PRODID = "-//samlinger//samlinger 1.0//NB"
 
@@ -32,7 +32,9 @@ def _event(gathering, url: str, status: str) -> Event:
 
 def _calendar(method: str, events: list[Event], first, last) -> bytes:
     calendar = Calendar.new(prodid=PRODID, method=method, subcomponents=events)
-    # Narrow the VTIMEZONE to the years the events span: a small file every client accepts.
+    # Narrow the VTIMEZONE to the years the events span: a small file every client accepts. Kept within the
+    # days the service accepts: a date stored some other way (year 9999) must not break the file.
+    first, last = (min(max(day, FIRST_DAY), LAST_DAY) for day in (first, last))
     calendar.add_missing_timezones(first_date=first - timedelta(days=366), last_date=last + timedelta(days=366))
     return calendar.to_ical()
 

@@ -6,10 +6,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from ..gatherings.models import REGIONS, TERMS
-from ..timeutil import oslo, oslo_to_utc
+from ..timeutil import FIRST_DAY, LAST_DAY, oslo, oslo_to_utc
 from .service import SLUG
 
 VISIBILITY = {"public": _l("Everyone"), "participants": _l("Only participants, through their link")}
@@ -25,9 +25,26 @@ def _text(label, required_message=None, max_length=200):
         first, Length(max=max_length, message=_l("At most %(max)d characters."))])
 
 
+class DayField(DateField):
+    """A date from FIRST_DAY to LAST_DAY. A day that does not exist (29 February 2027) and one out of range
+    (year 9999 or 0001, which would break every page showing it) are refused in the page's language."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_l("That day does not exist. Check the day and month.")) from None
+
+    def pre_validate(self, form):
+        if self.data is not None and not FIRST_DAY <= self.data <= LAST_DAY:
+            raise ValidationError(_l("Enter a date in the years %(first)d to %(last)d.",
+                                     first=FIRST_DAY.year, last=LAST_DAY.year))
+
+
 class RoundForm(FlaskForm):
     year = IntegerField(_l("Year"), validators=[
-        InputRequired(_l("Enter the year.")), NumberRange(2000, 2100, message=_l("Enter a year like 2027."))])
+        InputRequired(_l("Enter the year.")),
+        NumberRange(FIRST_DAY.year, LAST_DAY.year, message=_l("Enter a year from %(min)d to %(max)d."))])
     term = SelectField(_l("Term"), choices=[SelectChoice(k, v) for k, v in TERMS.items()],
                        validators=[InputRequired(_l("Choose spring or autumn."))])
     title = _text(_l("Title"), _l("Enter a title."))
@@ -48,13 +65,13 @@ class GatheringForm(FlaskForm):
     region = SelectField(_l("Region"), choices=[SelectChoice(k, v) for k, v in REGIONS.items()])
     venue = _text(_l("Venue"), _l("Enter the venue."))
     address = _text(_l("Address"), max_length=300)
-    start_day = DateField(_l("Start date"), validators=[InputRequired(_l("Enter the start date."))])
+    start_day = DayField(_l("Start date"), validators=[InputRequired(_l("Enter the start date."))])
     start_time = TimeField(_l("Starts at"), default=time(10, 0), validators=[
         InputRequired(_l("Enter when it starts, like 10:00."))])
-    end_day = DateField(_l("End date"), validators=[Optional()])
+    end_day = DayField(_l("End date"), validators=[Optional()])
     end_time = TimeField(_l("Ends at"), default=time(15, 30), validators=[
         InputRequired(_l("Enter when it ends, like 15:30."))])
-    registration_deadline = DateField(_l("Registration deadline"), validators=[
+    registration_deadline = DayField(_l("Registration deadline"), validators=[
         InputRequired(_l("Enter the last day to register."))])
     capacity = IntegerField(_l("Seats"), validators=[
         Optional(), NumberRange(1, 10000, message=_l("Enter a number of seats from 1 up, or leave it empty."))])

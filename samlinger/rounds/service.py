@@ -16,7 +16,7 @@ from ..mail.models import OutboundEmail
 from ..questions.models import Question
 from ..registration.models import Registration
 from ..registration.service import promote_waiting
-from ..timeutil import oslo, oslo_to_utc
+from ..timeutil import FIRST_DAY, LAST_DAY, oslo, oslo_to_utc
 
 #: what a gathering form may set
 GATHERING_FIELDS = ("title", "slug", "region", "venue", "address", "starts_at", "ends_at", "registration_deadline",
@@ -149,12 +149,22 @@ def _shift(instant: datetime, days: timedelta) -> datetime:
     return oslo_to_utc(local.date() + days, local.time().replace(tzinfo=None))
 
 
+def _fits_next_term(season: Season) -> bool:
+    """Whether the round's gatherings, moved a term on, keep within the days the forms accept."""
+    days = [day for g in season.gatherings
+            for day in (oslo(g.starts_at).date(), oslo(g.ends_at).date(), g.registration_deadline)]
+    return all(FIRST_DAY <= day <= LAST_DAY - NEXT_TERM_SHIFT for day in days)
+
+
 def copy_to_next_round(season: Season) -> Season:
     """A new draft round for the next term with the same gatherings (as drafts), dates moved 26 weeks.
 
-    Raises RoundsError("round_exists") if the next term already has a round.
+    Raises RoundsError("round_exists") if the next term already has a round, RoundsError("out_of_range") if
+    the copy would fall outside the years the forms accept.
     """
     new_term = next_term(season.year, season.term)
+    if new_term[0] > LAST_DAY.year or not _fits_next_term(season):
+        raise RoundsError("out_of_range")
     if _round_exists(*new_term):
         raise RoundsError("round_exists")
     old_term = (season.year, season.term)

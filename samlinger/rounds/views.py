@@ -10,6 +10,7 @@ from ..questions import service as questions
 from ..questions.forms import QuestionForm
 from ..questions.models import Question
 from ..registration.forms import ConfirmForm
+from ..timeutil import FIRST_DAY, LAST_DAY
 from . import service
 from .forms import CancelGatheringForm, GatheringForm, RoundForm
 
@@ -21,6 +22,8 @@ REFUSALS = {
     "has_registrations": lambda: _("The gathering has registrations, so it cannot be deleted or taken back to "
                                    "draft. Cancel it instead; everyone registered is told."),
     "cancelled": lambda: _("The gathering is cancelled."),
+    "out_of_range": lambda: _("The copy would fall outside the years %(first)d to %(last)d. Change the dates "
+                              "first.", first=FIRST_DAY.year, last=LAST_DAY.year),
 }
 
 
