@@ -18,7 +18,7 @@ DEFAULT_HEADERS = tuple((name, name.lower(), value) for name, value in (
     ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
     ("X-Content-Type-Options", "nosniff"),
     ("X-Frame-Options", "DENY"),
-    # Pages behind a manage link set no-referrer themselves; this is the default for the rest.
+    # Pages behind a manage link set same-origin themselves (registration.views); this is the default.
     ("Referrer-Policy", "strict-origin-when-cross-origin"),
 ))
 
@@ -50,6 +50,10 @@ def init_app(app: Flask) -> None:
         REMEMBER_COOKIE_SECURE=secure,
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
+        # Over HTTPS a form is accepted only with a Referer from our own origin. Kept on deliberately: it is
+        # defence in depth on top of SameSite=Lax cookies and the CSRF token, and it is why no page with a
+        # form may send Referrer-Policy: no-referrer (see the rule table in docs/ARCHITECTURE.md).
+        WTF_CSRF_SSL_STRICT=True,
     )
     app.after_request(add_security_headers)
 

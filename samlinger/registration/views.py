@@ -22,10 +22,16 @@ CLOSED_MESSAGES = {
 
 
 def _no_store(body):
-    """Pages behind a manage link must not be kept by shared computers or proxies."""
+    """Pages behind a manage link must not be kept by shared computers or proxies.
+
+    `same-origin`: links and forms to other sites get no Referer, so the token in the address never
+    leaves us, while our own forms keep the same-origin Referer that Flask-WTF requires over HTTPS
+    (WTF_CSRF_SSL_STRICT, see security.init_app). `no-referrer` here made every form on these pages
+    answer 400 over HTTPS.
+    """
     response = make_response(body)
     response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Referrer-Policy"] = "same-origin"
     return response
 
 

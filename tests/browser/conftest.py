@@ -5,9 +5,12 @@ The database is SQLite with the demo data, plus an organiser account and a regis
 link we know.
 """
 
+import ipaddress
 import os
 import re
 import threading
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -55,7 +58,8 @@ def _seed(app) -> dict:
             email_normalized=normalise_email(email), organisation="Vardø kommune", role="Rådgiver",
             language="nb",
         )
-        token = registration.issue_token()
+        registration.new_link()
+        token = registration.manage_token()
         db.session.add_all([user, registration])
         db.session.commit()
         assert len(by_slug) >= 5
@@ -66,6 +70,47 @@ def _seed(app) -> dict:
         }
 
 
+def self_signed_certificate(directory: Path) -> tuple[str, str]:
+    """A certificate for 127.0.0.1 valid for two days, and its key: (cert.pem, key.pem)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.now(UTC)
+    certificate = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(hours=1))
+        .not_valid_after(now + timedelta(days=2))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+                       critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    cert, key_file = directory / "cert.pem", directory / "key.pem"
+    cert.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return str(cert), str(key_file)
+
+
+@contextmanager
+def serving(app, port: int = 0, ssl_context=None):
+    """Serve *app* on 127.0.0.1 in a thread (over TLS with *ssl_context*); yields its base URL."""
+    server = make_server("127.0.0.1", port, app, threaded=True, ssl_context=ssl_context)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"{'https' if ssl_context else 'http'}://127.0.0.1:{server.port}"
+    finally:
+        server.shutdown()
+        thread.join()
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def live(tmp_path_factory):
     """The app served on a free port of 127.0.0.1, with its data."""
@@ -74,15 +119,8 @@ def live(tmp_path_factory):
     with app.app_context():
         db.create_all()
     data = _seed(app)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield SimpleNamespace(app=app, url=f"http://127.0.0.1:{server.port}", **data)
-    server.shutdown()
-    thread.join()
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    with serving(app) as url:
+        yield SimpleNamespace(app=app, url=url, **data)
 
 
 @pytest.fixture(scope="session")
