@@ -11,7 +11,7 @@ from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
 from . import config as settings
-from . import formatting, pagecache, security
+from . import formatting, pagecache, security, startup_checks
 from .extensions import babel, csrf, db, limiter, login, mailer, migrate
 from .locking import configure_sqlite
 from .text import render_markdown
@@ -52,6 +52,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_MB"] * 1024 * 1024
     security.init_app(app)
+    startup_checks.check(app)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))

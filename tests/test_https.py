@@ -1,10 +1,21 @@
-"""HTTPS as deployed: the manage pages keep their token to themselves without breaking their forms, and the strict
-Referer check stays on.
+"""HTTPS as deployed: the manage pages keep their token to themselves without breaking their forms, the strict
+Referer check stays on, and settings that cannot work are warned about at start.
 
 The forms themselves are walked over a real TLS server in a browser: tests/browser/test_forms_walk.py.
 """
 
-from .conftest import csrf_token, form_data, manage_link
+import logging
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from samlinger import create_app, startup_checks
+
+from .conftest import base_config, csrf_token, form_data, manage_link
+
+CATALOGUES = Path(startup_checks.__file__).parent / "translations"
 
 
 def test_manage_pages_send_the_referer_only_to_this_site(app, client, make_gathering, smtp, deliver):
@@ -36,3 +47,57 @@ def test_over_https_a_form_is_accepted_only_with_a_referer_from_this_site(app, m
     assert post("https://evil.example/samlinger/samling-1/pamelding").status_code == 400
     assert post(f"https://localhost{url}").status_code == 302
 
+
+# --- warnings at start -----------------------------------------------------------------------------
+
+@pytest.fixture
+def start(tmp_path, caplog, monkeypatch):
+    """create_app(**overrides) with the warnings of this test only; returns the warnings logged."""
+    monkeypatch.setattr(startup_checks, "_warned", set())
+    caplog.set_level(logging.WARNING, logger="samlinger")
+
+    def run(**overrides) -> list[str]:
+        caplog.clear()
+        create_app(base_config(f"sqlite:///{tmp_path / 'start.sqlite'}", tmp_path) | overrides)
+        return [r.getMessage() for r in caplog.records if r.name == "samlinger" and r.levelno == logging.WARNING]
+    return run
+
+
+@pytest.fixture
+def catalogues(tmp_path):
+    """A copy of the language catalogues, compiled and up to date, to break."""
+    copy = tmp_path / "translations"
+    shutil.copytree(CATALOGUES, copy)
+    for mo in copy.glob("*/LC_MESSAGES/messages.mo"):
+        os.utime(mo, (mo.stat().st_mtime, mo.with_suffix(".po").stat().st_mtime + 1))
+    return copy
+
+
+def test_a_correct_configuration_warns_nothing(start, catalogues):
+    assert start(BABEL_TRANSLATION_DIRECTORIES=str(catalogues)) == []
+    production = {"TESTING": False, "SECRET_KEY": "x" * 64, "SAMLINGER_BASE_URL": "https://samlinger.example.no"}
+    assert start(BABEL_TRANSLATION_DIRECTORIES=str(catalogues), **production) == []
+
+
+def test_secure_cookies_with_an_http_base_url_are_warned_about_once(start, catalogues):
+    production = {"TESTING": False, "SECRET_KEY": "x" * 64, "SAMLINGER_BASE_URL": "http://samlinger.example.no",
+                  "BABEL_TRANSLATION_DIRECTORIES": str(catalogues)}
+    [warning] = start(**production)
+    assert "SAMLINGER_BASE_URL is http://samlinger.example.no" in warning
+    assert "https://" in warning and "FLASK_DEBUG=1" in warning
+    assert start(**production) == []  # once per process, however many apps it makes
+    # Cookies that travel over http, as on a developer's machine, are no problem.
+    assert start(**production | {"SESSION_COOKIE_SECURE": False, "SAMLINGER_BASE_URL": "http://x.test"}) == []
+
+
+def test_a_missing_catalogue_is_warned_about(start, catalogues):
+    (catalogues / "nn" / "LC_MESSAGES" / "messages.mo").unlink()
+    [warning] = start(BABEL_TRANSLATION_DIRECTORIES=str(catalogues))
+    assert "Nynorsk" in warning and "not compiled" in warning and "make translations" in warning
+
+
+def test_a_catalogue_older_than_its_source_is_warned_about(start, catalogues):
+    po = catalogues / "nb" / "LC_MESSAGES" / "messages.po"
+    os.utime(po, (po.stat().st_atime, po.with_suffix(".mo").stat().st_mtime + 60))
+    [warning] = start(BABEL_TRANSLATION_DIRECTORIES=str(catalogues))
+    assert "Bokmål" in warning and "older than messages.po" in warning and "make translations" in warning

@@ -1,0 +1,51 @@
+"""Loud warnings at start for settings that cannot work, so an operator sees them in the log before people do."""
+
+from pathlib import Path
+
+from flask import Flask
+
+#: the languages with a catalogue; English is the language of the source texts and needs none
+TRANSLATED = {"nb": "Bokmål", "nn": "Nynorsk"}
+
+#: what this process has warned about already (each app of a process is checked; each warning is given once)
+_warned: set[str] = set()
+
+
+def check(app: Flask) -> None:
+    for problem in problems(app):
+        if problem not in _warned:
+            _warned.add(problem)
+            app.logger.warning(problem)
+
+
+def problems(app: Flask) -> list[str]:
+    return _cookie_problems(app) + _catalogue_problems(app)
+
+
+def _cookie_problems(app: Flask) -> list[str]:
+    base_url = app.config["SAMLINGER_BASE_URL"]
+    if app.config["SESSION_COOKIE_SECURE"] and base_url.startswith("http://"):
+        return [
+            f"SAMLINGER_BASE_URL is {base_url} (http), but cookies are sent over HTTPS only (Secure): over http "
+            "no form will work (login, registration, manage links answer 400) and the links in e-mails are "
+            "http. Serve the site over HTTPS and set SAMLINGER_BASE_URL=https://..., or on a developer's "
+            "machine run with FLASK_DEBUG=1 (or SESSION_COOKIE_SECURE=0)."
+        ]
+    return []
+
+
+def _catalogue_problems(app: Flask) -> list[str]:
+    found = []
+    directories = [Path(d) for d in app.config["BABEL_TRANSLATION_DIRECTORIES"].split(";")]
+    for language, name in TRANSLATED.items():
+        paths = [d / language / "LC_MESSAGES" / "messages" for d in directories]
+        po = next((p.with_suffix(".po") for p in paths if p.with_suffix(".po").exists()), None)
+        mo = next((p.with_suffix(".mo") for p in paths if p.with_suffix(".mo").exists()), None)
+        if mo is None:
+            found.append(f"The {name} language catalogue ({language}) is not compiled: the site shows English "
+                         f"instead of {name}. Run `make translations` (pybabel compile -d samlinger/translations) "
+                         "when installing, then restart.")
+        elif po is not None and po.stat().st_mtime > mo.stat().st_mtime:
+            found.append(f"The {name} language catalogue {mo} is older than {po.name}: texts changed since it "
+                         "was compiled are shown in English. Run `make translations`, then restart.")
+    return found
