@@ -1,11 +1,32 @@
-"""Absolute links for e-mails and feeds, built from SAMLINGER_BASE_URL, also outside a request."""
+"""Absolute links for e-mails and feeds, built from SAMLINGER_BASE_URL, also outside a request; the one
+check for where a redirect may lead."""
 
-from urllib.parse import urlsplit
+import re
+from urllib.parse import unquote, urlsplit
 
 from flask import current_app
+
+#: C0 controls (tab, CR, LF …), DEL and C1 controls
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def absolute_url(endpoint: str, **values) -> str:
     base = urlsplit(current_app.config["SAMLINGER_BASE_URL"])
     adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
     return adapter.build(endpoint, values, force_external=True)
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """*target* if it is a path on this site, else *fallback*: no redirect leads off the site or fails.
+
+    Only a path starting with a single "/" is followed. Browsers drop tabs and line breaks from a URL and
+    read a backslash as a slash, so "/<tab>/evil.example" and "/<backslash>evil.example" would leave the
+    site like "//evil.example", and a line break in the Location header is an error. Such targets are
+    refused, also where they are still percent-encoded.
+    """
+    if not target:
+        return fallback
+    for text in (target, unquote(target)):
+        if not text.startswith("/") or text.startswith("//") or "\\" in text or _CONTROL.search(text):
+            return fallback
+    return target

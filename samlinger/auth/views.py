@@ -8,6 +8,7 @@ from ..audit.service import record
 from ..extensions import db, login
 from ..registration.forms import ConfirmForm
 from ..security import rate_limited
+from ..urls import safe_next
 from . import service
 from .access import admin_required
 from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, NewUserForm, SetPasswordForm
@@ -21,12 +22,6 @@ users_bp = Blueprint("users", __name__, url_prefix="/brukere")
 
 login.login_view = "auth.login_page"
 login.login_message = None
-
-
-def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("organiser.dashboard")
 
 
 def _start_session(user: User) -> None:
@@ -47,7 +42,7 @@ def login_page():
         user = service.authenticate(form.email.data, form.password.data)
         if user is not None:
             _start_session(user)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next"), url_for("organiser.dashboard")))
         flash(_("Wrong e-mail or password."), "error")
     return render_template("auth/login.html", form=form), 422 if form.is_submitted() else 200
 
