@@ -1,0 +1,80 @@
+"""The public form cannot be turned against people: no links in what is mailed in the service's name,
+a cap on the mail one address gets, and a receipt that does not tell who is registered."""
+
+import pytest
+
+from samlinger.extensions import db
+from samlinger.registration.models import Registration
+
+from .conftest import csrf_token, form_data
+from .organiser.conftest import organiser, post  # noqa: F401 - the organiser fixture
+
+LINKS = [
+    "Kari. Kontoen din er sperret, logg inn på https://evil.example/x i dag",
+    "Kari, se www.statsforvalteren-login.no",
+    "Kari evil.example/login",
+    "Kari på xn--statsforvaltern-8ib.no",
+    "Kari bit.ly/x",
+    "Kari, skriv til kari@evil.example",
+    "Kari ｈｔｔｐｓ：／／evil",
+    "Kari kari＠evil.example",
+    "Kari på evil。com",
+    "Kari på konto-sperret.no",
+]
+ORDINARY = ["Nord-Aurdal kommune", "St. Olavs hospital", "A. B. Hansen", "Øyvind Ærø-Sámi", "Vadsø k.",
+            "Avd.leder m.fl.", "Sør-Varanger kommune / NAV", "Dr.philos. Kari O'Neil"]
+MESSAGE = "Feltet kan ikke inneholde en nettadresse eller e-postadresse."
+
+
+def register(client, slug="samling-1", **overrides):
+    url = f"/samlinger/{slug}/pamelding"
+    data = form_data(**overrides)
+    data["csrf_token"] = csrf_token(client, url)
+    return client.post(url, data=data)
+
+
+def count(app) -> int:
+    with app.app_context():
+        return db.session.scalar(db.select(db.func.count()).select_from(Registration))
+
+
+# --- no links in names, organisations and roles ------------------------------------------------------
+
+@pytest.mark.parametrize("field", ["name", "organisation", "role"])
+@pytest.mark.parametrize("value", LINKS)
+def test_the_public_form_refuses_links_and_addresses(app, client, make_gathering, field, value):
+    make_gathering()
+    response = register(client, **{field: value})
+    assert response.status_code == 422
+    assert MESSAGE in response.get_data(as_text=True)
+    assert count(app) == 0
+
+
+@pytest.mark.parametrize("value", ORDINARY)
+def test_ordinary_names_and_organisations_are_welcome(app, client, make_gathering, value):
+    make_gathering()
+    response = register(client, name=value, organisation=value, role=value)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert count(app) == 1
+
+
+def test_the_manage_page_and_the_organisers_forms_refuse_links_too(app, client, make_gathering, organiser):  # noqa: F811
+    gid = make_gathering()
+    from samlinger.registration import service
+
+    with app.app_context():
+        outcome = service.register(gid, {"name": "Kari", "organisation": "Alta kommune"},
+                                   email="kari@alta.kommune.no", language="nb")
+        token, rid = outcome.token, outcome.registration.id
+    link = f"/pamelding/{token}"
+    edited = client.post(link, data={**form_data(name=LINKS[0]), "csrf_token": csrf_token(client, link)})
+    assert MESSAGE in edited.get_data(as_text=True)
+
+    add = f"/arrangor/samlinger/{gid}/deltakere/ny"
+    data = {"name": "Ola", "email": "ola@alta.kommune.no", "organisation": "www.evil.example", "language": "nb"}
+    assert post(organiser, add, data, form_url=add).status_code == 422
+    edit = f"/arrangor/pameldinger/{rid}/endre"
+    data = {"name": "Kari", "email": "kari@alta.kommune.no", "organisation": "Alta kommune", "role": "bit.ly/x"}
+    assert post(organiser, edit, data, form_url=edit).status_code == 422
+    with app.app_context():
+        assert db.session.execute(db.select(Registration.name, Registration.role)).all() == [("Kari", "")]
