@@ -14,7 +14,7 @@ from samlinger import create_app
 from samlinger.auth.models import User
 from samlinger.extensions import db
 
-from .conftest import csrf_token
+from .conftest import csrf_token, log_in
 
 
 def _workspace_routes() -> list[tuple[str, str, dict]]:
@@ -90,3 +90,14 @@ def test_login_and_logout(client, organiser):
     assert client.get("/arrangor/").status_code == 200
     client.post("/logg-ut", data={"csrf_token": csrf_token(client, "/arrangor/")})
     assert client.get("/arrangor/").status_code == 302
+
+
+def test_the_workspace_header_shows_who_is_logged_in_next_to_log_out(client, make_user):
+    _, email, password = make_user(name="Kari <script>alert(1)</script> Nordmann")
+    log_in(client, email, password)
+    html = client.get("/arrangor/", headers={"Accept-Language": "nb"}).get_data(as_text=True)
+    assert "<script>alert(1)" not in html
+    name = "Logget inn som Kari &lt;script&gt;alert(1)&lt;/script&gt; Nordmann</span>"
+    assert name in html
+    signed_in = html[html.index(name):]
+    assert signed_in.index("Logg ut") < signed_in.index("</li>"), "the logout button is next to the name"
