@@ -1,10 +1,12 @@
 """The public form cannot be turned against people: no links in what is mailed in the service's name,
 a cap on the mail one address gets, and a receipt that does not tell who is registered."""
 
+import unicodedata
+
 import pytest
 
 from samlinger.extensions import db
-from samlinger.registration.models import Registration
+from samlinger.registration.models import Registration, normalise_email
 
 from .conftest import csrf_token, form_data
 from .organiser.conftest import organiser, post  # noqa: F401 - the organiser fixture
@@ -78,3 +80,33 @@ def test_the_manage_page_and_the_organisers_forms_refuse_links_too(app, client, 
     assert post(organiser, edit, data, form_url=edit).status_code == 422
     with app.app_context():
         assert db.session.execute(db.select(Registration.name, Registration.role)).all() == [("Kari", "")]
+
+
+# --- one mailbox, one seat ---------------------------------------------------------------------------
+
+KARI = "kåri@bø.kommune.no"
+SPELLINGS = [
+    "KÅRI@BØ.KOMMUNE.NO",  # upper case
+    unicodedata.normalize("NFD", KARI),  # å as a + combining ring
+    "kåri@xn--b-5ga.kommune.no",  # the domain in its ASCII form
+    "kåri@ｂø.ｋｏｍｍｕｎｅ.no",  # full-width letters
+]
+
+
+def test_one_mailbox_takes_one_seat_however_it_is_written(app, client, make_gathering):
+    make_gathering()
+    assert register(client, email=KARI).status_code == 302
+    for spelling in SPELLINGS:
+        assert register(client, email=spelling, name="Noen Andre").status_code == 302
+    assert count(app) == 1
+    with app.app_context():
+        for spelling in [KARI, *SPELLINGS]:
+            assert normalise_email(spelling) == "kåri@xn--b-5ga.kommune.no"
+
+
+def test_the_address_is_kept_in_a_form_mail_can_be_sent_to(app, client, make_gathering):
+    make_gathering()
+    register(client, email="Kari@ａｌｔａ.kommune.no")
+    with app.app_context():
+        stored = db.session.execute(db.select(Registration.email, Registration.email_normalized)).one()
+    assert tuple(stored) == ("Kari@alta.kommune.no", "kari@alta.kommune.no")

@@ -8,7 +8,7 @@ from ..gatherings.models import Gathering
 from ..locking import begin_write, locked
 from ..mail import notify
 from ..registration import service as registration
-from ..registration.models import Registration, normalise_email
+from ..registration.models import Registration, canonical_email, normalise_email
 from ..timeutil import utcnow
 
 STATUS_ORDER = {"confirmed": 0, "waitlisted": 1, "cancelled": 2}
@@ -116,7 +116,7 @@ def edit(registration_id: int, details: dict, *, email: str) -> Registration:
     if current.is_active and _active_with_email(current.gathering_id, email, other_than=current.id):
         db.session.rollback()
         raise ChangeRefused("duplicate")
-    current.email, current.email_normalized = email.strip(), normalise_email(email)
+    current.email, current.email_normalized = canonical_email(email), normalise_email(email)
     for field in registration.DETAIL_FIELDS:
         if field in details:
             setattr(current, field, details[field])

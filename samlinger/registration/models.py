@@ -2,8 +2,10 @@
 
 import hashlib
 import secrets
+import unicodedata
 from datetime import datetime
 
+from email_validator import EmailNotValidError, ValidatedEmail, validate_email
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, text
@@ -21,8 +23,33 @@ STATUSES = {
 ACTIVE = ("confirmed", "waitlisted")
 
 
+def _validated(email: str) -> ValidatedEmail | None:
+    try:
+        return validate_email(email.strip(), check_deliverability=False)
+    except EmailNotValidError:
+        return None
+
+
 def normalise_email(email: str) -> str:
-    return email.strip().lower()
+    """The key of the rule "one active registration per address and gathering": one mailbox, one key,
+    however it is written (upper case, full-width letters, composed or decomposed å, `bø` or `xn--b-5ga`).
+
+    The local part in NFC and lower case, the domain in its ASCII (IDNA) form, as email-validator reads
+    them. An address email-validator does not accept is only trimmed, put in NFC and lower-cased.
+    """
+    validated = _validated(email)
+    if validated is None:
+        return unicodedata.normalize("NFC", email.strip()).lower()
+    local = unicodedata.normalize("NFC", validated.local_part).lower()
+    return f"{local}@{validated.ascii_domain.lower()}"
+
+
+def canonical_email(email: str) -> str:
+    """The address as it is stored, shown and written to: email-validator's normalised form, which its
+    documentation recommends storing. The local part keeps the person's spelling (in NFC); the domain is
+    lower-cased and full-width letters are folded, so `kari@ａｌｔａ.kommune.no` is mailed to alta.kommune.no."""
+    validated = _validated(email)
+    return validated.normalized if validated is not None else email.strip()
 
 
 def hash_token(token: str) -> str:

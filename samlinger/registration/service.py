@@ -11,7 +11,7 @@ from ..gatherings.models import Gathering
 from ..locking import locked
 from ..mail import notify
 from ..timeutil import utcnow
-from .models import Registration, hash_token, normalise_email
+from .models import Registration, canonical_email, hash_token, normalise_email
 
 
 class RegistrationError(Exception):
@@ -87,7 +87,7 @@ def register(gathering_id: int, details: dict, *, email: str, language: str,
         gathering=gathering,
         status="waitlisted" if full else "confirmed",
         confirmed_at=None if full else now,
-        email=email.strip(),
+        email=canonical_email(email),
         email_normalized=email_normalized,
         language=language,
         added_by_organiser=by_organiser,
