@@ -9,7 +9,7 @@ from flask.cli import with_appcontext
 from ..audit.service import record
 from ..extensions import db
 from . import service
-from .forms import MIN_PASSWORD
+from .forms import MIN_PASSWORD, too_common
 
 
 def _read_password() -> str:
@@ -33,6 +33,8 @@ def create_user(email, name, admin):
     password = _read_password()
     if len(password) < MIN_PASSWORD:
         raise click.UsageError(f"the password must be at least {MIN_PASSWORD} characters")
+    if too_common(password):
+        raise click.UsageError("the password is too common or too easy to guess; try a few unrelated words")
     try:
         user = service.create_user(email, name, admin=admin, password=password)
     except service.AccountError:

@@ -3,8 +3,26 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
+from zxcvbn import zxcvbn
 
 MIN_PASSWORD = 10
+#: words that make a password easy to guess here, besides zxcvbn's own lists (English words, names, leaked passwords)
+LOCAL_WORDS = ("passord", "samling", "samlinger", "statsforvalteren", "sommer", "vinter", "høst", "vår", "haust")
+#: zxcvbn refuses to look at more; the first 72 characters tell a common password
+ZXCVBN_MAX = 72
+TOO_COMMON = _l("This password is too common or too easy to guess. Try a few words that do not belong together, "
+                "like a short sentence.")
+
+
+def too_common(password: str) -> bool:
+    """Whether *password* is easy to guess: a common password, a keyboard row, a word with a year (zxcvbn's
+    score below 3 of 4)."""
+    return zxcvbn(password[:ZXCVBN_MAX], user_inputs=LOCAL_WORDS)["score"] < 3
+
+
+def _not_common(form, field):
+    if field.data and len(field.data) >= MIN_PASSWORD and too_common(field.data):
+        raise ValidationError(TOO_COMMON)
 
 
 def _strip(value):
@@ -15,6 +33,7 @@ def _new_password(label):
     return PasswordField(label, validators=[
         InputRequired(_l("Enter a new password.")),
         Length(min=MIN_PASSWORD, max=200, message=_l("The password must be %(min)d to %(max)d characters long.")),
+        _not_common,
     ])
 
 
@@ -79,3 +98,4 @@ class NewUserForm(FlaskForm):
         if not MIN_PASSWORD <= len(field.data) <= 200:
             raise ValidationError(_l("The password must be %(min)d to %(max)d characters long.",
                                      min=MIN_PASSWORD, max=200))
+        _not_common(self, field)
