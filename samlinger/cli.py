@@ -122,7 +122,7 @@ def _demo_registration(gathering, n, status):
                                                                "Hammerfest kommune"][n % 3],
         role="Prosjektleder", language="nb", confirmed_at=utcnow() if status == "confirmed" else None,
     )
-    registration.issue_token()
+    registration.new_link()
     db.session.add(registration)
 
 

@@ -206,7 +206,8 @@ def test_switching_language_changes_every_visible_word(app, client, make_user, r
         gatherings[0].status = "cancelled"
         slug = next(g.slug for g in gatherings[1:] if g.registration_open())
         registration = db.session.scalars(select(Registration)).first()
-        token = registration.issue_token()
+        registration.ensure_link()
+        token = registration.manage_token()
         db.session.commit()
     pages = ["/", f"/samlinger/{slug}", f"/samlinger/{slug}/pamelding", f"/samlinger/{slug}/ny-lenke",
              f"/pamelding/{token}", f"/pamelding/{token}/avmeld",

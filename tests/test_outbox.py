@@ -10,7 +10,7 @@ from samlinger.mail.models import OutboundEmail
 from samlinger.registration import service
 from samlinger.registration.models import Registration
 
-from .conftest import calendar_parts, text_part
+from .conftest import calendar_parts, manage_link, text_part
 
 
 def register_one(app, gid, email="kari@x.no"):
@@ -119,26 +119,28 @@ def test_subject_with_line_breaks_cannot_inject_headers(app, make_gathering, smt
     assert "Bcc: evil@example.com" in message["Subject"]
 
 
-def test_the_worker_writes_a_queued_event_and_then_forgets_its_token(app, make_gathering, smtp, deliver):
-    """A registration queues a small row; the worker writes subject, bodies and invite when it sends."""
+def test_the_worker_writes_a_queued_event_and_keeps_no_usable_link(app, make_gathering, smtp, deliver):
+    """A registration queues a small row; the worker writes subject, bodies and invite when it sends,
+    with the manage link computed then. Neither the queued row nor the copy kept after sending holds it."""
     gid = make_gathering(title="Samling i vest")
     register_one(app, gid)
     with app.app_context():
         queued = db.session.scalar(db.select(OutboundEmail))
-        assert queued.unwritten["invite"] == "REQUEST" and len(queued.unwritten["token"]) > 30
+        registration = db.session.scalar(db.select(Registration))
+        assert queued.unwritten == {"invite": "REQUEST", "link": registration.manage_token_hash}
         assert (queued.subject, queued.text_body, queued.ics) == ("", "", None)
-        token = queued.unwritten["token"]
 
     assert deliver() == 1
     sent = smtp.to("kari@x.no")[0]
     assert sent["Subject"] == "Påmeldingen er bekreftet: Samling i vest"
-    assert f"/pamelding/{token}" in text_part(sent)
+    token = manage_link(sent).removeprefix("/pamelding/")
     assert calendar_parts(sent)[0].get_param("method") == "REQUEST"
     with app.app_context():
         kept = db.session.scalar(db.select(OutboundEmail))
-        # What was sent stays on the row for the organisers; the token is not kept outside the mail.
+        # What was sent stays on the row for the organisers, with the link's token replaced.
         assert kept.unwritten is None and kept.subject == sent["Subject"]
-        assert f"/pamelding/{token}" in kept.text_body and "METHOD:REQUEST" in kept.ics
+        assert "/pamelding/…" in kept.text_body and "/pamelding/…" in kept.html_body
+        assert token not in kept.text_body + kept.html_body and "METHOD:REQUEST" in kept.ics
 
 
 def test_a_message_shows_the_gathering_as_it_is_when_sent(app, make_gathering, smtp, deliver):

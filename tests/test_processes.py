@@ -106,12 +106,13 @@ def wait_for(condition, timeout: float, what: str, interval: float = 0.1):
 # --- gunicorn: the capacity race over real HTTP -----------------------------------------------
 
 @contextmanager
-def gunicorn(deployment: Deployment, workers: int = 4):
+def gunicorn(deployment: Deployment, workers: int = 4, access_log: str = "-"):
+    """gunicorn as docs/DEPLOYMENT.md starts it, with the shipped settings file."""
     port = free_port()
     with deployment.log("gunicorn") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
-             "--access-logfile", "-", "app:app"],
+            [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "-w", str(workers),
+             "-b", f"127.0.0.1:{port}", "--access-logfile", access_log, "app:app"],
             cwd=ROOT, env=deployment.env | {"RATELIMIT_ENABLED": "0"}, stdout=log, stderr=subprocess.STDOUT,
         )
     base = f"http://127.0.0.1:{port}"
@@ -187,6 +188,36 @@ def test_gunicorn_with_four_workers_fills_exactly_the_seats(deployment):
     assert sorted(address for address, _ in rows) == sorted(emails), "every person accounted for, once"
     assert Counter(status for _, status in rows) == {"confirmed": seats, "waitlisted": people - seats}
     assert sorted(mails) == sorted(emails), "one e-mail per registration, in the same transaction"
+
+
+def test_the_access_log_keeps_no_manage_or_password_token(deployment):
+    """Whoever reads the access log must not find a link that opens a registration or sets a password."""
+    slug = seed_gathering(deployment, capacity=5)
+    app = deployment.app()
+    app.config["SECRET_KEY"] = deployment.env["SECRET_KEY"]  # the key the gunicorn workers derive links with
+    with app.app_context():
+        from samlinger.auth import service as accounts
+        from samlinger.registration import service
+
+        token = service.register(db.session.scalar(db.select(Gathering.id)), {"name": "Kari", "organisation": "X"},
+                                 email="kari@x.no", language="nb").token
+        user = accounts.create_user("ola@statsforvalteren.test", "Ola")
+        reset = accounts.password_link_token(user, "reset")
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    access_log = deployment.folder / "access.log"
+    with gunicorn(deployment, workers=1, access_log=str(access_log)) as base:
+        manage = requests.get(f"{base}/pamelding/{token}", timeout=30)
+        assert manage.status_code == 200 and "Kari" in manage.text, "a working link, so its line is a real one"
+        requests.get(f"{base}/pamelding/{token}/presentasjoner/1", timeout=30)
+        assert requests.get(f"{base}/logg-inn/nytt-passord/{reset}", timeout=30).status_code == 200
+        requests.get(f"{base}/samlinger/{slug}", headers={"Referer": f"{base}/pamelding/{token}"}, timeout=30)
+    log = access_log.read_text()
+    assert token not in log and reset not in log
+    assert '"GET /pamelding/[token] HTTP/1.1" 200' in log
+    assert "/pamelding/[token]/presentasjoner/1" in log and '"GET /logg-inn/nytt-passord/[token] HTTP' in log
+    assert f'"{base}/pamelding/[token]"' in log, "the Referer is masked as well"
 
 
 # --- mail workers: several at once, and one killed mid-send -----------------------------------

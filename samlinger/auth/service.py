@@ -1,18 +1,17 @@
 """Accounts: creating users, passwords, reset links and deactivation."""
 
 import secrets
-from functools import cache
 
-from flask import current_app
-from flask_babel import get_locale
+from flask import current_app, render_template
+from flask_babel import force_locale, get_locale
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..audit.service import record
 from ..extensions import db
-from ..mail.outbox import queue
+from ..mail.notify import Written
+from ..mail.outbox import queue_unwritten
 from ..urls import absolute_url
 from .models import User
 
@@ -30,23 +29,12 @@ def find_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
-@cache
-def _dummy_hash() -> str:
-    """A hash made as real ones are (same method and cost), made once per process."""
-    return generate_password_hash(secrets.token_urlsafe(32))
-
-
 def authenticate(email: str, password: str) -> User | None:
-    """The active user with this address and password, or None.
-
-    An unknown or inactive address is checked against a dummy hash, so that the answer takes as long as
-    for an account: the time it takes must not tell which addresses have one.
-    """
+    """The active user with this address and password, or None."""
     user = find_by_email(email)
-    if user is None or not user.active:
-        check_password_hash(_dummy_hash(), password)
+    if user is None or not user.active or not user.check_password(password):
         return None
-    return user if user.check_password(password) else None
+    return user
 
 
 def create_user(email: str, name: str, *, admin: bool = False, password: str | None = None) -> User:
@@ -93,13 +81,30 @@ def user_for_token(token: str) -> User | None:
     return user
 
 
+SUBJECTS = {"reset": _l("Choose a new password"), "welcome": _l("Your account for the gatherings")}
+
+
 def queue_password_link(user: User, purpose: str) -> None:
-    """Put a reset (or welcome) e-mail with a set-password link in the outbox; the caller commits."""
-    subjects = {"reset": _l("Choose a new password"), "welcome": _l("Your account for the gatherings")}
-    queue(f"account_{purpose}", to=user.email, subject=subjects[purpose], template=f"account_{purpose}",
-          language=str(get_locale()),
-          context={"user": user, "link": absolute_url("auth.set_password", token=password_link_token(user, purpose)),
-                   "hours": LINK_LIFETIMES[purpose] // 3600})
+    """Queue a reset (or welcome) e-mail; the caller commits.
+
+    The mail worker writes it with its link (write_password_mail), so the outbox never holds a
+    usable link; the copy kept after sending has the token redacted.
+    """
+    queue_unwritten(f"account_{purpose}", to=user.email, language=str(get_locale()), unwritten={"user": user.id})
+
+
+def write_password_mail(message) -> Written:
+    """Write a queued reset or welcome e-mail with a fresh link. Raises ValueError if the account is gone."""
+    user = db.session.get(User, message.unwritten["user"])
+    if user is None:
+        raise ValueError(f"the account of message {message.id} no longer exists")
+    purpose = message.kind.removeprefix("account_")
+    token = password_link_token(user, purpose)
+    context = {"user": user, "link": absolute_url("auth.set_password", token=token),
+               "hours": LINK_LIFETIMES[purpose] // 3600}
+    with force_locale(message.language):
+        return Written(str(SUBJECTS[purpose]), render_template(f"email/account_{purpose}.txt", **context),
+                       render_template(f"email/account_{purpose}.html", **context), None, None, token)
 
 
 def request_reset(email: str) -> None:

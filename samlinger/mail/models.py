@@ -25,9 +25,10 @@ class OutboundEmail(db.Model):
     html_body: Mapped[str] = mapped_column(Text, default="")
     #: the recipient's language, in which the message is written
     language: Mapped[str] = mapped_column(String(10), default="nb", server_default="nb")
-    #: what the mail worker needs to write a message about a registration (the manage token, the
-    #: invite's METHOD, ...): the request only queues it, the worker writes the subject and bodies
-    #: just before sending and then clears this. None for a message written when it was queued.
+    #: what the mail worker needs to write a message (the invite's METHOD, the hash of the manage link
+    #: it may carry, the account a set-password link is for, ...), never a usable link: the request only
+    #: queues it, the worker writes the subject and bodies just before sending and then clears this.
+    #: None for a message written when it was queued. The bodies kept after sending have links redacted.
     unwritten: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     #: an iCalendar object sent as a text/calendar part, with its METHOD
     ics: Mapped[str | None] = mapped_column(Text, nullable=True)

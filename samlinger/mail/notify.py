@@ -1,10 +1,13 @@
 """One function per event a participant is told about by e-mail, and how such a message is written.
 
 A request only queues the event: an outbox row with the recipient, the registration and what cannot be
-looked up later (the new manage token, whether an invite or its cancellation goes with it). The mail
-worker writes the subject, the bodies and the invite just before sending (`write`), so registering
+looked up later (whether an invite or its cancellation goes with it, whether the manage link does). The
+mail worker writes the subject, the bodies and the invite just before sending (`write`), so registering
 costs one small insert instead of two templates and an iCalendar object inside the write lock. The
 message shows the gathering as it is when it is sent, which is what the participant needs.
+
+The manage link is computed when the message is written (Registration.manage_token) and kept on the row
+afterwards only with its token replaced by REDACTED: no usable link is ever stored in the outbox.
 """
 
 from dataclasses import dataclass
@@ -17,6 +20,10 @@ from ..extensions import db
 from ..urls import absolute_url
 from . import ics
 from .models import OutboundEmail
+from .outbox import queue_unwritten
+
+#: what a link's token is replaced by in the copy of a sent message that the outbox keeps
+REDACTED = "…"
 
 SUBJECTS = {
     "confirmation": _l("Registration confirmed: %(title)s"),
@@ -26,34 +33,37 @@ SUBJECTS = {
     "manage_link": _l("Your registration: %(title)s"),
     "updated": _l("Changed time or place: %(title)s"),
     "gathering_cancelled": _l("Cancelled: %(title)s"),
+    "new_link": _l("New link to your registration: %(title)s"),
+    "reminder": _l("Reminder: %(title)s"),
+    "documents_ready": _l("Presentations from %(title)s"),
 }
 
 
-def _queue(kind: str, registration, *, token: str | None = None, invite: str | None = None, **extra):
-    """Add the event to the outbox in the caller's transaction; *invite* is REQUEST, CANCEL or None."""
-    message = OutboundEmail(
-        kind=kind,
-        recipient=registration.email,
-        reply_to=current_app.config["SAMLINGER_REPLY_TO"],
-        language=registration.language,
-        unwritten={"token": token, "invite": invite, **extra},
-        gathering_id=registration.gathering_id,
-        registration_id=registration.id,
-    )
-    db.session.add(message)
-    return message
+def _queue(kind: str, registration, *, link: bool = False, invite: str | None = None, batch: str | None = None,
+           **extra) -> OutboundEmail:
+    """Add the event to the outbox in the caller's transaction; *invite* is REQUEST, CANCEL or None.
+
+    With *link*, the message carries the registration's manage link, if that link is still the same
+    when the message is written: the row keeps the hash of the token it may carry, never the token.
+    """
+    details = {"invite": invite, **extra}
+    if link:
+        registration.ensure_link()
+        details["link"] = registration.manage_token_hash
+    return queue_unwritten(kind, to=registration.email, language=registration.language, unwritten=details,
+                           gathering_id=registration.gathering_id, registration_id=registration.id, batch=batch)
 
 
-def notify_registered(registration, token: str):
+def notify_registered(registration):
     """Confirm a new registration: with the invite when the seat is confirmed."""
     if registration.status == "confirmed":
-        return _queue("confirmation", registration, token=token, invite="REQUEST")
-    return _queue("waitlisted", registration, token=token)
+        return _queue("confirmation", registration, link=True, invite="REQUEST")
+    return _queue("waitlisted", registration, link=True)
 
 
-def notify_promoted(registration, token: str):
+def notify_promoted(registration):
     """Tell someone on the waiting list that they now have a seat, with the invite."""
-    return _queue("promoted", registration, token=token, invite="REQUEST")
+    return _queue("promoted", registration, link=True, invite="REQUEST")
 
 
 def notify_cancelled(registration, *, was_confirmed: bool, by_organiser: bool = False):
@@ -62,20 +72,45 @@ def notify_cancelled(registration, *, was_confirmed: bool, by_organiser: bool = 
                   by_organiser=by_organiser)
 
 
-def notify_manage_link(registration, token: str):
-    """Send a fresh manage link to the address of an existing registration."""
-    return _queue("manage_link", registration, token=token)
+def notify_manage_link(registration):
+    """Send the manage link again to the address of an existing registration (the same link)."""
+    return _queue("manage_link", registration, link=True)
 
 
-def notify_updated(registration, token: str | None = None):
+def notify_new_link(registration):
+    """Send the link that replaced a revoked one to the registration's (perhaps corrected) address."""
+    return _queue("new_link", registration, link=True)
+
+
+def notify_updated(registration):
     """Send an updated invite after the time or place has changed (same UID, higher SEQUENCE)."""
-    return _queue("updated", registration, token=token, invite="REQUEST")
+    return _queue("updated", registration, invite="REQUEST")
 
 
 def notify_gathering_cancelled(registration, reason: str):
     """Tell a participant the gathering is cancelled; remove it from their calendar."""
     invite = "CANCEL" if registration.status == "confirmed" else None
     return _queue("gathering_cancelled", registration, invite=invite, reason=reason)
+
+
+def notify_reminder(registration):
+    """Remind a confirmed participant of the gathering, with their link to cancel."""
+    return _queue("reminder", registration, link=True)
+
+
+def notify_documents_ready(registration, *, batch: str, link: bool):
+    """Tell a participant the presentations are ready; with *link* (participants only) their way in.
+
+    The subject is written now as well: the organisers follow the mailing by it while it is queued.
+    """
+    message = _queue("documents_ready", registration, link=link, batch=batch)
+    with force_locale(registration.language):
+        message.subject = _subject("documents_ready", registration.gathering.title)
+    return message
+
+
+def _subject(kind: str, title: str) -> str:
+    return " ".join(str(SUBJECTS[kind] % {"title": title}).split())  # one line: no header injection
 
 
 @dataclass(frozen=True)
@@ -85,23 +120,33 @@ class Written:
     html_body: str
     ics: str | None
     ics_method: str | None
+    #: the token of the link in the bodies: sent, never stored
+    token: str | None = None
 
     def keep_in(self, message: OutboundEmail) -> None:
-        """Store what was sent on the row, and forget the token it was written from."""
-        message.subject, message.text_body, message.html_body = self.subject, self.text_body, self.html_body
+        """Store what was sent on the row, with the link's token replaced by REDACTED."""
+        text_body, html_body = self.text_body, self.html_body
+        if self.token:
+            text_body, html_body = text_body.replace(self.token, REDACTED), html_body.replace(self.token, REDACTED)
+        message.subject, message.text_body, message.html_body = self.subject, text_body, html_body
         message.ics, message.ics_method, message.unwritten = self.ics, self.ics_method, None
 
 
 def write(message: OutboundEmail) -> Written:
     """Write a queued event in the recipient's language. Raises ValueError if the registration is gone."""
-    from ..registration.models import Registration
+    from ..registration.models import Registration, hash_token
 
     registration = db.session.get(Registration, message.registration_id) if message.registration_id else None
     if registration is None:
         raise ValueError(f"the registration of message {message.id} no longer exists")
     gathering = registration.gathering
     details = dict(message.unwritten)
-    token, method = details.pop("token"), details.pop("invite")
+    link, method = details.pop("link", None), details.pop("invite")
+    token = registration.manage_token() if link and registration.link_secret else None
+    # A link revoked (or an address corrected) since queueing is left out, and so is one that would not
+    # work because SECRET_KEY has changed since: the hash no longer matches.
+    if token and (link != registration.manage_token_hash or hash_token(token) != link):
+        token = None
     context = {
         "registration": registration,
         "gathering": gathering,
@@ -111,11 +156,11 @@ def write(message: OutboundEmail) -> Written:
         **details,
     }
     with force_locale(message.language):
-        subject = " ".join(str(SUBJECTS[message.kind] % {"title": gathering.title}).split())
+        subject = _subject(message.kind, gathering.title)
         text_body = render_template(f"email/{message.kind}.txt", **context)
         html_body = render_template(f"email/{message.kind}.html", **context)
     invite = _invite(registration, cancel=method == "CANCEL").decode() if method else None
-    return Written(subject, text_body, html_body, invite, method)
+    return Written(subject, text_body, html_body, invite, method, token)
 
 
 def _invite(registration, *, cancel: bool = False) -> bytes:

@@ -1,6 +1,9 @@
-"""Writing messages to the outbox, in the caller's transaction, ready to send.
+"""Writing messages to the outbox, in the caller's transaction.
 
-Messages about a registration are queued unwritten instead (see notify.py), for the worker to write.
+`queue` writes a message at once. Messages that carry a link (a registration's manage link, an
+account's set-password link) are queued unwritten instead (`queue_unwritten`), and the mail worker
+writes them just before sending (notify.write, auth.service.write_password_mail): the link is computed
+then, so no usable link is ever stored.
 """
 
 from flask import current_app, render_template
@@ -32,5 +35,22 @@ def queue(kind: str, *, to: str, subject, template: str, language: str, context:
             registration_id=registration_id,
             batch=batch,
         )
+    db.session.add(message)
+    return message
+
+
+def queue_unwritten(kind: str, *, to: str, language: str, unwritten: dict, gathering_id: int | None = None,
+                    registration_id: int | None = None, batch: str | None = None) -> OutboundEmail:
+    """Add a message for the worker to write from *unwritten* (no links in it); the caller commits."""
+    message = OutboundEmail(
+        kind=kind,
+        recipient=to,
+        reply_to=current_app.config["SAMLINGER_REPLY_TO"],
+        language=language,
+        unwritten=unwritten,
+        gathering_id=gathering_id,
+        registration_id=registration_id,
+        batch=batch,
+    )
     db.session.add(message)
     return message

@@ -38,6 +38,10 @@ def backoff(attempts: int) -> timedelta:
 def content_of(outbound: OutboundEmail) -> notify.Written:
     """The subject, bodies and invite of a message: written now if the request only queued it."""
     if outbound.unwritten is not None:
+        if outbound.kind.startswith("account_"):
+            from ..auth.service import write_password_mail
+
+            return write_password_mail(outbound)
         return notify.write(outbound)
     return notify.Written(outbound.subject, outbound.text_body, outbound.html_body, outbound.ics,
                           outbound.ics_method)
@@ -119,6 +123,7 @@ def deliver_due(limit: int = 20) -> tuple[int, int]:
         claimed = db.session.scalars(select(OutboundEmail).where(OutboundEmail.id.in_(ids)).order_by(OutboundEmail.id))
         for outbound in list(claimed):
             try:
+                _give_old_registration_a_secret(outbound)
                 content = content_of(outbound)
                 message = build_message(outbound, content)
                 if console:
@@ -150,6 +155,26 @@ def deliver_due(limit: int = 20) -> tuple[int, int]:
             except (smtplib.SMTPException, OSError):
                 pass
     return sent, failed
+
+
+def _give_old_registration_a_secret(outbound: OutboundEmail) -> None:
+    """A link queued before links were derived (see migration 0006) names a registration without a link
+    secret: give it one, in a write transaction of its own, so the message can carry a link. Its old
+    random link ends then, as it would have when a new link was sent."""
+    from ..registration.models import Registration
+
+    wanted = (outbound.unwritten or {}).get("link")
+    if not wanted or outbound.registration_id is None:
+        return
+    registration = db.session.get(Registration, outbound.registration_id)
+    if registration is None or registration.link_secret is not None:
+        return
+    begin_write()
+    db.session.refresh(registration)
+    if registration.link_secret is None and registration.manage_token_hash == wanted:
+        registration.new_link()
+        outbound.unwritten = {**outbound.unwritten, "link": registration.manage_token_hash}
+    db.session.commit()
 
 
 def _record_failure(outbound: OutboundEmail, error: Exception) -> None:

@@ -18,6 +18,7 @@ REFUSALS = {
     "closed": lambda: _("The gathering is not open for registration (draft or cancelled)."),
     "full": lambda: _("The gathering is full and has no waiting list."),
     "not_waitlisted": lambda: _("Only someone on the waiting list of a published gathering can be moved up."),
+    "anonymised": lambda: _("The registration is anonymised: it has no address and no link."),
 }
 
 
@@ -84,6 +85,22 @@ def edit_registration(registration_id):
     status = 422 if form.errors else (409 if error else 200)
     return render_template("organiser/registration_form.html", gathering=registration.gathering, form=form,
                            error=error, registration=registration, adding=False), status
+
+
+@bp.post("/pameldinger/<int:registration_id>/ny-lenke")
+def renew_link(registration_id):
+    """End the person's manage links (a forwarded e-mail, a shared mailbox) and mail them a new one."""
+    registration = _registration(registration_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        service.renew_link(registration.id)
+    except service.ChangeRefused as refused:
+        flash(REFUSALS[refused.code](), "error")
+    else:
+        flash(_("%(name)s has been sent a new link; the old links no longer work.", name=registration.name),
+              "success")
+    return redirect(url_for(".edit_registration", registration_id=registration.id))
 
 
 @bp.route("/pameldinger/<int:registration_id>/avmeld", methods=["GET", "POST"])

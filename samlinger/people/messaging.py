@@ -4,13 +4,13 @@ import uuid
 from datetime import timedelta
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select, update
 
 from ..audit.service import record
 from ..extensions import db
 from ..gatherings.models import Gathering
 from ..locking import begin_write
+from ..mail import notify
 from ..mail.models import OutboundEmail
 from ..mail.outbox import queue
 from ..registration.models import Registration
@@ -67,17 +67,13 @@ def send_message(target, gathering_ids, audience: str, subject: str, body: str) 
 def notify_documents_ready(gathering: Gathering) -> tuple[str, int]:
     """Tell confirmed participants that the presentations are ready; return (batch, count).
 
-    With participants-only presentations the mail carries a fresh manage link, their way in.
+    With participants-only presentations the mail carries the participant's manage link, their way in.
     """
     batch = uuid.uuid4().hex
     recipients = _recipients([gathering.id], ("confirmed",))
     private = gathering.documents_visibility != "public"
     for registration in recipients:
-        manage_url = absolute_url("registration.manage", token=registration.issue_token()) if private else None
-        queue("documents_ready", to=registration.email,
-              subject=_l("Presentations from %(title)s", title=gathering.title), template="documents_ready",
-              language=registration.language, context=_context(registration, manage_url=manage_url),
-              gathering_id=gathering.id, registration_id=registration.id, batch=batch)
+        notify.notify_documents_ready(registration, batch=batch, link=private)
     record("documents.notify", gathering, f"Presentations ready, sent to {len(recipients)}")
     db.session.commit()
     return batch, len(recipients)
@@ -146,12 +142,7 @@ def send_reminders(now=None) -> int:
             db.session.rollback()
             continue
         registration = db.session.get(Registration, registration_id, populate_existing=True)
-        queue("reminder", to=registration.email,
-              subject=_l("Reminder: %(title)s", title=registration.gathering.title), template="reminder",
-              language=registration.language,
-              context=_context(registration,
-                               manage_url=absolute_url("registration.manage", token=registration.issue_token())),
-              gathering_id=registration.gathering_id, registration_id=registration.id)
+        notify.notify_reminder(registration)
         db.session.commit()
         sent += 1
     return sent

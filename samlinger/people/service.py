@@ -109,20 +109,44 @@ def _active_with_email(gathering_id: int, email: str, *, other_than: int | None 
 
 def edit(registration_id: int, details: dict, *, email: str) -> Registration:
     """Correct a registration's details and address. Raises ChangeRefused("duplicate") when the new
-    address already holds another active registration for the gathering."""
+    address already holds another active registration for the gathering.
+
+    A corrected address ends the old address's access: the registration gets a new link, mailed to
+    the new address only (messages still queued for the old address go without a link).
+    """
     current = db.session.get(Registration, registration_id)
     locked(Gathering, current.gathering_id)
     db.session.refresh(current)
     if current.is_active and _active_with_email(current.gathering_id, email, other_than=current.id):
         db.session.rollback()
         raise ChangeRefused("duplicate")
+    moved = normalise_email(email) != current.email_normalized
     current.email, current.email_normalized = canonical_email(email), normalise_email(email)
     for field in registration.DETAIL_FIELDS:
         if field in details:
             setattr(current, field, details[field])
-    record("registration.edit", current, f"Corrected details for {current.gathering.title}")
+    summary = f"Corrected details for {current.gathering.title}"
+    if moved:
+        current.new_link()
+        if current.is_active:
+            notify.notify_new_link(current)
+        summary += "; new address, the old link ended"
+    record("registration.edit", current, summary)
     db.session.commit()
     return current
+
+
+def renew_link(registration_id: int) -> Registration:
+    """End a registration's manage links and mail the new one to its address.
+
+    Raises ChangeRefused("anonymised"): an anonymised registration has no address and no link.
+    """
+    if db.session.get(Registration, registration_id).anonymised_at is not None:
+        raise ChangeRefused("anonymised")
+    renewed = registration.renew_link(registration_id)
+    record("registration.new_link", renewed, f"New manage link sent for {renewed.gathering.title}")
+    db.session.commit()
+    return renewed
 
 
 def cancel(registration_id: int) -> Registration:
@@ -146,7 +170,7 @@ def move_up(registration_id: int, *, now=None) -> Registration:
         db.session.rollback()
         raise ChangeRefused("not_waitlisted")
     current.status, current.confirmed_at = "confirmed", now
-    notify.notify_promoted(current, current.issue_token())
+    notify.notify_promoted(current)
     record("registration.move_up", current, f"Given a seat from the waiting list of {gathering.title}")
     db.session.commit()
     return current

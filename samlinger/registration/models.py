@@ -1,11 +1,14 @@
 """A person's registration for one gathering."""
 
+import base64
 import hashlib
+import hmac
 import secrets
 import unicodedata
 from datetime import datetime
 
 from email_validator import EmailNotValidError, ValidatedEmail, validate_email
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, text
@@ -57,8 +60,20 @@ def hash_token(token: str) -> str:
 
 
 def new_token() -> str:
-    """A manage-link token: 256 random bits, of which only the hash is stored."""
+    """256 random bits: a token nobody knows, whose hash ends a registration's links."""
     return secrets.token_urlsafe(32)
+
+
+def derive_token(link_secret: str) -> str:
+    """The manage token of a registration: an HMAC of its link secret under SECRET_KEY.
+
+    The database keeps the secret and the token's hash, never the token: without SECRET_KEY
+    neither gives a working link, and the token can be computed again for every e-mail.
+    """
+    key = current_app.config["SECRET_KEY"]
+    key = key.encode() if isinstance(key, str) else key
+    mac = hmac.new(key, b"samlinger-manage-link\x00" + link_secret.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
 
 
 class Registration(db.Model):
@@ -91,6 +106,9 @@ class Registration(db.Model):
     answers: Mapped[dict] = mapped_column(JSON, default=dict)
     #: the language every e-mail to this person is written in
     language: Mapped[str] = mapped_column(String(5), default="nb")
+    #: the random secret the manage token is derived from (derive_token); a new one ends the old links.
+    #: None for registrations from before derived links, whose random link works until one is mailed.
+    link_secret: Mapped[str | None] = mapped_column(String(64), nullable=True)
     manage_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -114,8 +132,18 @@ class Registration(db.Model):
     def status_title(self) -> str:
         return str(STATUSES.get(self.status, self.status))
 
-    def issue_token(self) -> str:
-        """Give the registration a new manage token and return it; earlier links stop working."""
-        token = new_token()
-        self.manage_token_hash = hash_token(token)
-        return token
+    def new_link(self) -> None:
+        """Give the registration a new link secret: every earlier link to it stops working."""
+        self.link_secret = secrets.token_hex(32)
+        self.manage_token_hash = hash_token(self.manage_token())
+
+    def ensure_link(self) -> None:
+        """Make sure a link can be mailed: the same link every time, until new_link() revokes it."""
+        if self.link_secret is None:
+            self.new_link()
+        else:
+            # After a change of SECRET_KEY the link is a new one: its hash is what find_by_token looks up.
+            self.manage_token_hash = hash_token(self.manage_token())
+
+    def manage_token(self) -> str:
+        return derive_token(self.link_secret)

@@ -31,7 +31,8 @@ def _anonymise(registration: Registration, now: datetime) -> None:
     registration.answers = {}
     # Unique per row, so the one-active-registration-per-address index still holds.
     registration.email_normalized = f"anonymised-{registration.id}"
-    # A token nobody knows: the old manage link stops working.
+    # No secret and the hash of a token nobody knows: every manage link stops working, for good.
+    registration.link_secret = None
     registration.manage_token_hash = hash_token(new_token())
     registration.anonymised_at = now
 

@@ -1,5 +1,6 @@
 """The rules of registering: deadline, capacity, waiting list, one registration per address."""
 
+import hmac
 from dataclasses import dataclass
 
 from sqlalchemy import func, inspect, select
@@ -8,7 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..gatherings.models import Gathering
-from ..locking import locked
+from ..locking import begin_write, locked
 from ..mail import notify
 from ..timeutil import utcnow
 from .models import Registration, canonical_email, hash_token, normalise_email
@@ -25,7 +26,7 @@ class RegistrationError(Exception):
 @dataclass
 class Outcome:
     registration: Registration
-    #: the manage token, shown once; None when the address was already registered
+    #: the manage token (the same in every e-mail); None when the address was already registered
     token: str | None
     duplicate: bool = False
 
@@ -60,8 +61,8 @@ def register(gathering_id: int, details: dict, *, email: str, language: str,
     """Register *email* for the gathering and queue the e-mail, in one transaction.
 
     The seat is confirmed while seats are left, otherwise the person is waitlisted (or
-    refused when the waiting list is off). An address that is already registered gets a
-    fresh manage link by e-mail instead. Raises RegistrationError("closed" | "full").
+    refused when the waiting list is off). An address that is already registered gets its
+    manage link by e-mail again instead (the same link). Raises RegistrationError("closed" | "full").
     """
     now = now or utcnow()
     # The round is read with the gathering: registration_open() needs whether it is published.
@@ -73,8 +74,7 @@ def register(gathering_id: int, details: dict, *, email: str, language: str,
     email_normalized = normalise_email(email)
     existing = _active_for(gathering_id, email_normalized)
     if existing is not None:
-        token = existing.issue_token()
-        notify.notify_manage_link(existing, token)
+        notify.notify_manage_link(existing)
         db.session.commit()
         return Outcome(existing, None, duplicate=True)
 
@@ -94,11 +94,12 @@ def register(gathering_id: int, details: dict, *, email: str, language: str,
         created_at=now,
         **{field: details.get(field, "") for field in DETAIL_FIELDS if field in details},
     )
-    token = registration.issue_token()
+    registration.new_link()
+    token = registration.manage_token()
     db.session.add(registration)
     try:
         db.session.flush()
-        notify.notify_registered(registration, token)
+        notify.notify_registered(registration)
         db.session.commit()
     except IntegrityError:
         # Only reachable if the lock was bypassed; the unique index still holds the rule.
@@ -111,7 +112,11 @@ def find_by_token(token: str) -> Registration | None:
     """The registration a manage link opens, or None for an unknown or malformed token."""
     if not token or len(token) > 100:
         return None
-    return db.session.scalar(select(Registration).where(Registration.manage_token_hash == hash_token(token)))
+    found = db.session.scalar(select(Registration).where(Registration.manage_token_hash == hash_token(token)))
+    # A link derived under an earlier SECRET_KEY opens nothing: changing the key ends every link.
+    if found is not None and found.link_secret is not None and not hmac.compare_digest(found.manage_token(), token):
+        return None
+    return found
 
 
 def update_details(registration: Registration, details: dict) -> None:
@@ -157,15 +162,31 @@ def promote_waiting(gathering: Gathering, *, now=None) -> list[Registration]:
     promoted = list(db.session.scalars(waiting))
     for registration in promoted:
         registration.status, registration.confirmed_at = "confirmed", now
-        notify.notify_promoted(registration, registration.issue_token())
+        notify.notify_promoted(registration)
     return promoted
 
 
 def request_link(gathering_id: int, email: str) -> bool:
-    """E-mail a fresh manage link if *email* holds an active registration; say nothing either way."""
+    """E-mail the manage link again if *email* holds an active registration; say nothing either way.
+
+    The link stays the same: anyone may type an address here, and that must not end the link the
+    participant already has.
+    """
     registration = _active_for(gathering_id, normalise_email(email))
     if registration is None:
         return False
-    notify.notify_manage_link(registration, registration.issue_token())
+    notify.notify_manage_link(registration)
     db.session.commit()
     return True
+
+
+def renew_link(registration_id: int) -> Registration:
+    """Revoke a registration's links and mail the new one to its address; the caller records who asked.
+
+    Used by the participant ("stop the old links") and by organisers; the caller commits.
+    """
+    begin_write()
+    registration = db.session.get(Registration, registration_id, populate_existing=True)
+    registration.new_link()
+    notify.notify_new_link(registration)
+    return registration

@@ -81,7 +81,7 @@ def request_link(slug):
     form = RequestLinkForm()
     if form.validate_on_submit():
         service.request_link(gathering.id, form.email.data)
-        flash(_("If the address is registered for this gathering, we have sent it a new link."), "success")
+        flash(_("If the address is registered for this gathering, we have sent the link to it."), "success")
         return redirect(url_for(".request_link", slug=slug))
     return render_template("registration/request_link.html", gathering=gathering, form=form), (
         422 if form.errors else 200)
@@ -121,6 +121,20 @@ def cancel(token):
         return redirect(url_for(".manage", token=token))
     return _no_store(render_template("registration/cancel.html", registration=registration,
                                      gathering=registration.gathering, form=form))
+
+
+@bp.post("/pamelding/<token>/ny-lenke")
+def renew_link(token):
+    """The participant ends every link to their registration; the new one goes to their address only."""
+    registration = _registration_or_404(token)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    slug = registration.gathering.slug
+    service.renew_link(registration.id)
+    db.session.commit()
+    flash(_("We have sent a new link to the address you registered with. The old links no longer work."),
+          "success")
+    return redirect(url_for("gatherings.detail", slug=slug))
 
 
 @bp.route("/pamelding/<token>/slett", methods=["GET", "POST"])
