@@ -1,12 +1,14 @@
 """Accounts: creating users, passwords, reset links and deactivation."""
 
 import secrets
+from functools import cache
 
 from flask import current_app, render_template
 from flask_babel import force_locale, get_locale
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..audit.service import record
 from ..extensions import db
@@ -29,12 +31,23 @@ def find_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
+@cache
+def _dummy_hash() -> str:
+    """A hash made as real ones are (same method and cost), made once per process."""
+    return generate_password_hash(secrets.token_urlsafe(32))
+
+
 def authenticate(email: str, password: str) -> User | None:
-    """The active user with this address and password, or None."""
+    """The active user with this address and password, or None.
+
+    An unknown or inactive address is checked against a dummy hash, so that the answer takes as long as
+    for an account: the time it takes must not tell which addresses have one.
+    """
     user = find_by_email(email)
-    if user is None or not user.active or not user.check_password(password):
+    if user is None or not user.active:
+        check_password_hash(_dummy_hash(), password)
         return None
-    return user
+    return user if user.check_password(password) else None
 
 
 def create_user(email: str, name: str, *, admin: bool = False, password: str | None = None) -> User:
