@@ -22,7 +22,8 @@ class AuditEntry(db.Model):
     #: the table of the object acted on ("gathering", "registration", ...)
     object_type: Mapped[str] = mapped_column(String(40), default="")
     object_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    #: one human-readable line; no more personal data than the action needs
+    #: one human-readable line: gatherings, counts and ids, never a participant's name or address or an
+    #: organiser's free text (it is kept after the retention purge)
     summary: Mapped[str] = mapped_column(Text, default="")
 
     user: Mapped[User | None] = relationship()

@@ -268,7 +268,8 @@ def cancel_gathering(gathering_id: int, reason: str) -> int:
     registrations = _registrations(gathering.id, ("confirmed", "waitlisted"))
     for registration in registrations:
         notify.notify_gathering_cancelled(registration, reason)
-    record("gathering.cancel", gathering, f"{gathering.title}: {reason} ({len(registrations)} notified)")
+    # Not the reason: an organiser's own words may name a participant, and the log outlives the purge.
+    record("gathering.cancel", gathering, f"{gathering.title} ({len(registrations)} notified)")
     db.session.commit()
     return len(registrations)
 
