@@ -66,6 +66,9 @@ def from_environment(instance_path: str) -> dict:
         "RATELIMIT_LOGIN": os.environ.get("RATELIMIT_LOGIN", "10/minute;100/hour"),
         "RATELIMIT_PASSWORD_RESET": os.environ.get("RATELIMIT_PASSWORD_RESET", "5/minute;30/hour"),
         "RATELIMIT_MANAGE_LINK": os.environ.get("RATELIMIT_MANAGE_LINK", "5/minute;30/hour"),
+        # E-mails one address gets because of what someone did on the public pages (registering, asking
+        # for the link again), counted in the same storage; on also when RATELIMIT_ENABLED is off.
+        "PUBLIC_MAIL_PER_ADDRESS": os.environ.get("PUBLIC_MAIL_PER_ADDRESS", "5/hour"),
         # Unset: Secure cookies everywhere except in debug mode and tests.
         "SESSION_COOKIE_SECURE": _optional_bool("SESSION_COOKIE_SECURE"),
         # Served over HTTPS (sends HSTS); PROXY_FIX = how many reverse proxies stand in front.

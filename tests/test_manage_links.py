@@ -294,3 +294,22 @@ def test_the_upgrade_scrubs_old_tokens_and_keeps_old_links_until_one_is_mailed(d
         with db.engine.begin() as conn:
             conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
         db.engine.dispose()
+
+
+def test_an_anonymised_registration_gets_no_new_link(app, make_gathering, smtp, deliver):
+    import pytest
+
+    from samlinger.people import service as people
+    from samlinger.registration import service
+    from samlinger.timeutil import utcnow
+
+    gid = make_gathering()
+    with app.app_context():
+        registration_id = service.register(gid, {"name": "Kari", "organisation": "X"}, email="kari@x.no",
+                                           language="nb").registration.id
+        db.session.get(Registration, registration_id).anonymised_at = utcnow()
+        db.session.commit()
+        with pytest.raises(people.ChangeRefused):
+            people.renew_link(registration_id)
+        db.session.rollback()
+        assert db.session.scalar(select(OutboundEmail.kind).where(OutboundEmail.kind == "new_link")) is None

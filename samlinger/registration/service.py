@@ -12,6 +12,7 @@ from ..gatherings.models import Gathering
 from ..locking import begin_write, locked
 from ..mail import notify
 from ..timeutil import utcnow
+from . import mailcap
 from .models import Registration, canonical_email, hash_token, normalise_email
 
 
@@ -74,7 +75,8 @@ def register(gathering_id: int, details: dict, *, email: str, language: str,
     email_normalized = normalise_email(email)
     existing = _active_for(gathering_id, email_normalized)
     if existing is not None:
-        notify.notify_manage_link(existing)
+        if by_organiser or mailcap.allow(email_normalized):
+            notify.notify_manage_link(existing)
         db.session.commit()
         return Outcome(existing, None, duplicate=True)
 
@@ -99,7 +101,8 @@ def register(gathering_id: int, details: dict, *, email: str, language: str,
     db.session.add(registration)
     try:
         db.session.flush()
-        notify.notify_registered(registration)
+        if by_organiser or mailcap.allow(email_normalized):
+            notify.notify_registered(registration)
         db.session.commit()
     except IntegrityError:
         # Only reachable if the lock was bypassed; the unique index still holds the rule.
@@ -175,7 +178,8 @@ def request_link(gathering_id: int, email: str) -> bool:
     registration = _active_for(gathering_id, normalise_email(email))
     if registration is None:
         return False
-    notify.notify_manage_link(registration)
+    if mailcap.allow(registration.email_normalized):
+        notify.notify_manage_link(registration)
     db.session.commit()
     return True
 
