@@ -1,6 +1,7 @@
 """The public form cannot be turned against people: no links in what is mailed in the service's name,
 a cap on the mail one address gets, and a receipt that does not tell who is registered."""
 
+import re
 import unicodedata
 
 import pytest
@@ -110,3 +111,61 @@ def test_the_address_is_kept_in_a_form_mail_can_be_sent_to(app, client, make_gat
     with app.app_context():
         stored = db.session.execute(db.select(Registration.email, Registration.email_normalized)).one()
     assert tuple(stored) == ("Kari@alta.kommune.no", "kari@alta.kommune.no")
+
+
+# --- a cap on the mail one address gets ---------------------------------------------------------------
+
+def queued(app, address: str) -> int:
+    from samlinger.mail.models import OutboundEmail
+
+    with app.app_context():
+        return db.session.scalar(db.select(db.func.count()).select_from(OutboundEmail)
+                                 .where(OutboundEmail.recipient == address))
+
+
+def ask_for_link(client, address: str) -> str:
+    url = "/samlinger/samling-1/ny-lenke"
+    response = client.post(url, data={"email": address, "csrf_token": csrf_token(client, url)},
+                           follow_redirects=True)
+    assert response.status_code == 200
+    return re.sub(r'name="csrf_token"[^>]*value="[^"]*"', "", response.get_data(as_text=True)).replace(address, "")
+
+
+def test_one_address_gets_at_most_five_public_mails_an_hour(app, client, make_gathering, caplog):
+    """Registering, signing up again and asking for the link all count; the general rate limits are off
+    here (RATELIMIT_ENABLED=False, as in every test), and the cap holds all the same."""
+    assert app.config["RATELIMIT_ENABLED"] is False and app.config["PUBLIC_MAIL_PER_ADDRESS"] == "5/hour"
+    make_gathering()
+    register(client, email="kari@alta.kommune.no")  # 1: the confirmation
+    register(client, email="KARI@alta.kommune.no")  # 2: "you are already registered"
+    register(client, email="kari@ａｌｔａ.kommune.no")  # 3: the same mailbox, full-width domain
+    register(client, email="ola@alta.kommune.no")  # another address: its own count
+    answers = [ask_for_link(client, address) for address in ("kari@alta.kommune.no", "Kari@Alta.Kommune.NO")]
+    assert queued(app, "kari@alta.kommune.no") == 5
+
+    with caplog.at_level("WARNING", logger="samlinger.registration.mailcap"):
+        answers.append(ask_for_link(client, "kari@alta.kommune.no"))  # 6: over the cap
+        duplicate = register(client, email="kari@alta.kommune.no")
+    assert duplicate.status_code == 302
+    assert queued(app, "kari@alta.kommune.no") == 5, "over the cap nothing is queued"
+    assert answers[2] == answers[0], "the page says the same"
+    assert "PUBLIC_MAIL_PER_ADDRESS" in caplog.text and "kari" not in caplog.text.lower()
+
+    assert ask_for_link(client, "ola@alta.kommune.no") == answers[0]
+    assert queued(app, "ola@alta.kommune.no") == 2, "another address still gets its mail"
+
+
+def test_the_cap_is_per_address_not_per_gathering_and_leaves_organisers_alone(app, client, make_gathering):
+    from samlinger.registration import service
+
+    app.config["PUBLIC_MAIL_PER_ADDRESS"] = "2/hour"
+    for _ in range(3):
+        make_gathering()
+    for slug in ("samling-1", "samling-2", "samling-3"):
+        assert register(client, slug, email="kari@alta.kommune.no").status_code == 302
+    assert count(app) == 3, "over the cap the registration is still made"
+    assert queued(app, "kari@alta.kommune.no") == 2
+    with app.app_context():
+        service.register(make_gathering(), {"name": "Kari", "organisation": "Alta kommune"},
+                         email="kari@alta.kommune.no", language="nb", by_organiser=True)
+    assert queued(app, "kari@alta.kommune.no") == 3, "an organiser's registration is always mailed"
