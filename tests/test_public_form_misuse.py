@@ -169,3 +169,44 @@ def test_the_cap_is_per_address_not_per_gathering_and_leaves_organisers_alone(ap
         service.register(make_gathering(), {"name": "Kari", "organisation": "Alta kommune"},
                          email="kari@alta.kommune.no", language="nb", by_organiser=True)
     assert queued(app, "kari@alta.kommune.no") == 3, "an organiser's registration is always mailed"
+
+
+# --- a receipt that does not tell who is registered ----------------------------------------------------
+
+def main_content(html: str) -> str:
+    return re.search(r"<main\b.*?</main>", html, re.S).group(0)
+
+
+@pytest.mark.parametrize("language", ["nb", "nn"])
+def test_the_receipt_is_the_same_for_a_new_and_an_already_registered_address(app, make_gathering, language):
+    make_gathering(capacity=1)
+    receipts = []
+    # A new address that gets the seat, a new address on the waiting list, an address already registered.
+    for address in ("kari@alta.kommune.no", "ola@alta.kommune.no", "kari@alta.kommune.no"):
+        browser = app.test_client()
+        browser.get(f"/sprak/{language}")
+        response = register(browser, email=address, name="Noen")
+        assert response.status_code == 302
+        receipt = browser.get(response.headers["Location"])
+        assert receipt.status_code == 200 and receipt.headers["Cache-Control"] == "no-store"
+        page = main_content(receipt.get_data(as_text=True))
+        assert address in page
+        receipts.append(page.replace(address, "ADDRESS"))
+    assert receipts[0] == receipts[1] == receipts[2]
+    assert ("Sjekk e-posten din" if language == "nb" else "Sjekk e-posten din") in receipts[0]
+    assert "påmeld" in receipts[0] and "venteliste" in receipts[0]
+    with app.app_context():
+        statuses = db.session.execute(db.select(Registration.email, Registration.status).order_by(Registration.id))
+        assert statuses.all() == [("kari@alta.kommune.no", "confirmed"), ("ola@alta.kommune.no", "waitlisted")]
+
+
+def test_the_session_does_not_tell_either(app, make_gathering):
+    """The session cookie can be read (it is signed, not encrypted): it holds the same kind of thing both times."""
+    make_gathering()
+    kept = []
+    for _ in range(2):
+        browser = app.test_client()
+        register(browser, email="kari@alta.kommune.no")
+        with browser.session_transaction() as session:
+            kept.append(dict(session["receipt"]))
+    assert kept[0] == kept[1]

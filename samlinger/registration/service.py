@@ -3,7 +3,7 @@
 import hmac
 from dataclasses import dataclass
 
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -30,11 +30,6 @@ class Outcome:
     #: the manage token (the same in every e-mail); None when the address was already registered
     token: str | None
     duplicate: bool = False
-
-    @property
-    def registration_id(self) -> int:
-        """The registration's id, without reloading the row after the commit."""
-        return inspect(self.registration).identity[0]
 
 
 DETAIL_FIELDS = ("name", "organisation", "role", "phone", "needs", "answers")

@@ -44,12 +44,13 @@ def register(slug):
     if form.validate_on_submit():
         # The service checks deadline and seats under the gathering's lock; only a refusal needs them here.
         try:
-            outcome = service.register(gathering.id, form.details(), email=form.email.data,
-                                       language=str(get_locale()))
+            service.register(gathering.id, form.details(), email=form.email.data, language=str(get_locale()))
         except service.RegistrationError as error:
             refused = error.code
         else:
-            session["receipt"] = {"id": outcome.registration_id, "duplicate": outcome.duplicate}
+            # The receipt says the same whether the address was new or already registered (only the
+            # e-mail tells which): what the session keeps must not tell either, so no id or flag.
+            session["receipt"] = {"gathering": gathering.id, "email": form.email.data}
             return redirect(url_for(".receipt", slug=slug))
     seats = gatherings.availability([gathering])[gathering.id]
     if seats.state in ("closed", "full"):
@@ -67,11 +68,9 @@ def register(slug):
 def receipt(slug):
     gathering = gatherings.gathering_by_slug(slug) or abort(404)
     data = session.get("receipt") or {}
-    registration = db.session.get(Registration, data["id"]) if data.get("id") else None
-    if registration is None or registration.gathering_id != gathering.id:
+    if data.get("gathering") != gathering.id:
         return redirect(url_for("gatherings.detail", slug=slug))
-    return _no_store(render_template("registration/receipt.html", gathering=gathering,
-                                     registration=registration, duplicate=data.get("duplicate")))
+    return _no_store(render_template("registration/receipt.html", gathering=gathering, email=data["email"]))
 
 
 @bp.route("/samlinger/<slug>/ny-lenke", methods=["GET", "POST"])
