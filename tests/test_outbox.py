@@ -170,3 +170,14 @@ def test_a_message_whose_registration_is_gone_fails_without_stopping_the_others(
     with app.app_context():
         failed = db.session.scalar(db.select(OutboundEmail).where(OutboundEmail.status == "failed"))
         assert failed.recipient == "borte@x.no" and "no longer exists" in failed.last_error
+
+
+def test_a_domain_with_norwegian_letters_is_sent_to_its_ascii_form(app, make_gathering, smtp, deliver):
+    """Stored and shown as typed, sent as IDNA: every mail server accepts xn-- domains."""
+    gid = make_gathering()
+    register_one(app, gid, email="kari@bø.kommune.no")
+    assert deliver() == 1
+    assert [m.envelope_to for m in smtp.messages] == [["kari@xn--b-5ga.kommune.no"]]
+    assert smtp.messages[0]["To"] == "kari@xn--b-5ga.kommune.no"
+    with app.app_context():
+        assert db.session.scalar(db.select(Registration.email)) == "kari@bø.kommune.no"
