@@ -11,7 +11,7 @@ from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
 from . import config as settings
-from . import formatting, pagecache, security, startup_checks
+from . import bodylimit, formatting, pagecache, security, startup_checks
 from .extensions import babel, csrf, db, limiter, login, mailer, migrate
 from .locking import configure_sqlite
 from .text import render_markdown
@@ -50,7 +50,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config or {})
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
-    app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_MB"] * 1024 * 1024
+    bodylimit.init_app(app)  # before csrf: its check reads the form
     security.init_app(app)
     startup_checks.check(app)
 
@@ -101,6 +101,6 @@ def _register_error_pages(app: Flask) -> None:
     app.register_error_handler(403, lambda e: page(403))
     app.register_error_handler(404, lambda e: page(404))
     app.register_error_handler(405, lambda e: page(405))
-    app.register_error_handler(413, lambda e: page(413))
+    app.register_error_handler(413, lambda e: page(413, upload=bodylimit.is_upload()))
     app.register_error_handler(429, lambda e: page(429))
     app.register_error_handler(500, lambda e: page(500))

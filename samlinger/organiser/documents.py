@@ -4,6 +4,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from ..bodylimit import accepts_uploads
 from ..documents import service
 from ..documents.forms import LinkForm, UploadForm, VisibilityForm
 from ..extensions import db
@@ -42,6 +43,7 @@ def documents(gathering_id):
 
 
 @bp.post("/samlinger/<int:gathering_id>/presentasjoner/fil")
+@accepts_uploads
 def upload_document(gathering_id):
     gathering = db.get_or_404(Gathering, gathering_id)
     form = UploadForm(prefix="upload")

@@ -14,6 +14,7 @@ from samlinger.storage import S3Storage, storage_from_config
 
 from ..test_storage import aws_env, s3_endpoint  # noqa: F401  (fixtures: moto's S3 server, dummy credentials)
 from .conftest import post
+from ..test_body_limits import upload_body
 from .test_documents import PDF, past_gathering, upload
 
 
@@ -36,8 +37,9 @@ def test_hostile_file_names_never_reach_the_disk(app, organiser, make_gathering,
 
 def test_a_request_over_the_size_limit_gets_a_clear_413(app, organiser, make_gathering):
     gid = make_gathering()
-    app.config["MAX_CONTENT_LENGTH"] = 10_000
-    response = upload(organiser, gid, "big.pdf", PDF + b"0" * 20_000)
+    app.config["MAX_UPLOAD_MB"] = 1  # the upload route's limit, with 1 MB of room for the other fields
+    response = organiser.post(f"/arrangor/samlinger/{gid}/presentasjoner/fil",
+                              **upload_body(organiser, gid, PDF + b"0" * 3 * 2**20, "big.pdf"))
     assert response.status_code == 413
     assert "Filen er for stor" in response.get_data(as_text=True)
     with app.app_context():
