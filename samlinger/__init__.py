@@ -10,8 +10,8 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
-from . import config as settings
 from . import bodylimit, formatting, pagecache, security, startup_checks
+from . import config as settings
 from .extensions import babel, csrf, db, limiter, login, mailer, migrate
 from .locking import configure_sqlite
 from .text import render_markdown

@@ -12,9 +12,9 @@ from samlinger.registration import retention
 from samlinger.registration import service as registration
 from samlinger.storage import S3Storage, storage_from_config
 
+from ..test_body_limits import upload_body
 from ..test_storage import aws_env, s3_endpoint  # noqa: F401  (fixtures: moto's S3 server, dummy credentials)
 from .conftest import post
-from ..test_body_limits import upload_body
 from .test_documents import PDF, past_gathering, upload
 
 
