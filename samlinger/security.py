@@ -60,10 +60,14 @@ def init_app(app: Flask) -> None:
 
 def trust_proxies(app: Flask) -> None:
     """Behind a reverse proxy the client address (rate limits) and scheme (HSTS, secure URLs) come from
-    its X-Forwarded-* headers; trust exactly as many proxies as PROXY_FIX says stand in front."""
+    its X-Forwarded-For and -Proto; trust exactly as many proxies as PROXY_FIX says stand in front.
+
+    Only those two: the proxy in docs/DEPLOYMENT.md passes the Host header itself and sets no
+    X-Forwarded-Host or -Port, so such headers come from the client and would let it choose the host.
+    """
     proxies = app.config.get("PROXY_FIX", 0)
     if proxies:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=0, x_port=0)
 
 
 def add_security_headers(response):
