@@ -49,3 +49,44 @@ def test_no_personal_data_is_left_in_the_audit_log_after_the_purge(app, organise
     for action, summary in entries:
         assert not [word for word in PERSONAL if word.lower() in summary.lower()], (action, summary)
     assert any("Samling i øst" in summary for _, summary in entries), "the gathering is named"
+
+
+def test_the_upgrade_takes_subjects_and_reasons_out_of_earlier_entries(database_url, tmp_path):
+    """0008: entries written before keep their counts, not the organisers' words."""
+    from flask_migrate import upgrade
+
+    from samlinger import create_app
+
+    from ..conftest import base_config
+
+    app = create_app(base_config(database_url, tmp_path))
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            db.session.remove()
+            db.drop_all()
+            with db.engine.begin() as conn:
+                conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        upgrade(revision="0007_email_normalized_as_mailbox")
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql("INSERT INTO season (id, year, term, title, intro, published, created_at) "
+                                 "VALUES (1, 2027, 'spring', 'Våren 2027', '', true, '2027-01-01 10:00:00')")
+            conn.exec_driver_sql(
+                "INSERT INTO gathering (id, season_id, slug, uid, title, region, venue, address, starts_at, ends_at, "
+                "registration_deadline, waitlist_enabled, status, cancel_reason, revision, description, programme, "
+                "documents_visibility, created_at, updated_at) VALUES (1, 1, 'ost', 'u@s', 'Samling: øst', 'east', "
+                "'', '', '2027-03-10 09:00:00', '2027-03-10 14:00:00', '2027-03-03', true, 'cancelled', '', 0, "
+                "'', '', 'public', '2027-01-01 10:00:00', '2027-01-01 10:00:00')")
+            for action, object_type, summary in [
+                    ("message.send", "gathering", "Message to all (3): Om Kari Nordmann: allergi"),
+                    ("gathering.cancel", "gathering", "Samling: øst: Per Hansen er syk (2 notified)"),
+                    ("gathering.edit", "gathering", "Samling: øst")]:
+                conn.execute(AuditEntry.__table__.insert().values(
+                    action=action, object_type=object_type, object_id=1, summary=summary))
+        upgrade()
+        summaries = list(db.session.scalars(select(AuditEntry.summary).order_by(AuditEntry.id)))
+        assert summaries == ["Message to all (3)", "Samling: øst (2 notified)", "Samling: øst"]
+        db.session.remove()
+        db.drop_all()
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        db.engine.dispose()
