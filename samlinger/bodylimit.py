@@ -5,6 +5,7 @@ and parse that much per request.
 """
 
 from flask import current_app, request
+from flask_login import current_user
 
 #: every request body at most this (MAX_CONTENT_LENGTH), unless its view `accepts_uploads`
 FORM_MAX_BYTES = 256 * 1024
@@ -24,7 +25,9 @@ def is_upload() -> bool:
 
 
 def _raise_for_uploads() -> None:
-    if is_upload():
+    # Only for a logged-in organiser: this runs before the workspace's login check and the CSRF check, and
+    # a stranger must not make the server read an upload-sized body only to refuse it afterwards.
+    if is_upload() and current_user.is_authenticated:
         request.max_content_length = current_app.config["MAX_UPLOAD_MB"] * 2**20 + UPLOAD_FORM_ROOM
 
 

@@ -59,3 +59,12 @@ def test_a_10_mb_upload_still_works(app, organiser_client, make_gathering):
     assert response.status_code == 302
     with app.app_context():
         assert db.session.scalar(db.select(Document.size)) > 10 * MEGABYTE
+
+
+def test_a_stranger_cannot_send_an_upload_sized_body(client, make_gathering):
+    """The upload page takes large bodies from a logged-in organiser only: anyone else is held to the form limit
+    before anything is read, not refused by the login check after the server has read 5 MB."""
+    gathering_id = make_gathering()
+    response = client.post(f"/arrangor/samlinger/{gathering_id}/presentasjoner/fil",
+                           **upload_body(client, gathering_id, PDF + b"0" * 5 * MEGABYTE))
+    assert response.status_code == 413
