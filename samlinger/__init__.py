@@ -10,7 +10,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
-from . import bodylimit, formatting, pagecache, security, startup_checks
+from . import bodylimit, formatting, logmask, pagecache, security, startup_checks
 from . import config as settings
 from .extensions import babel, csrf, db, limiter, login, mailer, migrate
 from .locking import configure_sqlite
@@ -53,6 +53,7 @@ def create_app(config: dict | None = None) -> Flask:
     bodylimit.init_app(app)  # before csrf: its check reads the form
     security.init_app(app)
     startup_checks.check(app)
+    logmask.mask_app_logs(app)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))

@@ -19,7 +19,7 @@ def check(app: Flask) -> None:
 
 
 def problems(app: Flask) -> list[str]:
-    return _cookie_problems(app) + _catalogue_problems(app)
+    return _cookie_problems(app) + _mail_problems(app) + _catalogue_problems(app)
 
 
 def _cookie_problems(app: Flask) -> list[str]:
@@ -30,6 +30,16 @@ def _cookie_problems(app: Flask) -> list[str]:
             "no form will work (login, registration, manage links answer 400) and the links in e-mails are "
             "http. Serve the site over HTTPS and set SAMLINGER_BASE_URL=https://..., or on a developer's "
             "machine run with FLASK_DEBUG=1 (or SESSION_COOKIE_SECURE=0)."
+        ]
+    return []
+
+
+def _mail_problems(app: Flask) -> list[str]:
+    if app.config["MAIL_BACKEND"] == "console" and not (app.debug or app.testing):
+        return [
+            "MAIL_SERVER is not set: no e-mail leaves this machine. Every message is printed to the log and kept "
+            "in instance/mail, manage links included, so whoever reads the log can open people's registrations. "
+            "Set MAIL_SERVER (and MAIL_PORT, MAIL_USE_TLS, MAIL_USERNAME, MAIL_PASSWORD) to the SMTP relay."
         ]
     return []
 

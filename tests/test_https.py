@@ -75,19 +75,28 @@ def catalogues(tmp_path):
 
 def test_a_correct_configuration_warns_nothing(start, catalogues):
     assert start(BABEL_TRANSLATION_DIRECTORIES=str(catalogues)) == []
-    production = {"TESTING": False, "SECRET_KEY": "x" * 64, "SAMLINGER_BASE_URL": "https://samlinger.example.no"}
+    production = {"TESTING": False, "SECRET_KEY": "x" * 64, "SAMLINGER_BASE_URL": "https://samlinger.example.no",
+                  "MAIL_BACKEND": "smtp"}
     assert start(BABEL_TRANSLATION_DIRECTORIES=str(catalogues), **production) == []
 
 
 def test_secure_cookies_with_an_http_base_url_are_warned_about_once(start, catalogues):
     production = {"TESTING": False, "SECRET_KEY": "x" * 64, "SAMLINGER_BASE_URL": "http://samlinger.example.no",
-                  "BABEL_TRANSLATION_DIRECTORIES": str(catalogues)}
+                  "MAIL_BACKEND": "smtp", "BABEL_TRANSLATION_DIRECTORIES": str(catalogues)}
     [warning] = start(**production)
     assert "SAMLINGER_BASE_URL is http://samlinger.example.no" in warning
     assert "https://" in warning and "FLASK_DEBUG=1" in warning
     assert start(**production) == []  # once per process, however many apps it makes
     # Cookies that travel over http, as on a developer's machine, are no problem.
     assert start(**production | {"SESSION_COOKIE_SECURE": False, "SAMLINGER_BASE_URL": "http://x.test"}) == []
+
+
+def test_printing_mail_instead_of_sending_it_is_warned_about_outside_development(start, catalogues):
+    production = {"TESTING": False, "SECRET_KEY": "x" * 64, "SAMLINGER_BASE_URL": "https://samlinger.example.no",
+                  "BABEL_TRANSLATION_DIRECTORIES": str(catalogues)}
+    [warning] = start(**production | {"MAIL_BACKEND": "console"})
+    assert "MAIL_SERVER is not set" in warning and "manage links" in warning
+    assert start(**production | {"MAIL_BACKEND": "console", "DEBUG": True}) == [], "make run prints mail on purpose"
 
 
 def test_a_missing_catalogue_is_warned_about(start, catalogues):
