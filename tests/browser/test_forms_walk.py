@@ -22,7 +22,7 @@ from samlinger.extensions import db
 from samlinger.gatherings.models import Document, Gathering
 from samlinger.registration.models import Registration
 from samlinger.timeutil import utcnow
-from tests.conftest import SMTPRecorder, base_config, free_port, text_part
+from tests.conftest import SMTPRecorder, base_config, text_part
 
 from .conftest import ADMIN, self_signed_certificate, serving
 
@@ -37,11 +37,9 @@ def site(request, tmp_path_factory):
     """Demo data served over *http* (development settings) or *https* (production settings)."""
     https = request.param == "https"
     tmp = tmp_path_factory.mktemp(request.param)
-    port = free_port()
     smtp = SMTPRecorder()
     smtp.start()
     config = base_config(f"sqlite:///{tmp / 'walk.sqlite'}", tmp) | {
-        "SAMLINGER_BASE_URL": f"{request.param}://127.0.0.1:{port}",
         "MAIL_BACKEND": "smtp", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": smtp.port,
     }
     if https:  # as in production: not testing, a real key, cookie flags decided by security.init_app
@@ -66,7 +64,8 @@ def site(request, tmp_path_factory):
         db.session.commit()
         data = {"open": ost.slug, "vest": vest.slug, "vest_id": vest.id, "workshop_id": workshop.id}
     ssl_context = self_signed_certificate(tmp) if https else None
-    with serving(app, port, ssl_context) as url:
+    with serving(app, ssl_context=ssl_context) as url:  # port 0: the server binds first, then the links follow
+        app.config["SAMLINGER_BASE_URL"] = url
         yield SimpleNamespace(app=app, url=url, https=https, smtp=smtp, **data)
     smtp.stop()
 
