@@ -23,6 +23,7 @@ depends_on = None
 TOKEN_IN_LINK = re.compile(r"(/pamelding/|/logg-inn/nytt-passord/)[A-Za-z0-9_.=-]+")
 MANAGE_TOKEN = re.compile(r"/pamelding/([A-Za-z0-9_-]+)")
 PENDING = ("queued", "sending")
+BATCH = 500
 #: messages the worker of this version writes itself; an older worker cannot
 WRITTEN_BY_WORKER_NOW = ("new_link", "reminder", "documents_ready", "account_reset", "account_welcome")
 
@@ -50,33 +51,41 @@ def upgrade():
         batch.add_column(sa.Column("link_secret", sa.String(length=64), nullable=True))
 
     conn = op.get_bind()
-    rows = conn.execute(sa.select(outbound).where(sa.or_(
+    ids = conn.execute(sa.select(outbound.c.id).where(sa.or_(
         outbound.c.unwritten.is_not(None), outbound.c.text_body.contains("/pamelding/"),
         outbound.c.text_body.contains("/nytt-passord/"), outbound.c.html_body.contains("/pamelding/"),
         outbound.c.html_body.contains("/nytt-passord/"),
-    ))).mappings().all()
-    for row in rows:
-        values = {"text_body": TOKEN_IN_LINK.sub(r"\1…", row["text_body"] or ""),
-                  "html_body": TOKEN_IN_LINK.sub(r"\1…", row["html_body"] or "")}
-        unwritten = row["unwritten"]
-        if unwritten is not None and "token" in unwritten:
-            unwritten = {k: v for k, v in unwritten.items() if k != "token"}
-            unwritten["link"] = _link_hash(conn, row["registration_id"], row["unwritten"]["token"])
-            values["unwritten"] = unwritten
-        elif unwritten is None and row["status"] in PENDING:
-            # Written when queued, link and all: the worker writes these now, with the link computed then.
-            if row["kind"].startswith("account_"):
-                account = conn.execute(sa.select(user.c.id).where(
-                    sa.func.lower(user.c.email) == row["recipient"].lower())).scalar()
-                if account is None:
-                    values.update(status="failed", last_error="the account no longer exists")
-                else:
-                    values["unwritten"] = {"user": account}
-            elif row["kind"] in ("reminder", "documents_ready"):
-                token = MANAGE_TOKEN.search(row["text_body"] or "")
-                values["unwritten"] = {"invite": None,
-                                       "link": _link_hash(conn, row["registration_id"], token and token.group(1))}
-        conn.execute(sa.update(outbound).where(outbound.c.id == row["id"]).values(**values))
+    )).order_by(outbound.c.id)).scalars().all()
+    # A few hundred bodies at a time: an outbox of years should not have to fit in memory at once.
+    for start in range(0, len(ids), BATCH):
+        rows = conn.execute(sa.select(outbound).where(outbound.c.id.in_(ids[start:start + BATCH]))).mappings().all()
+        for row in rows:
+            _scrub(conn, row)
+
+
+def _scrub(conn, row):
+    """Forget the tokens of one outbox row; hand messages written with their link to the worker."""
+    values = {"text_body": TOKEN_IN_LINK.sub(r"\1…", row["text_body"] or ""),
+              "html_body": TOKEN_IN_LINK.sub(r"\1…", row["html_body"] or "")}
+    unwritten = row["unwritten"]
+    if unwritten is not None and "token" in unwritten:
+        unwritten = {k: v for k, v in unwritten.items() if k != "token"}
+        unwritten["link"] = _link_hash(conn, row["registration_id"], row["unwritten"]["token"])
+        values["unwritten"] = unwritten
+    elif unwritten is None and row["status"] in PENDING:
+        # Written when queued, link and all: the worker writes these now, with the link computed then.
+        if row["kind"].startswith("account_"):
+            account = conn.execute(sa.select(user.c.id).where(
+                sa.func.lower(user.c.email) == row["recipient"].lower())).scalar()
+            if account is None:
+                values.update(status="failed", last_error="the account no longer exists")
+            else:
+                values["unwritten"] = {"user": account}
+        elif row["kind"] in ("reminder", "documents_ready"):
+            token = MANAGE_TOKEN.search(row["text_body"] or "")
+            values["unwritten"] = {"invite": None,
+                                   "link": _link_hash(conn, row["registration_id"], token and token.group(1))}
+    conn.execute(sa.update(outbound).where(outbound.c.id == row["id"]).values(**values))
 
 
 def downgrade():
@@ -84,7 +93,7 @@ def downgrade():
     pending = conn.execute(sa.select(outbound.c.id, outbound.c.kind, outbound.c.unwritten).where(
         outbound.c.status.in_(PENDING), outbound.c.unwritten.is_not(None))).mappings().all()
     for row in pending:
-        if row["kind"] in WRITTEN_BY_WORKER_NOW:
+        if row["kind"] in WRITTEN_BY_WORKER_NOW or not isinstance(row["unwritten"], dict):
             values = {"status": "failed", "last_error": "queued by a newer version"}
         else:
             # The older worker expects a token; it writes the message without a link.
