@@ -8,12 +8,12 @@ from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid
 from pathlib import Path
 
-from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import or_, select, update
 
 from ..extensions import db, mailer
 from ..locking import begin_write
+from ..registration.models import deliverable_email
 from ..timeutil import utcnow
 from . import notify
 from .models import OutboundEmail
@@ -48,16 +48,6 @@ def content_of(outbound: OutboundEmail) -> notify.Written:
                           outbound.ics_method)
 
 
-def deliverable(address: str) -> str:
-    """The address with its domain in ASCII (IDNA), which every mail server accepts: `kari@bø.kommune.no`
-    is stored as typed and shown so, and sent to kari@xn--b-5ga.kommune.no."""
-    try:
-        validated = validate_email(address, check_deliverability=False)
-    except EmailNotValidError:
-        return address
-    return f"{validated.local_part}@{validated.ascii_domain}"
-
-
 def build_message(outbound: OutboundEmail, content: notify.Written | None = None) -> EmailMessage:
     """Return the MIME message: text and HTML, and the invite both inline and attached."""
     config = current_app.config
@@ -65,7 +55,7 @@ def build_message(outbound: OutboundEmail, content: notify.Written | None = None
     message = EmailMessage()
     message["Subject"] = content.subject
     message["From"] = formataddr((config["SAMLINGER_ORGANISER_NAME"], config["MAIL_DEFAULT_SENDER"]))
-    message["To"] = deliverable(outbound.recipient)
+    message["To"] = deliverable_email(outbound.recipient)
     if outbound.reply_to:
         message["Reply-To"] = outbound.reply_to
     message["Date"] = formatdate(localtime=False)

@@ -55,6 +55,13 @@ def canonical_email(email: str) -> str:
     return validated.normalized if validated is not None else email.strip()
 
 
+def deliverable_email(email: str) -> str:
+    """The address with its domain in ASCII (IDNA), which every mail server accepts: `kari@bø.kommune.no` is
+    stored and shown as written and sent to kari@xn--b-5ga.kommune.no."""
+    validated = _validated(email)
+    return f"{validated.local_part}@{validated.ascii_domain}" if validated is not None else email
+
+
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
