@@ -113,6 +113,15 @@ def app(app_config):
         db.engine.dispose()
 
 
+def empty_database() -> None:
+    """Start a migration test from nothing: the run's PostgreSQL database is shared, SQLite's file is new."""
+    if db.engine.dialect.name == "postgresql":
+        db.session.remove()
+        db.drop_all()
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+
+
 @pytest.fixture
 def ctx(app):
     """An application context for tests that call services directly."""

@@ -8,7 +8,7 @@ from flask_migrate import upgrade
 from samlinger import ROOT, create_app
 from samlinger.extensions import db
 
-from .conftest import base_config
+from .conftest import base_config, empty_database
 
 
 def test_one_head():
@@ -19,11 +19,7 @@ def test_one_head():
 def test_upgrade_matches_models(database_url, tmp_path):
     app = create_app(base_config(database_url, tmp_path))
     with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            db.session.remove()
-            db.drop_all()
-            with db.engine.begin() as conn:
-                conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        empty_database()
         upgrade()
         with db.engine.connect() as conn:
             diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
@@ -46,11 +42,7 @@ def test_mailbox_keys_are_recomputed_and_a_collision_keeps_both_registrations(da
 
     app = create_app(base_config(database_url, tmp_path))
     with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            db.session.remove()
-            db.drop_all()
-            with db.engine.begin() as conn:
-                conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        empty_database()
         upgrade(revision="0006_derived_manage_links")
         start = utcnow() + timedelta(days=30)
         season = Season(year=2027, term="spring", title="Våren 2027", published=True)

@@ -21,36 +21,22 @@ def queue(kind: str, *, to: str, subject, template: str, language: str, context:
     *subject* may be a lazy string: it is evaluated in the recipient's language.
     """
     with force_locale(language):
-        message = OutboundEmail(
-            kind=kind,
-            recipient=to,
-            reply_to=current_app.config["SAMLINGER_REPLY_TO"],
-            language=language,
-            subject=" ".join(str(subject).split()),  # one line: no header injection through titles
-            text_body=render_template(f"email/{template}.txt", **context),
-            html_body=render_template(f"email/{template}.html", **context),
-            ics=ics.decode() if ics else None,
-            ics_method=ics_method,
-            gathering_id=gathering_id,
-            registration_id=registration_id,
-            batch=batch,
-        )
-    db.session.add(message)
-    return message
+        return _add(kind, to=to, language=language, gathering_id=gathering_id, registration_id=registration_id,
+                    batch=batch, subject=" ".join(str(subject).split()),  # one line: no header injection
+                    text_body=render_template(f"email/{template}.txt", **context),
+                    html_body=render_template(f"email/{template}.html", **context),
+                    ics=ics.decode() if ics else None, ics_method=ics_method)
 
 
 def queue_unwritten(kind: str, *, to: str, language: str, unwritten: dict, gathering_id: int | None = None,
                     registration_id: int | None = None, batch: str | None = None) -> OutboundEmail:
     """Add a message for the worker to write from *unwritten* (no links in it); the caller commits."""
-    message = OutboundEmail(
-        kind=kind,
-        recipient=to,
-        reply_to=current_app.config["SAMLINGER_REPLY_TO"],
-        language=language,
-        unwritten=unwritten,
-        gathering_id=gathering_id,
-        registration_id=registration_id,
-        batch=batch,
-    )
+    return _add(kind, to=to, language=language, gathering_id=gathering_id, registration_id=registration_id,
+                batch=batch, unwritten=unwritten)
+
+
+def _add(kind: str, *, to: str, language: str, **fields) -> OutboundEmail:
+    message = OutboundEmail(kind=kind, recipient=to, reply_to=current_app.config["SAMLINGER_REPLY_TO"],
+                            language=language, **fields)
     db.session.add(message)
     return message

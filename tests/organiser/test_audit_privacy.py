@@ -57,15 +57,11 @@ def test_the_upgrade_takes_subjects_and_reasons_out_of_earlier_entries(database_
 
     from samlinger import create_app
 
-    from ..conftest import base_config
+    from ..conftest import base_config, empty_database
 
     app = create_app(base_config(database_url, tmp_path))
     with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            db.session.remove()
-            db.drop_all()
-            with db.engine.begin() as conn:
-                conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        empty_database()
         upgrade(revision="0007_email_normalized_as_mailbox")
         with db.engine.begin() as conn:
             conn.exec_driver_sql("INSERT INTO season (id, year, term, title, intro, published, created_at) "
