@@ -20,9 +20,8 @@ def _no_control_characters(form, field):
         raise ValidationError(_l("The text contains characters that are not allowed."))
 
 
-# Country-code top-level domains (IANA) and the generic ones most used for links. "m.fl." or "avd.leder" stay
-# ordinary text, "bit.ly", "vg.no" or "login.com" read as a web address.
-_TLDS = frozenset("""
+# A dotted word is taken for a domain when it ends in a top-level domain: every country code (IANA) ...
+_COUNTRY_TLDS = frozenset("""
     ac ad ae af ag ai al am ao aq ar as at au aw ax az ba bb bd be bf bg bh bi bj bm bn bo br bs bt bv bw by bz
     ca cc cd cf cg ch ci ck cl cm cn co cr cu cv cw cx cy cz de dj dk dm do dz ec ee eg er es et eu fi fj fk fm
     fo fr ga gb gd ge gf gg gh gi gl gm gn gp gq gr gs gt gu gw gy hk hm hn hr ht hu id ie il im in io iq ir is
@@ -30,24 +29,48 @@ _TLDS = frozenset("""
     mn mo mp mq mr ms mt mu mv mw mx my mz na nc ne nf ng ni nl no np nr nu nz om pa pe pf pg ph pk pl pm pn pr
     ps pt pw py qa re ro rs ru rw sa sb sc sd se sg sh si sj sk sl sm sn so sr ss st su sv sx sy sz tc td tf tg
     th tj tk tl tm tn to tr tt tv tw tz ua ug uk us uy uz va vc ve vg vi vn vu wf ws ye yt za zm zw
+""".split())
+# ... and the generic ones most used for links and phishing. Left out on purpose: generic domains that are also
+# Norwegian words or degree abbreviations ("Siv.ing", "Dr.med", "Mag.art").
+_GENERIC_TLDS = frozenset("""
     com net org info biz gov edu int mil pro name mobi app dev page xyz online site website top club shop store
     live link click tech cloud blog email support help icu vip work life world today news digital network zone
+    lol bond services one space fun host tokyo asia cyou cfd sbs buzz monster quest beauty hair makeup skin
+    boats yachts autos homes mom lat win bid loan download stream review trade date party racing
+    science accountant cricket faith webcam gdn ltd company agency solutions center group global plus run wiki
+""".split())
+# Words written before a dot in ordinary text ("Org.nr.", "avd.IT", "Ass.rektor/lærer", "St.meld."); single
+# letters count too, as initials and degrees ("M.Sc.", "B.Sc.").
+_ABBREVIATIONS = frozenset("""
+    adm ass avd bnr ca cand dir dr ekst el fagl fk fung gnr ing jf kons konst kst led meld mob nr org pb ped pr
+    prof sek siv spes st stud tlf
 """.split())
 # Anything with a scheme, "www.", a punycode label or an @ between two characters.
 _LINK = re.compile(r"://|\b(?:https?|ftp|mailto|file|javascript)\s*:|\bwww\d*\.|\bxn--|\S@\S", re.IGNORECASE)
 _DOTTED = re.compile(r"[\w-]+(?:\.[\w-]+)+")
 
 
+def _reads_as_address(word: str, path: bool) -> bool:
+    """Whether a dotted word ("vg.no", "Org.nr") is a domain; *path*: a "/" follows it ("bit.ly/x")."""
+    *labels, tld = word.lower().split(".")
+    if tld in _GENERIC_TLDS:  # login.com, alta-kommune.lol
+        return True
+    if all(len(label) == 1 or label in _ABBREVIATIONS for label in labels):
+        # Org.nr., M.Sc., avd.IT and Avd.leder/rådgiver are text; t.co/x is still a link.
+        return path and tld in _COUNTRY_TLDS
+    return tld in _COUNTRY_TLDS or path  # vg.no, evil.example/login
+
+
 def contains_link(text: str) -> bool:
     """Whether *text* holds something a reader or mail program could take for a web or e-mail address."""
-    # Full-width letters, dots and @ count as their plain forms, as browsers read them.
+    # Full-width letters, dots and @ count as their plain forms, as browsers read them; invisible format
+    # characters and combining marks do not split a word ("alta-kommune\u200b.no" reads as alta-kommune.no).
     text = unicodedata.normalize("NFKC", text).replace("\u3002", ".")
+    text = "".join(c for c in text if unicodedata.category(c) not in ("Cf", "Mn"))
     if _LINK.search(text):
         return True
-    for match in _DOTTED.finditer(text):
-        if match.group().rsplit(".", 1)[1].lower() in _TLDS or text.startswith("/", match.end()):
-            return True
-    return False
+    return any(_reads_as_address(match.group(), text.startswith("/", match.end()))
+               for match in _DOTTED.finditer(text))
 
 
 def _no_links(form, field):
@@ -57,9 +80,15 @@ def _no_links(form, field):
 
 
 def _one_line(form, field):
-    """Names and titles end up in lists, name tags and e-mails: no line breaks or control characters."""
-    if field.data and any(ord(c) < 32 or c in "\x7f\u2028\u2029" for c in field.data):
+    """Names and titles end up in lists, name tags and e-mails: no line breaks or control characters, and no
+    invisible format characters (zero-width space, soft hyphen, direction marks) that could hide a link."""
+    if not field.data:
+        return
+    if any(ord(c) < 32 or c in "\x7f\u2028\u2029" for c in field.data):
         raise ValidationError(_l("The text contains characters that are not allowed."))
+    if any(unicodedata.category(c) == "Cf" for c in field.data):
+        raise ValidationError(_l("The text contains invisible characters, for example from copying. "
+                                 "Type the text in yourself."))
 
 
 class DetailsForm(FlaskForm):
