@@ -183,6 +183,26 @@ def test_one_address_gets_at_most_five_public_mails_an_hour(app, client, make_ga
     assert queued(app, "ola@alta.kommune.no") == 2, "another address still gets its mail"
 
 
+def kinds(app, address: str) -> list[str]:
+    from samlinger.mail.models import OutboundEmail
+
+    with app.app_context():
+        return list(db.session.scalars(db.select(OutboundEmail.kind).where(OutboundEmail.recipient == address)
+                                       .order_by(OutboundEmail.id)))
+
+
+def test_a_stranger_cannot_use_up_the_cap_before_a_real_registration(app, client, make_gathering):
+    """A new registration's confirmation is never dropped, only counted; the repeatable mails are."""
+    make_gathering(), make_gathering()
+    for _ in range(5):  # a stranger: one registration and four sign-ups again
+        assert register(client, email="kari@alta.kommune.no").status_code == 302
+    assert register(client, "samling-2", email="kari@alta.kommune.no").status_code == 302  # Kari herself
+    assert kinds(app, "kari@alta.kommune.no") == ["confirmation", *["manage_link"] * 4, "confirmation"]
+    assert register(client, "samling-2", email="kari@alta.kommune.no").status_code == 302
+    ask_for_link(client, "kari@alta.kommune.no")
+    assert len(kinds(app, "kari@alta.kommune.no")) == 6, "the confirmation counted: the repeatable mails stop"
+
+
 def test_the_cap_is_per_address_not_per_gathering_and_leaves_organisers_alone(app, client, make_gathering):
     from samlinger.registration import service
 
@@ -191,12 +211,76 @@ def test_the_cap_is_per_address_not_per_gathering_and_leaves_organisers_alone(ap
         make_gathering()
     for slug in ("samling-1", "samling-2", "samling-3"):
         assert register(client, slug, email="kari@alta.kommune.no").status_code == 302
-    assert count(app) == 3, "over the cap the registration is still made"
-    assert queued(app, "kari@alta.kommune.no") == 2
+    register(client, "samling-3", email="kari@alta.kommune.no")
+    assert count(app) == 3 and queued(app, "kari@alta.kommune.no") == 3
     with app.app_context():
         service.register(make_gathering(), {"name": "Kari", "organisation": "Alta kommune"},
                          email="kari@alta.kommune.no", language="nb", by_organiser=True)
-    assert queued(app, "kari@alta.kommune.no") == 3, "an organiser's registration is always mailed"
+        service.register(1, {"name": "Kari"}, email="kari@alta.kommune.no", language="nb", by_organiser=True)
+    assert queued(app, "kari@alta.kommune.no") == 5, "organisers' registrations are always mailed"
+
+
+def test_plus_addresses_share_the_cap_but_not_the_seat(app, client, make_gathering):
+    from samlinger.registration.mailcap import mailbox
+
+    assert mailbox("kari+1@alta.kommune.no") == mailbox("kari@alta.kommune.no") == "kari@alta.kommune.no"
+    assert mailbox("+x@alta.kommune.no") == "+x@alta.kommune.no"
+    app.config["PUBLIC_MAIL_PER_ADDRESS"] = "2/hour"
+    make_gathering()
+    register(client, email="kari+1@alta.kommune.no")
+    register(client, email="kari+2@alta.kommune.no")
+    assert count(app) == 2, "two registrations: the duplicate rule takes the address as written"
+    ask_for_link(client, "kari+1@alta.kommune.no")
+    register(client, email="kari+2@alta.kommune.no")
+    assert queued(app, "kari+1@alta.kommune.no") == queued(app, "kari+2@alta.kommune.no") == 1
+
+
+def test_the_cap_fails_open_when_its_storage_is_down(app, client, make_gathering, caplog):
+    from .conftest import free_port
+
+    app.config["RATELIMIT_STORAGE_URI"] = f"redis://127.0.0.1:{free_port()}/0"
+    make_gathering()
+    with caplog.at_level("WARNING", logger="samlinger.registration.mailcap"):
+        assert register(client, email="kari@alta.kommune.no").status_code == 302
+        assert register(client, email="kari@alta.kommune.no").status_code == 302
+        ask_for_link(client, "kari@alta.kommune.no")
+    assert kinds(app, "kari@alta.kommune.no") == ["confirmation", "manage_link", "manage_link"]
+    assert "not counted" in caplog.text and "kari" not in caplog.text.lower()
+
+
+def test_the_cap_logs_the_limit_it_uses_and_takes_a_bytes_key(app, client, make_gathering, caplog):
+    app.config["PUBLIC_MAIL_PER_ADDRESS"] = "1/hour"
+    app.config["SECRET_KEY"] = app.config["SECRET_KEY"].encode()
+    make_gathering()
+    register(client, email="kari@alta.kommune.no")
+    app.config["PUBLIC_MAIL_PER_ADDRESS"] = "9/day"  # read once per process: the log says what counts
+    with caplog.at_level("WARNING", logger="samlinger.registration.mailcap"):
+        ask_for_link(client, "kari@alta.kommune.no")
+    assert queued(app, "kari@alta.kommune.no") == 1
+    assert "(1 per 1 hour)" in caplog.text and "9/day" not in caplog.text
+
+
+def test_the_address_is_read_before_the_lock_and_the_cap_asked_after_it(app, client, make_gathering, monkeypatch):
+    """Every registration for the gathering waits on its lock: nothing slow is done while holding it."""
+    from samlinger.registration import mailcap, service
+
+    events = []
+
+    def spy(name, function):
+        def wrapped(*args, **kwargs):
+            events.append(name if name != "cap" else f"cap, in a transaction: {db.session().in_transaction()}")
+            return function(*args, **kwargs)
+        return wrapped
+
+    for name in ("normalise_email", "canonical_email", "locked"):
+        monkeypatch.setattr(service, name, spy(name, getattr(service, name)))
+    monkeypatch.setattr(mailcap, "allow", spy("cap", mailcap.allow))
+    make_gathering()
+    register(client, email="kari@alta.kommune.no")
+    register(client, email="kari@alta.kommune.no")
+    after = "cap, in a transaction: False"
+    assert events == ["normalise_email", "canonical_email", "locked", after] * 2
+    assert queued(app, "kari@alta.kommune.no") == 2
 
 
 # --- a receipt that does not tell who is registered ----------------------------------------------------

@@ -6,6 +6,12 @@ the recipient's normalised address (PUBLIC_MAIL_PER_ADDRESS, "5/hour"), in the s
 use (RATELIMIT_STORAGE_URI: Redis shared by every process in production). The cap protects the
 recipient, not the server: it holds also when RATELIMIT_ENABLED is off (tests, load tests), and it is
 not the per-client limit (one sender with many addresses, or many senders with one address).
+
+Only the repeatable mails are dropped over the cap ("already registered, here is your link", "send me
+my link again"). A new registration's confirmation is always sent and only counted: otherwise a stranger
+could use up the cap and leave the person's next real registration without its link. It is bounded by
+the gatherings and their seats, and names can no longer carry links. The cap must never fail a
+registration: when its storage is down, the mail is allowed and a WARNING says so.
 """
 
 import hashlib
@@ -14,6 +20,7 @@ import logging
 
 from flask import current_app
 from limits import parse_many
+from limits.errors import StorageError
 from limits.storage import MovingWindowSupport, storage_from_string
 from limits.strategies import FixedWindowRateLimiter, MovingWindowRateLimiter
 
@@ -24,21 +31,43 @@ def _counter(app):
     """The app's limiter and limits, made on first use (one storage connection per process)."""
     counter = app.extensions.get("public_mail_cap")
     if counter is None:
-        storage = storage_from_string(app.config["RATELIMIT_STORAGE_URI"])
+        # Wrapped, the storage's own errors (Redis down) all arrive as StorageError.
+        storage = storage_from_string(app.config["RATELIMIT_STORAGE_URI"], wrap_exceptions=True)
         strategy = MovingWindowRateLimiter if isinstance(storage, MovingWindowSupport) else FixedWindowRateLimiter
         counter = app.extensions.setdefault(
             "public_mail_cap", (strategy(storage), parse_many(app.config["PUBLIC_MAIL_PER_ADDRESS"])))
     return counter
 
 
+def mailbox(email_normalized: str) -> str:
+    """The cap's key: the normalised address without a "+tag" in the local part, which most providers
+    deliver to the same mailbox (kari+1@ and kari+2@ are kari@). Only the cap uses it: as registrations
+    they stay two addresses, since not every mail server treats "+" that way."""
+    local, at, domain = email_normalized.rpartition("@")
+    return f"{local.partition('+')[0] or local}{at}{domain}"
+
+
 def allow(email_normalized: str) -> bool:
-    """Count one e-mail to the address and say whether it may be sent; over the cap it must not be."""
+    """Count one e-mail to the address's mailbox and say whether a repeatable one may be sent: not over
+    the cap, and yes when the storage cannot tell."""
     app = current_app._get_current_object()
     limiter, limits = _counter(app)
+    secret = app.config["SECRET_KEY"]
+    secret = secret.encode() if isinstance(secret, str) else secret
     # Only a keyed hash of the address goes into the storage and the log.
-    key = hmac.new(app.config["SECRET_KEY"].encode(), email_normalized.encode(), hashlib.sha256).hexdigest()[:32]
-    if all(limiter.hit(limit, "public-mail", key) for limit in limits):
+    key = hmac.new(secret, mailbox(email_normalized).encode(), hashlib.sha256).hexdigest()[:32]
+    try:
+        within = all(limiter.hit(limit, "public-mail", key) for limit in limits)
+    except StorageError as error:
+        log.warning("PUBLIC_MAIL_PER_ADDRESS not counted for address %s, the mail is sent: storage error %s",
+                    key[:12], error.storage_error)
         return True
-    log.warning("Not sending mail to address %s: over PUBLIC_MAIL_PER_ADDRESS (%s)", key[:12],
-                app.config["PUBLIC_MAIL_PER_ADDRESS"])
-    return False
+    if not within:
+        log.warning("Address %s is over PUBLIC_MAIL_PER_ADDRESS (%s): repeatable mails are not sent", key[:12],
+                    ", ".join(map(str, limits)))
+    return within
+
+
+def count(email_normalized: str) -> None:
+    """Count an e-mail that is sent whatever the cap says (a new registration's confirmation)."""
+    allow(email_normalized)

@@ -61,18 +61,22 @@ def register(gathering_id: int, details: dict, *, email: str, language: str,
     manage link by e-mail again instead (the same link). Raises RegistrationError("closed" | "full").
     """
     now = now or utcnow()
+    # Worked out before the lock, which every registration for the gathering waits on.
+    email_normalized, email = normalise_email(email), canonical_email(email)
     # The round is read with the gathering: registration_open() needs whether it is published.
     gathering = locked(Gathering, gathering_id, joinedload(Gathering.season, innerjoin=True))
     if gathering.status != "published" or not (by_organiser or gathering.registration_open(now)):
         db.session.rollback()
         raise RegistrationError("closed")
 
-    email_normalized = normalise_email(email)
     existing = _active_for(gathering_id, email_normalized)
     if existing is not None:
-        if by_organiser or mailcap.allow(email_normalized):
-            notify.notify_manage_link(existing)
+        # Nothing is written: the lock ends here, and the cap (a round trip to its storage) is asked after.
         db.session.commit()
+        if by_organiser or mailcap.allow(email_normalized):
+            begin_write()
+            notify.notify_manage_link(existing)
+            db.session.commit()
         return Outcome(existing, None, duplicate=True)
 
     full = gathering.capacity is not None and _count(gathering_id, "confirmed") >= gathering.capacity
@@ -84,7 +88,7 @@ def register(gathering_id: int, details: dict, *, email: str, language: str,
         gathering=gathering,
         status="waitlisted" if full else "confirmed",
         confirmed_at=None if full else now,
-        email=canonical_email(email),
+        email=email,
         email_normalized=email_normalized,
         language=language,
         added_by_organiser=by_organiser,
@@ -96,13 +100,15 @@ def register(gathering_id: int, details: dict, *, email: str, language: str,
     db.session.add(registration)
     try:
         db.session.flush()
-        if by_organiser or mailcap.allow(email_normalized):
-            notify.notify_registered(registration)
+        notify.notify_registered(registration)
         db.session.commit()
     except IntegrityError:
         # Only reachable if the lock was bypassed; the unique index still holds the rule.
         db.session.rollback()
         raise RegistrationError("duplicate") from None
+    if not by_organiser:
+        # A new registration's confirmation is always sent, and counted after the lock.
+        mailcap.count(email_normalized)
     return Outcome(registration, token)
 
 
