@@ -109,7 +109,8 @@ def _active_with_email(gathering_id: int, email: str, *, other_than: int | None 
 
 def edit(registration_id: int, details: dict, *, email: str) -> Registration:
     """Correct a registration's details and address. Raises ChangeRefused("duplicate") when the new
-    address already holds another active registration for the gathering.
+    address already holds another active registration for the gathering, ("anonymised") for an anonymised
+    one: it keeps no address and gets no link.
 
     A corrected address ends the old address's access: the registration gets a new link, mailed to
     the new address only (messages still queued for the old address go without a link).
@@ -117,6 +118,9 @@ def edit(registration_id: int, details: dict, *, email: str) -> Registration:
     current = db.session.get(Registration, registration_id)
     locked(Gathering, current.gathering_id)
     db.session.refresh(current)
+    if current.anonymised_at is not None:
+        db.session.rollback()
+        raise ChangeRefused("anonymised")
     if current.is_active and _active_with_email(current.gathering_id, email, other_than=current.id):
         db.session.rollback()
         raise ChangeRefused("duplicate")

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from samlinger.extensions import db
 from samlinger.mail.models import OutboundEmail
+from samlinger.registration.models import Registration
 from samlinger.timeutil import utcnow
 
 from ..conftest import text_part
@@ -103,6 +104,28 @@ def test_organiser_edits_and_cannot_take_another_persons_address(app, organiser,
 
         entry = db.session.query(AuditEntry).filter_by(action="registration.edit").one()
         assert (entry.object_id, entry.user.email) == (first, "kari@statsforvalteren.test")
+
+
+def test_an_anonymised_registration_cannot_be_edited_into_a_new_link(app, organiser, make_gathering, register):
+    """Anonymised, a registration may still be "confirmed": saving its form must not give it an address and a link."""
+    from samlinger.registration.retention import _anonymise
+
+    gid = make_gathering()
+    rid = register(gid, "Ola Nordmann", "ola@alta.kommune.no")
+    with app.app_context():
+        _anonymise(db.session.get(Registration, rid), utcnow())
+        db.session.commit()
+    before = reload(app, rid)
+    url = f"/arrangor/pameldinger/{rid}/endre"
+    data = {"name": "Ola Nordmann", "email": "ola@alta.kommune.no", "organisation": "Alta kommune"}
+    response = post(organiser, url, data, form_url=url)
+    assert response.status_code == 409
+    assert "Påmeldingen er anonymisert" in response.get_data(as_text=True)
+    after = reload(app, rid)
+    assert (after.status, after.email, after.link_secret, after.manage_token_hash) == (
+        "confirmed", "", None, before.manage_token_hash)
+    with app.app_context():
+        assert db.session.scalar(db.select(OutboundEmail).where(OutboundEmail.kind == "new_link")) is None
 
 
 def test_cancel_moves_the_waiting_list_up(app, organiser, make_gathering, register, smtp, deliver):
