@@ -7,10 +7,12 @@ use (RATELIMIT_STORAGE_URI: Redis shared by every process in production). The ca
 recipient, not the server: it holds also when RATELIMIT_ENABLED is off (tests, load tests), and it is
 not the per-client limit (one sender with many addresses, or many senders with one address).
 
-Only the repeatable mails are dropped over the cap ("already registered, here is your link", "send me
-my link again"). A new registration's confirmation is always sent and only counted: otherwise a stranger
-could use up the cap and leave the person's next real registration without its link. It is bounded by
-the gatherings and their seats, and names can no longer carry links. The cap must never fail a
+Only the repeatable mails count and are dropped over the cap ("already registered, here is your link",
+"send me my link again"). A new registration's confirmation is always sent and not counted: dropping it
+would let a stranger use up the cap and leave the person's next real registration without its link, and
+counting it would cost every registration a round trip to the storage (with `memory://`, one more key that
+the storage's expiry thread scans a hundred times a second). Confirmations are bounded by the gatherings
+and their seats, and names cannot carry links. The cap must never fail a
 registration: when its storage is down, the mail is allowed and a WARNING says so.
 """
 
@@ -66,8 +68,3 @@ def allow(email_normalized: str) -> bool:
         log.warning("Address %s is over PUBLIC_MAIL_PER_ADDRESS (%s): repeatable mails are not sent", key[:12],
                     ", ".join(map(str, limits)))
     return within
-
-
-def count(email_normalized: str) -> None:
-    """Count an e-mail that is sent whatever the cap says (a new registration's confirmation)."""
-    allow(email_normalized)

@@ -106,10 +106,7 @@ def register(gathering_id: int, details: dict, *, email: str, language: str,
         # Only reachable if the lock was bypassed; the unique index still holds the rule.
         db.session.rollback()
         raise RegistrationError("duplicate") from None
-    if not by_organiser:
-        # A new registration's confirmation is always sent, and counted after the lock.
-        mailcap.count(email_normalized)
-    return Outcome(registration, token)
+    return Outcome(registration, token)  # a confirmation is always sent: the cap is for repeatable mails
 
 
 def find_by_token(token: str) -> Registration | None:

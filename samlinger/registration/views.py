@@ -44,13 +44,15 @@ def register(slug):
     if form.validate_on_submit():
         # The service checks deadline and seats under the gathering's lock; only a refusal needs them here.
         try:
-            service.register(gathering.id, form.details(), email=form.email.data, language=str(get_locale()))
+            gathering_id = gathering.id
+            service.register(gathering_id, form.details(), email=form.email.data, language=str(get_locale()))
         except service.RegistrationError as error:
             refused = error.code
         else:
             # The receipt says the same whether the address was new or already registered (only the
             # e-mail tells which): what the session keeps must not tell either, so no id or flag.
-            session["receipt"] = {"gathering": gathering.id, "email": form.email.data}
+            # gathering_id, not gathering.id: the commit expired the object, and reading it would reload it.
+            session["receipt"] = {"gathering": gathering_id, "email": form.email.data}
             return redirect(url_for(".receipt", slug=slug))
     seats = gatherings.availability([gathering])[gathering.id]
     if seats.state in ("closed", "full"):
