@@ -17,6 +17,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def oslo_today() -> date:
+    """Today's date in Oslo: between 23:00 and midnight UTC (22:00 in summer) it is already tomorrow's."""
+    return oslo(utcnow()).date()
+
+
 def oslo(dt: datetime) -> datetime:
     """Return the aware instant *dt* as Oslo wall-clock time.
 

@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 from samlinger import create_app
 from samlinger.extensions import db
 from samlinger.gatherings.models import Gathering, Season
-from samlinger.timeutil import OSLO, utcnow
+from samlinger.timeutil import OSLO, oslo_today
 
 #: CI sets this so that a missing part (PostgreSQL, Chromium) fails instead of skipping.
 REQUIRE_ALL = os.environ.get("SAMLINGER_REQUIRE_ALL") == "1"
@@ -241,7 +241,7 @@ def make_gathering(app):
                 season = Season(year=2027, term="spring", title="Samlinger i Prosjektnettverket våren 2027",
                                 published=fields.pop("season_published", True))
                 db.session.add(season)
-            day = fields.pop("day", (utcnow() + timedelta(days=30)).date())
+            day = fields.pop("day", (oslo_today() + timedelta(days=30)))
             values = dict(
                 season=season, slug=f"samling-{n}", title=f"Samling {n}", region="east", venue="Scandic Alta",
                 address="Løkkeveien 61, 9510 Alta", starts_at=oslo_dt(day, 10), ends_at=oslo_dt(day, 15, 30),

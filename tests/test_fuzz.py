@@ -14,7 +14,7 @@ from samlinger.extensions import db
 from samlinger.gatherings.models import Gathering, Season
 from samlinger.registration import service
 from samlinger.registration.models import Registration, canonical_email, normalise_email
-from samlinger.timeutil import utcnow
+from samlinger.timeutil import oslo_today
 
 from .conftest import base_config, csrf_token, oslo_dt
 
@@ -42,7 +42,7 @@ def fuzz_app(tmp_path_factory):
     app = create_app(base_config(f"sqlite:///{folder / 'fuzz.sqlite'}", folder))
     with app.app_context():
         db.create_all()
-        day = (utcnow() + timedelta(days=30)).date()
+        day = (oslo_today() + timedelta(days=30))
         season = Season(year=2027, term="spring", title="Våren 2027", published=True)
         db.session.add(Gathering(season=season, slug="samling", title="Samling", region="east", venue="Alta",
                                  starts_at=oslo_dt(day, 10), ends_at=oslo_dt(day, 15), registration_deadline=day,

@@ -14,7 +14,7 @@ from samlinger.extensions import db
 from samlinger.gatherings.models import Gathering
 from samlinger.mail.notify import notify_updated
 from samlinger.registration.models import Registration
-from samlinger.timeutil import utcnow
+from samlinger.timeutil import oslo_today
 
 from .conftest import csrf_token, form_data, log_in, manage_link, text_part
 
@@ -71,7 +71,7 @@ def test_accessibility_statement_in_each_language(client):
 
 
 def _a_tuesday() -> tuple:
-    day = (utcnow() + timedelta(days=40)).date()
+    day = (oslo_today() + timedelta(days=40))
     while day.weekday() != 1:
         day += timedelta(days=1)
     return day

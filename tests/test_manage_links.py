@@ -216,7 +216,7 @@ def test_the_upgrade_scrubs_old_tokens_and_keeps_old_links_until_one_is_mailed(d
     from samlinger.auth.models import User
     from samlinger.gatherings.models import Season
     from samlinger.registration import service
-    from samlinger.timeutil import utcnow
+    from samlinger.timeutil import oslo_today
 
     from .conftest import base_config, oslo_dt
 
@@ -229,7 +229,7 @@ def test_the_upgrade_scrubs_old_tokens_and_keeps_old_links_until_one_is_mailed(d
             with db.engine.begin() as conn:
                 conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
         upgrade()
-        day = (utcnow() + timedelta(days=30)).date()
+        day = (oslo_today() + timedelta(days=30))
         db.session.add(Gathering(
             season=Season(year=2027, term="spring", title="Våren", published=True), slug="samling-1",
             title="Samling 1", region="east", venue="Alta", starts_at=oslo_dt(day, 10), ends_at=oslo_dt(day, 15),

@@ -14,7 +14,7 @@ from samlinger.extensions import db
 from samlinger.gatherings.models import Gathering
 from samlinger.pagecache import cached
 from samlinger.registration import service
-from samlinger.timeutil import utcnow
+from samlinger.timeutil import oslo_today, utcnow
 
 from .conftest import csrf_token, form_data
 
@@ -92,7 +92,7 @@ def test_reading_does_not_raise_the_version_but_a_rollback_forgets_changes(app, 
 
 
 def test_a_kept_page_closes_when_the_deadline_passes(client, make_gathering, monkeypatch):
-    day = (utcnow() + timedelta(days=10)).date()
+    day = (oslo_today() + timedelta(days=10))
     make_gathering(slug="frist", day=day, registration_deadline=day - timedelta(days=3))
     assert "/samlinger/frist/pamelding" in client.get("/samlinger/frist").get_data(as_text=True)
     assert "/samlinger/frist/pamelding" in client.get("/").get_data(as_text=True)

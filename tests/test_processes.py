@@ -26,7 +26,7 @@ from samlinger.extensions import db
 from samlinger.gatherings.models import Gathering, Season
 from samlinger.mail.models import OutboundEmail
 from samlinger.registration.models import Registration
-from samlinger.timeutil import utcnow
+from samlinger.timeutil import oslo_today, utcnow
 
 from .conftest import base_config, form_data, free_port, oslo_dt, postgres_database
 
@@ -134,7 +134,7 @@ def gunicorn(deployment: Deployment, workers: int = 4, access_log: str = "-"):
 def seed_gathering(deployment: Deployment, capacity: int) -> str:
     app = deployment.app()
     with app.app_context():
-        day = (utcnow() + timedelta(days=30)).date()
+        day = (oslo_today() + timedelta(days=30))
         season = Season(year=2027, term="spring", title="Samlinger våren 2027", published=True)
         db.session.add(Gathering(season=season, slug="kappløp", title="Samling med kø", region="east",
                                  venue="Scandic Alta", starts_at=oslo_dt(day, 10), ends_at=oslo_dt(day, 15),

@@ -10,7 +10,7 @@ from samlinger.mail.models import OutboundEmail
 from samlinger.registration import service
 from samlinger.registration.models import Registration
 from samlinger.registration.retention import months_before
-from samlinger.timeutil import utcnow
+from samlinger.timeutil import oslo_today
 
 from .conftest import csrf_token
 
@@ -33,7 +33,7 @@ def register_people(app, gathering_id, people=PEOPLE) -> list[tuple[int, str]]:
 
 
 def days_ago(days: int):
-    return (utcnow() - timedelta(days=days)).date()
+    return (oslo_today() - timedelta(days=days))
 
 
 def test_purge_anonymises_old_registrations_and_keeps_counts(app, runner, client, make_gathering):

@@ -19,7 +19,7 @@ from samlinger.gatherings.models import Gathering, Season
 from samlinger.registration import service
 from samlinger.registration.models import Registration
 from samlinger.security import CONTENT_SECURITY_POLICY, InsecureConfiguration
-from samlinger.timeutil import utcnow
+from samlinger.timeutil import oslo_today
 
 from .conftest import base_config, csrf_token, form_data, missing, oslo_dt
 
@@ -204,7 +204,7 @@ def limited_app(tmp_path, setting, **overrides):
     """An app allowing 3 POSTs a minute by *setting*, with one open gathering."""
     app = make_app(tmp_path, **{"RATELIMIT_ENABLED": True, setting: "3/minute"} | overrides)
     with app.app_context():
-        day = (utcnow() + timedelta(days=30)).date()
+        day = (oslo_today() + timedelta(days=30))
         season = Season(year=2027, term="spring", title="Våren 2027", published=True)
         db.session.add(Gathering(season=season, slug="samling-1", title="Samling 1", region="east",
                                  venue="Alta", starts_at=oslo_dt(day, 10), ends_at=oslo_dt(day, 15),

@@ -11,7 +11,7 @@ import pytest
 from samlinger.extensions import db
 from samlinger.gatherings.models import Document, Gathering
 from samlinger.storage import LocalStorage
-from samlinger.timeutil import utcnow
+from samlinger.timeutil import oslo_today
 
 from ..conftest import csrf_token, manage_link, text_part
 from .conftest import post
@@ -28,7 +28,7 @@ def pptx() -> bytes:
 
 
 def past_gathering(make_gathering, **fields):
-    day = (utcnow() - timedelta(days=5)).date()
+    day = (oslo_today() - timedelta(days=5))
     return make_gathering(day=day, registration_deadline=day - timedelta(days=7), **fields)
 
 
@@ -105,7 +105,7 @@ def test_uploads_are_checked_by_content(app, organiser, make_gathering):
 def test_participants_only_presentations_need_a_manage_link(app, organiser, make_gathering, client, smtp, deliver):
     from samlinger.registration import service as registration
 
-    day = (utcnow() + timedelta(days=1)).date()
+    day = (oslo_today() + timedelta(days=1))
     gid = make_gathering(slug="samling-lukket", day=day, registration_deadline=day, capacity=1)
     with app.app_context():
         registration.register(gid, {"name": "Åse", "organisation": "Vardø"}, email="ase@vardo.kommune.no",

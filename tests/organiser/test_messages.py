@@ -6,7 +6,7 @@ from datetime import timedelta
 from samlinger.extensions import db
 from samlinger.mail.models import OutboundEmail
 from samlinger.registration.models import Registration
-from samlinger.timeutil import utcnow
+from samlinger.timeutil import oslo_today
 
 from ..conftest import text_part
 from .conftest import post
@@ -83,9 +83,9 @@ def _season_id(app, gathering_id):
 
 def test_reminders_are_sent_once(app, runner, make_gathering, register, smtp, deliver):
     app.config["REMINDER_DAYS_BEFORE"] = 3
-    soon = make_gathering(day=(utcnow() + timedelta(days=2)).date(), capacity=1,
-                          registration_deadline=utcnow().date() + timedelta(days=1))
-    later = make_gathering(day=(utcnow() + timedelta(days=10)).date())
+    soon = make_gathering(day=(oslo_today() + timedelta(days=2)), capacity=1,
+                          registration_deadline=oslo_today() + timedelta(days=1))
+    later = make_gathering(day=(oslo_today() + timedelta(days=10)))
     seated = register(soon, "Åse Ødegård", "ase@vardo.kommune.no")
     register(soon, "Venter Vik", "venter@alta.kommune.no")
     register(later, "Senere", "senere@alta.kommune.no")
@@ -107,8 +107,8 @@ def test_reminders_are_sent_once(app, runner, make_gathering, register, smtp, de
 def test_concurrent_reminder_runs_send_each_once(app, make_gathering, register):
     from samlinger.people.messaging import send_reminders
 
-    gid = make_gathering(day=(utcnow() + timedelta(days=1)).date(), capacity=None,
-                         registration_deadline=utcnow().date())
+    gid = make_gathering(day=(oslo_today() + timedelta(days=1)), capacity=None,
+                         registration_deadline=oslo_today())
     for n in range(12):
         register(gid, f"Person {n}", f"p{n}@alta.kommune.no")
     totals = []

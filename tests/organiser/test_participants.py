@@ -6,7 +6,7 @@ from datetime import timedelta
 from samlinger.extensions import db
 from samlinger.mail.models import OutboundEmail
 from samlinger.registration.models import Registration
-from samlinger.timeutil import utcnow
+from samlinger.timeutil import oslo_today, utcnow
 
 from ..conftest import text_part
 from .conftest import post, reload
@@ -50,7 +50,7 @@ def test_list_search_filter_and_organisation_counts(app, organiser, make_gatheri
 
 
 def test_organiser_adds_after_the_deadline_and_person_is_emailed(app, organiser, make_gathering, smtp, deliver):
-    day = (utcnow() + timedelta(days=3)).date()
+    day = (oslo_today() + timedelta(days=3))
     gid = make_gathering(day=day, registration_deadline=day - timedelta(days=7))
     url = f"/arrangor/samlinger/{gid}/deltakere/ny"
     data = {"name": "Sámi Ærlig", "email": "sami@karasjok.kommune.no", "organisation": "Karasjok kommune",
