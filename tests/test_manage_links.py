@@ -41,6 +41,12 @@ def links_to(smtp, address) -> list[str]:
     return [manage_link(m) for m in smtp.to(address) if "/pamelding/" in text_part(m)]
 
 
+def organiser_edit_url(app) -> str:
+    """The organiser's edit page of the (only) registration."""
+    with app.app_context():
+        return f"/arrangor/pameldinger/{db.session.scalar(select(Registration.id))}/endre"
+
+
 def test_no_usable_manage_link_in_any_table_queued_sent_or_failed(app, client, make_gathering, smtp, deliver):
     make_gathering()
     register(client)
@@ -129,10 +135,8 @@ def test_an_organiser_revokes_the_links_and_the_audit_names_nobody(app, organise
     register(participant)
     deliver()
     [old] = links_to(smtp, "oyvind@alta.kommune.no")
-    with app.app_context():
-        registration_id = db.session.scalar(select(Registration.id))
-    edit = f"/arrangor/pameldinger/{registration_id}/endre"
-    response = organiser_client.post(f"/arrangor/pameldinger/{registration_id}/ny-lenke",
+    edit = organiser_edit_url(app)
+    response = organiser_client.post(edit.replace("/endre", "/ny-lenke"),
                                      data={"csrf_token": csrf_token(organiser_client, edit)})
     assert response.status_code == 302
     assert participant.get(old).status_code == 404
@@ -155,9 +159,7 @@ def test_correcting_the_address_ends_the_old_address_access(app, organiser_clien
     # A message still queued for the old address when the address is corrected.
     url = "/samlinger/samling-1/ny-lenke"
     participant.post(url, data={"email": "oyvind@alta.kommune.no", "csrf_token": csrf_token(participant, url)})
-    with app.app_context():
-        registration_id = db.session.scalar(select(Registration.id))
-    edit = f"/arrangor/pameldinger/{registration_id}/endre"
+    edit = organiser_edit_url(app)
     response = organiser_client.post(edit, data={
         "name": "Øyvind Ærø-Sámi", "email": "oyvind.sami@alta.kommune.no", "organisation": "Alta kommune",
         "csrf_token": csrf_token(organiser_client, edit)})
@@ -179,9 +181,7 @@ def test_an_unchanged_address_keeps_the_link(app, organiser_client, make_gatheri
     register(participant)
     deliver()
     [link] = links_to(smtp, "oyvind@alta.kommune.no")
-    with app.app_context():
-        registration_id = db.session.scalar(select(Registration.id))
-    edit = f"/arrangor/pameldinger/{registration_id}/endre"
+    edit = organiser_edit_url(app)
     organiser_client.post(edit, data={"name": "Øyvind Sámi", "email": "Oyvind@Alta.kommune.no ",
                                       "organisation": "Alta kommune", "csrf_token": csrf_token(organiser_client, edit)})
     assert participant.get(link).status_code == 200
