@@ -16,9 +16,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from samlinger import exports  # noqa: E402
+from samlinger import spreadsheets  # noqa: E402
 from samlinger.extensions import db  # noqa: E402
-from samlinger.people.exports import Table  # noqa: E402
+from samlinger.registration.rows import Table  # noqa: E402
 
 
 def export(gathering_id: int, fmt: str, out: Path) -> dict:
@@ -37,10 +37,10 @@ def export(gathering_id: int, fmt: str, out: Path) -> dict:
 
     if fmt == "csv":
         with out.open("w", encoding="utf-8", newline="") as f:
-            for chunk in exports.csv_stream(table.headers(), counted()):
+            for chunk in spreadsheets.csv_stream(table.headers(), counted()):
                 f.write(chunk)
     else:
-        exports.write_xlsx(str(out), table.headers(), counted())
+        spreadsheets.write_xlsx(str(out), table.headers(), counted())
     seconds = time.perf_counter() - started
     return {"format": fmt, "rows": rows, "bytes": out.stat().st_size, "seconds": round(seconds, 3)}
 

@@ -20,8 +20,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from samlinger.documents.models import Document  # noqa: E402
 from samlinger.extensions import db  # noqa: E402
-from samlinger.gatherings.models import Document, Gathering, Season  # noqa: E402
+from samlinger.gatherings.models import Gathering, Round  # noqa: E402
 from samlinger.registration.models import Registration  # noqa: E402
 from samlinger.timeutil import oslo, oslo_to_utc, utcnow  # noqa: E402
 
@@ -73,19 +74,19 @@ def seed(gatherings: int = 200, registrations: int = 20_000, export_sizes=(1_000
     """
     today = oslo(utcnow()).date()
     rounds = max(1, -(-gatherings // per_round))
-    season_rows, gathering_rows = [], []
+    round_rows, gathering_rows = [], []
     # Seeding again adds to what is there (the statement-count test grows a database from 5 to 200).
-    season_offset = db.session.scalar(select(func.max(Season.id))) or 0
+    round_offset = db.session.scalar(select(func.max(Round.id))) or 0
     gathering_id = first_id = db.session.scalar(select(func.max(Gathering.id))) or 0
     own_slugs = not db.session.scalar(select(func.count()).where(Gathering.slug == REGISTER_SLUG))
     for r in range(rounds):
         # The last round starts a month from now; each earlier one half a year before the next.
         first_day = today + timedelta(days=30) - timedelta(days=182 * (rounds - 1 - r))
         year, term = first_day.year, "spring" if first_day.month <= 6 else "autumn"
-        season_id = season_offset + r + 1
+        round_id = round_offset + r + 1
         words = "våren" if term == "spring" else "høsten"
-        season_rows.append(dict(id=season_id, year=year, term=term, published=True,
-                                title=f"Samlinger i Prosjektnettverket {words} {year} ({season_id})",
+        round_rows.append(dict(id=round_id, year=year, term=term, published=True,
+                                title=f"Samlinger i Prosjektnettverket {words} {year} ({round_id})",
                                 intro="Statsforvalteren inviterer kommunene til samling for prosjektnettverket."))
         for n in range(min(per_round, gatherings - (gathering_id - first_id))):
             gathering_id += 1
@@ -98,7 +99,7 @@ def seed(gatherings: int = 200, registrations: int = 20_000, export_sizes=(1_000
             elif own_slugs and upcoming and n == 1:
                 slug = DETAIL_SLUG
             gathering_rows.append(dict(
-                id=gathering_id, season_id=season_id, slug=slug, uid=f"bench-{gathering_id}@samlinger",
+                id=gathering_id, round_id=round_id, slug=slug, uid=f"bench-{gathering_id}@samlinger",
                 title=f"Samling {gathering_id} i {venue.split()[-1]}", region=region, venue=venue,
                 address=address, starts_at=oslo_to_utc(day, time(10, 0)), ends_at=oslo_to_utc(day, time(15, 30)),
                 registration_deadline=day - timedelta(days=7),
@@ -107,7 +108,7 @@ def seed(gatherings: int = 200, registrations: int = 20_000, export_sizes=(1_000
                 description=DESCRIPTION, programme=PROGRAMME, revision=0,
                 documents_visibility="public",
             ))
-    db.session.execute(insert(Season), season_rows)
+    db.session.execute(insert(Round), round_rows)
     db.session.execute(insert(Gathering), gathering_rows)
 
     now = utcnow()

@@ -14,7 +14,6 @@ from . import bodylimit, formatting, logmask, pagecache, security, startup_check
 from . import config as settings
 from .extensions import babel, csrf, db, limiter, login, mailer, migrate
 from .locking import configure_sqlite
-from .text import render_markdown
 
 LANGUAGES = ("nb", "nn", "en")
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,21 +71,21 @@ def create_app(config: dict | None = None) -> Flask:
     from .documents.views import bp as documents_bp
     from .gatherings.views import bp as gatherings_bp
     from .i18n import bp as i18n_bp
-    from .organiser.views import bp as organiser_bp
     from .registration.views import bp as registration_bp
+    from .workspace.views import bp as workspace_bp
 
     app.register_blueprint(gatherings_bp)
     app.register_blueprint(registration_bp)
     app.register_blueprint(i18n_bp)
     app.register_blueprint(auth_bp)
-    app.register_blueprint(organiser_bp)
+    app.register_blueprint(workspace_bp)
     app.register_blueprint(documents_bp)
 
-    from .cli import register_commands
+    from . import cli, demo
 
-    register_commands(app)
+    cli.register_commands(app)
+    demo.register_commands(app)
     formatting.register(app)
-    app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
     _register_error_pages(app)
     security.trust_proxies(app)  # outermost: everything inside sees the client's scheme and address

@@ -1,7 +1,11 @@
-"""Dates, times and numbers as people read them, in the page's language and in Oslo time."""
+"""Every template filter: dates, times and numbers as people read them, in the page's language and in Oslo
+time, and Markdown."""
 
-from flask_babel import format_date, format_time, get_locale
+import markdown
+import nh3
+from flask_babel import format_date, format_datetime, format_decimal, format_time, get_locale
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from .timeutil import oslo
 
@@ -31,5 +35,31 @@ def when(gathering) -> str:
              start=time_short(gathering.starts_at), end_day=date_long(end), end=time_short(gathering.ends_at))
 
 
+def datetime_short(value) -> str:
+    """An instant as '03.02.2027 14:05' in Oslo time."""
+    return format_datetime(value, "dd.MM.yyyy HH:mm") if value else ""
+
+
+def filesize(size: int) -> str:
+    """A file size as people read it: '820 kB', '2.4 MB'."""
+    if size < 1000 * 1000:
+        return f"{format_decimal(max(round(size / 1000), 1))} kB"
+    return f"{format_decimal(round(size / 1000 / 1000, 1))} MB"
+
+
+#: what organiser-written Markdown may become
+ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "h2", "h3", "h4", "blockquote", "code", "pre",
+                "table", "thead", "tbody", "tr", "th", "td", "hr"}
+
+
+def render_markdown(source: str) -> Markup:
+    """Render Markdown and keep only harmless tags: no scripts, styles or event handlers."""
+    html = markdown.markdown(source or "", extensions=["sane_lists", "tables"])
+    clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}, "th": {"scope"}},
+                      url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
+    return Markup(clean)
+
+
 def register(app) -> None:
-    app.jinja_env.filters.update(date_long=date_long, time_short=time_short, when=when)
+    app.jinja_env.filters.update(date_long=date_long, time_short=time_short, when=when,
+                                 datetime_short=datetime_short, filesize=filesize, markdown=render_markdown)

@@ -5,6 +5,7 @@ the transaction starts with BEGIN IMMEDIATE, which takes the database's write lo
 the first read; other writers wait (busy_timeout) instead of failing.
 """
 
+from flask_sqlalchemy.session import Session
 from sqlalchemy import event, select
 
 from .extensions import db
@@ -32,10 +33,31 @@ def configure_sqlite(engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+WROTE = "samlinger.wrote"
+
+
+@event.listens_for(Session, "after_flush")
+def _note_write(session, _flush_context):
+    session.info[WROTE] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_write(session, transaction):
+    if transaction.parent is None:
+        session.info.pop(WROTE, None)
+
+
 def begin_write() -> None:
-    """End the session's current transaction and start one that holds the write lock on SQLite."""
-    db.session.commit()
-    db.session.connection(execution_options=IMMEDIATE)
+    """Start a transaction that holds the write lock on SQLite (PostgreSQL locks rows as it goes).
+
+    A transaction that has only read is ended first. One with changes is a mistake in the caller, who
+    must commit them: they are never committed here on the side.
+    """
+    session = db.session()
+    if session.new or session.dirty or session.deleted or session.info.get(WROTE):
+        raise RuntimeError("begin_write() inside a transaction that has changes: commit them first")
+    session.rollback()
+    session.connection(execution_options=IMMEDIATE)
 
 
 def locked(model, row_id: int, *options):

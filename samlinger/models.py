@@ -2,7 +2,8 @@
 
 from .audit.models import AuditEntry  # noqa: F401
 from .auth.models import User  # noqa: F401
-from .gatherings.models import Document, Gathering, Season  # noqa: F401
+from .documents.models import Document  # noqa: F401
+from .gatherings.models import Gathering, Round  # noqa: F401
 from .mail.models import OutboundEmail  # noqa: F401
 from .pagecache import ContentVersion  # noqa: F401
 from .questions.models import Question  # noqa: F401

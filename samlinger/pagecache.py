@@ -54,10 +54,11 @@ _RAISE = update(ContentVersion).where(ContentVersion.id == 1).values(version=Con
 
 
 def _watched():
-    from .gatherings.models import Document, Gathering, Season
+    from .documents.models import Document
+    from .gatherings.models import Gathering, Round
     from .registration.models import Registration
 
-    return (Season, Gathering, Document), Registration
+    return (Round, Gathering, Document), Registration
 
 
 def mark_changed(session=None) -> None:
@@ -180,9 +181,9 @@ def current_version() -> int:
     return current_app.extensions["samlinger.pagecache"].versions.read(db.engine)
 
 
-def expires_at(instant: datetime) -> None:
+def expires_at(instant: datetime | None) -> None:
     """Say that the page being built changes by itself at *instant* (a deadline passes, ...)."""
-    if instant <= utcnow():
+    if instant is None or instant <= utcnow():
         return
     current = g.get("page_expires_at")
     if current is None or instant < current:

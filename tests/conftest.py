@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 
 from samlinger import create_app
 from samlinger.extensions import db
-from samlinger.gatherings.models import Gathering, Season
+from samlinger.gatherings.models import Gathering, Round
 from samlinger.timeutil import OSLO, oslo_today
 
 #: CI sets this so that a missing part (PostgreSQL, Chromium) fails instead of skipping.
@@ -117,9 +117,9 @@ def empty_database() -> None:
     """Start a migration test from nothing: the run's PostgreSQL database is shared, SQLite's file is new."""
     if db.engine.dialect.name == "postgresql":
         db.session.remove()
-        db.drop_all()
+        # Every table there is, also those of an older schema a migration test stopped at.
         with db.engine.begin() as conn:
-            conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+            conn.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
 
 
 @pytest.fixture
@@ -236,14 +236,14 @@ def make_gathering(app):
     def make(**fields) -> int:
         n = next(counter)
         with app.app_context():
-            season = db.session.query(Season).filter_by(year=2027, term="spring").first()
-            if season is None:
-                season = Season(year=2027, term="spring", title="Samlinger i Prosjektnettverket våren 2027",
-                                published=fields.pop("season_published", True))
-                db.session.add(season)
+            round_ = db.session.query(Round).filter_by(year=2027, term="spring").first()
+            if round_ is None:
+                round_ = Round(year=2027, term="spring", title="Samlinger i Prosjektnettverket våren 2027",
+                                published=fields.pop("round_published", True))
+                db.session.add(round_)
             day = fields.pop("day", (oslo_today() + timedelta(days=30)))
             values = dict(
-                season=season, slug=f"samling-{n}", title=f"Samling {n}", region="east", venue="Scandic Alta",
+                round=round_, slug=f"samling-{n}", title=f"Samling {n}", region="east", venue="Scandic Alta",
                 address="Løkkeveien 61, 9510 Alta", starts_at=oslo_dt(day, 10), ends_at=oslo_dt(day, 15, 30),
                 registration_deadline=day - timedelta(days=7), capacity=20, waitlist_enabled=True,
                 status="published", description="Om **prosjektarbeid**.",

@@ -23,13 +23,13 @@ def _workspace_routes() -> list[tuple[str, str, dict]]:
     return [
         (rule.endpoint, method, {arg: 1 for arg in rule.arguments})
         for rule in sorted(app.url_map.iter_rules(), key=lambda r: (r.rule, r.endpoint))
-        if rule.endpoint.startswith("organiser.")
+        if rule.endpoint.startswith("workspace.")
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"})
     ]
 
 
 ROUTES = _workspace_routes()
-ADMIN_ONLY = ("organiser.users.", "organiser.audit.")
+ADMIN_ONLY = ("workspace.users.", "workspace.audit.")
 ADMIN_ROUTES = [route for route in ROUTES if route[0].startswith(ADMIN_ONLY)]
 
 
@@ -44,8 +44,8 @@ def _url(app, endpoint: str, values: dict) -> str:
 
 def test_the_route_list_covers_the_workspace():
     endpoints = {endpoint for endpoint, _, _ in ROUTES}
-    assert {"organiser.dashboard", "organiser.move_up", "organiser.rounds.delete_gathering",
-            "organiser.account.change_password", "organiser.users.set_active"} <= endpoints
+    assert {"workspace.dashboard", "workspace.registrations.move_up", "workspace.gatherings.delete_gathering",
+            "workspace.account.change_password", "workspace.users.set_active"} <= endpoints
     assert {method for _, method, _ in ROUTES} == {"GET", "POST"}
     assert len(ADMIN_ROUTES) >= 4, "users and audit pages are admin-only"
 

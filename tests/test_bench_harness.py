@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 
 from bench import exports as export_timing
 from bench import run, seed
+from samlinger.documents.models import Document
 from samlinger.extensions import db
-from samlinger.gatherings.models import Document, Gathering, Season
+from samlinger.gatherings.models import Gathering, Round
 from samlinger.registration import service
 from samlinger.registration.models import Registration
 
@@ -21,7 +22,7 @@ def test_seed_exports_and_write_check(app, client, tmp_path):
         seeded = seed.seed(gatherings=12, registrations=400, export_sizes=(50, 200), per_round=5)
         assert seeded.gatherings == 12 and seeded.registrations == 400 and seeded.documents > 0
         assert db.session.scalar(select(func.count()).select_from(Gathering)) == 12
-        assert db.session.scalar(select(func.count()).select_from(Season)) == 3
+        assert db.session.scalar(select(func.count()).select_from(Round)) == 3
         assert db.session.scalar(select(func.count()).select_from(Document)) == seeded.documents
         assert sorted(seeded.export_gatherings.values()) == [50, 200]
 

@@ -7,8 +7,8 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from samlinger.bodylimit import FORM_MAX_BYTES
+from samlinger.documents.models import Document
 from samlinger.extensions import db
-from samlinger.gatherings.models import Document
 
 from .conftest import csrf_token, form_data
 from .organiser.test_documents import PDF

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from samlinger.extensions import db
 from samlinger.formatting import date_long, time_short, when
-from samlinger.gatherings.models import Gathering, Season
+from samlinger.gatherings.models import Gathering, Round
 from samlinger.mail import ics
 from samlinger.timeutil import end_of_day_utc, oslo, oslo_to_utc
 
@@ -28,10 +28,10 @@ def post(client, url, **data):
 @pytest.fixture
 def round_id(app):
     with app.app_context():
-        season = Season(year=2027, term="spring", title="Våren 2027", published=True)
-        db.session.add(season)
+        round_ = Round(year=2027, term="spring", title="Våren 2027", published=True)
+        db.session.add(round_)
         db.session.commit()
-        return season.id
+        return round_.id
 
 
 # --- the organiser forms -------------------------------------------------------------------
@@ -104,20 +104,20 @@ def _copy(client, round_id):
 
 def test_copy_to_next_round_stays_within_the_years(app, organiser_client):
     with app.app_context():
-        last = Season(year=2100, term="autumn", title="Hausten 2100")
-        late = Season(year=2100, term="spring", title="Våren 2100")
+        last = Round(year=2100, term="autumn", title="Hausten 2100")
+        late = Round(year=2100, term="spring", title="Våren 2100")
         db.session.add_all([last, late])
         day = date(2100, 9, 1)
-        db.session.add(Gathering(season=late, slug="sein", title="Sein", registration_deadline=day,
+        db.session.add(Gathering(round=late, slug="sein", title="Sein", registration_deadline=day,
                                  starts_at=oslo_to_utc(day, time(10)), ends_at=oslo_to_utc(day, time(15))))
         db.session.commit()
         ids = last.id, late.id
-    for season_id in ids:
-        response, page = _copy(organiser_client, season_id)
+    for round_id in ids:
+        response, page = _copy(organiser_client, round_id)
         assert response.status_code == 302
         assert "The copy would fall outside the years 2000 to 2100." in page
     with app.app_context():
-        assert db.session.query(Season).count() == 2
+        assert db.session.query(Round).count() == 2
 
 
 # --- what is stored some other way ---------------------------------------------------------
@@ -157,7 +157,7 @@ def test_nothing_stored_makes_a_public_page_fail(app, client, make_gathering, va
 def test_an_organiser_can_still_open_and_mend_such_a_gathering(app, organiser_client, make_gathering, values):
     gathering_id = make_gathering(slug="rar", **values)
     with app.app_context():
-        round_id = db.session.get(Gathering, gathering_id).season_id
+        round_id = db.session.get(Gathering, gathering_id).round_id
     for path in ("/arrangor/", f"/arrangor/runder/{round_id}", f"/arrangor/samlinger/{gathering_id}/endre"):
         assert organiser_client.get(path, headers=EN).status_code == 200, path
 

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pytest
 
-from samlinger.exports import csv_stream, neutralise, safe_sheet_title, write_xlsx, xlsx_bytes
+from samlinger.spreadsheets import csv_stream, neutralise, safe_sheet_title, write_xlsx
 
 HEADERS = ["Namn", "E-post", "Påmeldt", "Antall"]
 ROWS = [
@@ -20,6 +20,12 @@ ROWS = [
 ]
 INJECTIONS = ["=1+1", "+47 12345678", "-2+3", "@SUM(A1:A2)", "  =HYPERLINK(\"http://evil\")", "\t=1",
               "\r=1", "\n =cmd|' /C calc'!A0"]
+
+
+def xlsx_bytes(headers, rows, sheet_title="Deltakere") -> bytes:
+    buffer = io.BytesIO()
+    write_xlsx(buffer, headers, rows, sheet_title=sheet_title)
+    return buffer.getvalue()
 
 
 def read_csv(chunks):

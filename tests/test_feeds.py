@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from icalendar import Calendar
 
 from samlinger.extensions import db
-from samlinger.gatherings.models import Gathering, Season
+from samlinger.gatherings.models import Gathering, Round
 from samlinger.registration import service
 from samlinger.registration.models import Registration
 
@@ -77,7 +77,7 @@ def test_seed_demo_is_idempotent_and_covers_every_state(app, runner):
     with app.app_context():
         gatherings = db.session.scalars(db.select(Gathering)).all()
         assert len(gatherings) == 5
-        assert db.session.scalar(db.select(db.func.count()).select_from(Season)) == 2
+        assert db.session.scalar(db.select(db.func.count()).select_from(Round)) == 2
         states = {g.slug: g for g in gatherings}
         open_ones = [g for g in gatherings if g.registration_open()]
         assert {g.region for g in open_ones} >= {"east", "west"}

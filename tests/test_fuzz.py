@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from samlinger import create_app
 from samlinger.extensions import db
-from samlinger.gatherings.models import Gathering, Season
+from samlinger.gatherings.models import Gathering, Round
 from samlinger.registration import service
 from samlinger.registration.models import Registration, canonical_email, normalise_email
 from samlinger.timeutil import oslo_today
@@ -43,8 +43,8 @@ def fuzz_app(tmp_path_factory):
     with app.app_context():
         db.create_all()
         day = (oslo_today() + timedelta(days=30))
-        season = Season(year=2027, term="spring", title="Våren 2027", published=True)
-        db.session.add(Gathering(season=season, slug="samling", title="Samling", region="east", venue="Alta",
+        round_ = Round(year=2027, term="spring", title="Våren 2027", published=True)
+        db.session.add(Gathering(round=round_, slug="samling", title="Samling", region="east", venue="Alta",
                                  starts_at=oslo_dt(day, 10), ends_at=oslo_dt(day, 15), registration_deadline=day,
                                  capacity=None, status="published"))
         db.session.commit()

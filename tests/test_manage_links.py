@@ -9,9 +9,8 @@ from sqlalchemy import MetaData, Table, inspect, select
 from samlinger.audit.models import AuditEntry
 from samlinger.extensions import db
 from samlinger.gatherings.models import Gathering
-from samlinger.mail import worker
+from samlinger.mail import messaging, worker
 from samlinger.mail.models import OutboundEmail
-from samlinger.people import messaging
 from samlinger.registration.models import Registration
 
 from .conftest import csrf_token, form_data, manage_link, text_part
@@ -214,7 +213,7 @@ def test_the_upgrade_scrubs_old_tokens_and_keeps_old_links_until_one_is_mailed(d
 
     from samlinger import create_app
     from samlinger.auth.models import User
-    from samlinger.gatherings.models import Season
+    from samlinger.gatherings.models import Round
     from samlinger.registration import service
     from samlinger.timeutil import oslo_today
 
@@ -231,7 +230,7 @@ def test_the_upgrade_scrubs_old_tokens_and_keeps_old_links_until_one_is_mailed(d
         upgrade()
         day = (oslo_today() + timedelta(days=30))
         db.session.add(Gathering(
-            season=Season(year=2027, term="spring", title="Våren", published=True), slug="samling-1",
+            round=Round(year=2027, term="spring", title="Våren", published=True), slug="samling-1",
             title="Samling 1", region="east", venue="Alta", starts_at=oslo_dt(day, 10), ends_at=oslo_dt(day, 15),
             registration_deadline=day, capacity=20, waitlist_enabled=True, status="published"))
         user = User(email="ola@statsforvalteren.test", name="Ola", role="organiser", active=True)
@@ -299,7 +298,7 @@ def test_the_upgrade_scrubs_old_tokens_and_keeps_old_links_until_one_is_mailed(d
 def test_an_anonymised_registration_gets_no_new_link(app, make_gathering, smtp, deliver):
     import pytest
 
-    from samlinger.people import service as people
+    from samlinger.refusal import Refused
     from samlinger.registration import service
     from samlinger.timeutil import utcnow
 
@@ -309,7 +308,7 @@ def test_an_anonymised_registration_gets_no_new_link(app, make_gathering, smtp, 
                                            language="nb").registration.id
         db.session.get(Registration, registration_id).anonymised_at = utcnow()
         db.session.commit()
-        with pytest.raises(people.ChangeRefused):
-            people.renew_link(registration_id)
+        with pytest.raises(Refused):
+            service.renew_link(registration_id, by_organiser=True)
         db.session.rollback()
         assert db.session.scalar(select(OutboundEmail.kind).where(OutboundEmail.kind == "new_link")) is None

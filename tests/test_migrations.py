@@ -1,9 +1,12 @@
 """Migrations build exactly the schema the models describe, on SQLite and PostgreSQL."""
 
+from datetime import timedelta
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from flask_migrate import upgrade
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import text
 
 from samlinger import ROOT, create_app
 from samlinger.extensions import db
@@ -34,9 +37,6 @@ def test_upgrade_matches_models(database_url, tmp_path):
 def test_mailbox_keys_are_recomputed_and_a_collision_keeps_both_registrations(database_url, tmp_path, capsys):
     """0007: existing keys become one per mailbox; two active registrations that turn out to be one mailbox
     are both kept, the later one's key made distinct, and the upgrade names them."""
-    from datetime import timedelta
-
-    from samlinger.gatherings.models import Gathering, Season
     from samlinger.registration.models import Registration
     from samlinger.timeutil import utcnow
 
@@ -45,10 +45,9 @@ def test_mailbox_keys_are_recomputed_and_a_collision_keeps_both_registrations(da
         empty_database()
         upgrade(revision="0006_derived_manage_links")
         start = utcnow() + timedelta(days=30)
-        season = Season(year=2027, term="spring", title="Våren 2027", published=True)
-        first, second = (Gathering(season=season, slug=f"s-{n}", title=f"S {n}", region="east", venue="Alta",
-                                   address="", starts_at=start, ends_at=start + timedelta(hours=5),
-                                   registration_deadline=start.date(), status="published") for n in (1, 2))
+        with db.engine.begin() as conn:
+            old_gatherings(conn, start, start.date())
+        first, second = 1, 2
         # (gathering, address as stored, status, anonymised): the keys are what the old rule (lower case) made.
         rows = [(first, "Kari@ａｌｔａ.kommune.no", "confirmed", False),
                 (first, "kari@alta.kommune.no", "waitlisted", False),  # the same mailbox, registered later
@@ -56,9 +55,9 @@ def test_mailbox_keys_are_recomputed_and_a_collision_keeps_both_registrations(da
                 (first, "ola@xn--b-5ga.kommune.no", "confirmed", False),
                 (second, "kari@alta.kommune.no", "confirmed", False),
                 (second, "anonymised", "cancelled", True)]
-        for n, (gathering, email, status, anonymised) in enumerate(rows):
+        for n, (gathering_id, email, status, anonymised) in enumerate(rows):
             db.session.add(Registration(
-                gathering=gathering, status=status, name="N", organisation="O", email=email,
+                gathering_id=gathering_id, status=status, name="N", organisation="O", email=email,
                 email_normalized=f"anonymised-{n + 1}" if anonymised else email.lower(),
                 manage_token_hash=f"{n:064d}", created_at=utcnow() + timedelta(minutes=n),
                 anonymised_at=utcnow() if anonymised else None))
@@ -66,14 +65,63 @@ def test_mailbox_keys_are_recomputed_and_a_collision_keeps_both_registrations(da
         db.session.remove()
         capsys.readouterr()
 
-        upgrade()
+        upgrade(revision="0007_email_normalized_as_mailbox")
         keys = [key for (key,) in db.session.execute(
             db.select(Registration.email_normalized).order_by(Registration.id))]
         assert keys == ["kari@alta.kommune.no", "kari@alta.kommune.no#dup2", "kari@alta.kommune.no",
                         "ola@xn--b-5ga.kommune.no", "kari@alta.kommune.no", "anonymised-6"]
         assert "registrations 1 and 2 (gathering 1)" in capsys.readouterr().out
-        db.session.remove()
-        db.drop_all()
+        _clean_up()
+
+
+def old_gatherings(conn, starts_at, deadline) -> None:
+    """A round (table `season`, as before 0009) with two published gatherings, ids 1 and 2, written in SQL:
+    the models describe the schema of today."""
+    conn.execute(text("INSERT INTO season (id, year, term, title, intro, published, created_at) "
+                      "VALUES (1, 2027, 'spring', 'Våren 2027', '', true, :now)"), {"now": starts_at})
+    for n in (1, 2):
+        conn.execute(text(
+            "INSERT INTO gathering (id, season_id, slug, uid, title, region, venue, address, starts_at, ends_at, "
+            "registration_deadline, waitlist_enabled, status, cancel_reason, revision, description, programme, "
+            "documents_visibility, created_at, updated_at) VALUES (:id, 1, :slug, :uid, :title, 'east', 'Alta', '', "
+            ":starts_at, :ends_at, :deadline, true, 'published', '', 0, '', '', 'public', :starts_at, :starts_at)"),
+            {"id": n, "slug": f"s-{n}", "uid": f"{n}@s", "title": f"S {n}", "starts_at": starts_at,
+             "ends_at": starts_at + timedelta(hours=5), "deadline": deadline})
+
+
+def _clean_up() -> None:
+    db.session.remove()
+    db.drop_all()
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    db.engine.dispose()
+
+
+def test_season_becomes_round_with_its_gatherings_and_audit_entries(database_url, tmp_path):
+    """0009 renames season to round and season_id to round_id, keeping every row; audit entries about
+    rounds name the new table; the downgrade gives the old names back."""
+    from samlinger.audit.models import AuditEntry
+    from samlinger.gatherings.models import Gathering, Round
+    from samlinger.timeutil import utcnow
+
+    app = create_app(base_config(database_url, tmp_path))
+    with app.app_context():
+        empty_database()
+        upgrade(revision="0008_audit_without_free_text")
+        start = utcnow() + timedelta(days=30)
         with db.engine.begin() as conn:
-            conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
-        db.engine.dispose()
+            old_gatherings(conn, start, start.date())
+            conn.execute(AuditEntry.__table__.insert().values(action="round.publish", object_type="season",
+                                                              object_id=1, summary="Våren 2027"))
+        upgrade()
+        round_ = db.session.get(Round, 1)
+        assert (round_.title, [g.slug for g in round_.gatherings]) == ("Våren 2027", ["s-1", "s-2"])
+        assert db.session.get(Gathering, 2).round.year == 2027
+        assert db.session.scalar(db.select(AuditEntry.object_type)) == "round"
+        db.session.remove()
+        downgrade(revision="0008_audit_without_free_text")
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT season_id FROM gathering ORDER BY id")).scalars().all() == [1, 1]
+            assert conn.execute(text("SELECT object_type FROM audit_entry")).scalar() == "season"
+        upgrade()
+        _clean_up()

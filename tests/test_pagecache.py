@@ -98,7 +98,7 @@ def test_a_kept_page_closes_when_the_deadline_passes(client, make_gathering, mon
     assert "/samlinger/frist/pamelding" in client.get("/").get_data(as_text=True)
 
     later = utcnow() + timedelta(days=8)
-    for module in ("samlinger.pagecache", "samlinger.gatherings.service", "samlinger.gatherings.models"):
+    for module in ("samlinger.pagecache", "samlinger.gatherings.public", "samlinger.gatherings.models"):
         monkeypatch.setattr(f"{module}.utcnow", lambda: later)
     assert "/samlinger/frist/pamelding" not in client.get("/samlinger/frist").get_data(as_text=True)
     assert "/samlinger/frist/pamelding" not in client.get("/").get_data(as_text=True)

@@ -190,6 +190,6 @@ def test_draft_cancelled_and_unknown_gatherings(client, make_gathering):
 
 
 def test_unpublished_round_hides_its_gatherings(client, make_gathering):
-    make_gathering(season_published=False)
+    make_gathering(round_published=False)
     assert client.get("/samlinger/samling-1").status_code == 404
     assert "Samling 1" not in client.get("/").get_data(as_text=True)

@@ -23,7 +23,7 @@ import requests
 
 from samlinger import ROOT, create_app
 from samlinger.extensions import db
-from samlinger.gatherings.models import Gathering, Season
+from samlinger.gatherings.models import Gathering, Round
 from samlinger.mail.models import OutboundEmail
 from samlinger.registration.models import Registration
 from samlinger.timeutil import oslo_today, utcnow
@@ -135,8 +135,8 @@ def seed_gathering(deployment: Deployment, capacity: int) -> str:
     app = deployment.app()
     with app.app_context():
         day = (oslo_today() + timedelta(days=30))
-        season = Season(year=2027, term="spring", title="Samlinger våren 2027", published=True)
-        db.session.add(Gathering(season=season, slug="kappløp", title="Samling med kø", region="east",
+        round_ = Round(year=2027, term="spring", title="Samlinger våren 2027", published=True)
+        db.session.add(Gathering(round=round_, slug="kappløp", title="Samling med kø", region="east",
                                  venue="Scandic Alta", starts_at=oslo_dt(day, 10), ends_at=oslo_dt(day, 15),
                                  registration_deadline=day, capacity=capacity, waitlist_enabled=True,
                                  status="published"))

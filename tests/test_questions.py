@@ -115,10 +115,9 @@ def test_answers_are_shown_in_the_registration_list(app, organiser_client, make_
     assert "<td>Planlegging</td>" in page
     with app.app_context():
         from samlinger.gatherings.models import Gathering
-        from samlinger.questions.service import answer_columns
 
-        columns = answer_columns(db.session.get(Gathering, gid))
+        questions = db.session.get(Gathering, gid).questions
         registration = db.session.scalar(select(Registration))
-        assert [header for header, _ in columns] == ["Blir du med på middagen?", "Hvilken workshop?",
-                                                     "Hva vil du lære?"]
-        assert [answer(registration) for _, answer in columns] == ["Nei", "Planlegging", ""]
+        assert [question.label for question in questions] == ["Blir du med på middagen?", "Hvilken workshop?",
+                                                              "Hva vil du lære?"]
+        assert [question.answer_of(registration) for question in questions] == ["Nei", "Planlegging", ""]

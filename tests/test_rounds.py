@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from samlinger.audit.models import AuditEntry
 from samlinger.extensions import db
-from samlinger.gatherings.models import Gathering, Season
+from samlinger.gatherings.models import Gathering, Round
+from samlinger.gatherings.slugs import slugify
 from samlinger.registration.models import Registration
-from samlinger.rounds.service import slugify
 from samlinger.timeutil import oslo
 
 from .conftest import calendar_parts, csrf_token, form_data, text_part
@@ -54,9 +54,9 @@ def test_organiser_creates_a_round_with_east_and_west_and_publishes_it(app, orga
     assert created.status_code == 302
     round_url = created.headers["Location"]
     with app.app_context():
-        season = db.session.scalar(select(Season))
-        assert not season.published
-        round_id = season.id
+        round_ = db.session.scalar(select(Round))
+        assert not round_.published
+        round_id = round_.id
     duplicate = post(client, "/arrangor/runder/ny", year="2027", term="spring", title="Igjen")
     assert duplicate.status_code == 422
 
@@ -98,7 +98,7 @@ def test_organiser_creates_a_round_with_east_and_west_and_publishes_it(app, orga
 def test_gathering_form_validates_times_deadline_and_slug(app, organiser_client, make_gathering):
     make_gathering(slug="opptatt")
     with app.app_context():
-        round_id = db.session.scalar(select(Season.id))
+        round_id = db.session.scalar(select(Round.id))
     url = f"/arrangor/runder/{round_id}/samlinger/ny"
     client = organiser_client
     client.get("/sprak/nb")
@@ -130,10 +130,10 @@ def test_copy_to_next_round_keeps_weekday_and_oslo_time_across_dst(app, organise
     gid = make_gathering(title="Samling i øst våren 2027", day=date(2027, 3, 10), slug="ost-2027",
                          registration_deadline=date(2027, 3, 3))
     with app.app_context():
-        season = db.session.scalar(select(Season))
-        season.title = "Samlinger i Prosjektnettverket våren 2027"
+        round_ = db.session.scalar(select(Round))
+        round_.title = "Samlinger i Prosjektnettverket våren 2027"
         db.session.commit()
-        round_id = season.id
+        round_id = round_.id
     organiser_client.post(f"/arrangor/samlinger/{gid}/sporsmal",
                           data={"label": "Blir du med på middagen?", "kind": "yesno", "required": "y",
                                 "csrf_token": csrf_token(organiser_client, f"/arrangor/samlinger/{gid}/sporsmal")})
@@ -142,10 +142,10 @@ def test_copy_to_next_round_keeps_weekday_and_oslo_time_across_dst(app, organise
     assert copied.status_code == 302
     with app.app_context():
         old = db.session.get(Gathering, gid)
-        new_season = db.session.scalar(select(Season).where(Season.id != round_id))
-        assert (new_season.year, new_season.term, new_season.published) == (2027, "autumn", False)
-        assert new_season.title == "Samlinger i Prosjektnettverket høsten 2027"
-        [new] = new_season.gatherings
+        new_round = db.session.scalar(select(Round).where(Round.id != round_id))
+        assert (new_round.year, new_round.term, new_round.published) == (2027, "autumn", False)
+        assert new_round.title == "Samlinger i Prosjektnettverket høsten 2027"
+        [new] = new_round.gatherings
         assert new.title == "Samling i øst høsten 2027"
         assert new.status == "draft" and new.revision == 0 and new.uid != old.uid and new.slug != old.slug
         old_start, new_start = oslo(old.starts_at), oslo(new.starts_at)
@@ -155,15 +155,15 @@ def test_copy_to_next_round_keeps_weekday_and_oslo_time_across_dst(app, organise
         assert oslo(new.ends_at).time() == time(15, 30)
         assert new.registration_deadline == date(2027, 9, 1)
         assert [q.label for q in new.questions] == ["Blir du med på middagen?"]
-        new_round_id = new_season.id
+        new_round_id = new_round.id
     again = press(organiser_client, f"/arrangor/runder/{round_id}/kopier", page)
     assert again.status_code == 302
     with app.app_context():
-        assert db.session.query(Season).count() == 2, "the next term's round exists already"
+        assert db.session.query(Round).count() == 2, "the next term's round exists already"
     # And autumn copies to the next year's spring.
     press(organiser_client, f"/arrangor/runder/{new_round_id}/kopier", f"/arrangor/runder/{new_round_id}")
     with app.app_context():
-        assert db.session.scalar(select(Season).where(Season.year == 2028, Season.term == "spring")) is not None
+        assert db.session.scalar(select(Round).where(Round.year == 2028, Round.term == "spring")) is not None
 
 
 def _edit(client, gid, **changes):
@@ -272,8 +272,8 @@ def test_deleting_a_gathering_with_registrations_is_refused(app, organiser_clien
 def test_empty_round_can_be_deleted_but_not_one_with_gatherings(app, organiser_client, make_gathering):
     make_gathering()
     with app.app_context():
-        full_id = db.session.scalar(select(Season.id))
-        empty = Season(year=2030, term="autumn", title="Tom")
+        full_id = db.session.scalar(select(Round.id))
+        empty = Round(year=2030, term="autumn", title="Tom")
         db.session.add(empty)
         db.session.commit()
         empty_id = empty.id
@@ -281,8 +281,8 @@ def test_empty_round_can_be_deleted_but_not_one_with_gatherings(app, organiser_c
     assert press(organiser_client, f"/arrangor/runder/{full_id}/slett", page).status_code == 302
     assert press(organiser_client, f"/arrangor/runder/{empty_id}/slett", page).status_code == 302
     with app.app_context():
-        assert db.session.get(Season, full_id) is not None
-        assert db.session.get(Season, empty_id) is None
+        assert db.session.get(Round, full_id) is not None
+        assert db.session.get(Round, empty_id) is None
 
 
 def test_workspace_pages_render(organiser_client, make_gathering):

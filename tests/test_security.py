@@ -15,7 +15,7 @@ from samlinger import ROOT, create_app
 from samlinger.auth.models import User
 from samlinger.config import DEFAULT_SECRET_KEY
 from samlinger.extensions import db
-from samlinger.gatherings.models import Gathering, Season
+from samlinger.gatherings.models import Gathering, Round
 from samlinger.registration import service
 from samlinger.registration.models import Registration
 from samlinger.security import CONTENT_SECURITY_POLICY, InsecureConfiguration
@@ -205,8 +205,8 @@ def limited_app(tmp_path, setting, **overrides):
     app = make_app(tmp_path, **{"RATELIMIT_ENABLED": True, setting: "3/minute"} | overrides)
     with app.app_context():
         day = (oslo_today() + timedelta(days=30))
-        season = Season(year=2027, term="spring", title="Våren 2027", published=True)
-        db.session.add(Gathering(season=season, slug="samling-1", title="Samling 1", region="east",
+        round_ = Round(year=2027, term="spring", title="Våren 2027", published=True)
+        db.session.add(Gathering(round=round_, slug="samling-1", title="Samling 1", region="east",
                                  venue="Alta", starts_at=oslo_dt(day, 10), ends_at=oslo_dt(day, 15),
                                  registration_deadline=day, capacity=20, status="published"))
         db.session.commit()

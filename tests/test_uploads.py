@@ -9,7 +9,8 @@ import zipfile
 import openpyxl
 import pytest
 
-from samlinger.uploads import REASONS, CheckedUpload, Kind, UploadRejected, check_upload, detect_kind
+from samlinger.files.uploads import REASONS, CheckedUpload, Kind, check_upload, detect_kind
+from samlinger.refusal import Refused
 
 MB = 1024 * 1024
 OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
@@ -52,10 +53,10 @@ def make_xlsx_with_openpyxl():
 
 
 def rejection(filename, data, max_bytes=10 * MB):
-    with pytest.raises(UploadRejected) as raised:
+    with pytest.raises(Refused) as raised:
         check_upload(filename, data, max_bytes)
-    assert raised.value.reason in REASONS
-    return raised.value.reason
+    assert raised.value.code in REASONS
+    return raised.value.code
 
 
 VALID = {
@@ -188,15 +189,15 @@ def test_zip_bomb_is_checked_without_extracting_it():
     assert peak < 5 * MB
 
 
-def test_upload_rejected_only_takes_known_reasons():
-    assert UploadRejected("mismatch").reason == "mismatch"
-    assert str(UploadRejected("too_large")) == "too_large"
-    with pytest.raises(ValueError):
-        UploadRejected("because")
+def test_each_refusal_tells_the_organiser_why(app):
+    with app.test_request_context():
+        with pytest.raises(Refused) as raised:
+            check_upload("stor.pdf", b"%PDF-1.7" + bytes(3 * MB), 2 * MB)
+        assert (raised.value.code, str(raised.value)) == ("too_large", "Filen er større enn grensen på 2 MB.")
 
 
 @pytest.mark.parametrize("extension", ["pptx", "odp", "xlsx"])
-def test_damaged_documents_never_raise_anything_but_upload_rejected(extension):
+def test_damaged_documents_are_only_ever_refused(extension):
     original = VALID[extension][0]
     generator = random.Random(f"samlinger-{extension}")  # fixed seed: the same damage on every run
     for _ in range(300):
@@ -204,5 +205,5 @@ def test_damaged_documents_never_raise_anything_but_upload_rejected(extension):
         for _ in range(generator.randint(1, 8)):
             data[generator.randrange(len(data))] = generator.randrange(256)
         # Accepted or rejected are both fine; any other exception fails the test.
-        with contextlib.suppress(UploadRejected):
+        with contextlib.suppress(Refused):
             check_upload(f"damaged.{extension}", bytes(data), MB)

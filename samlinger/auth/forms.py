@@ -1,9 +1,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, RadioField, StringField
+from wtforms import BooleanField, PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
+from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 from zxcvbn import zxcvbn
+
+from ..forms import at_most, email_field, strip
 
 MIN_PASSWORD = 10
 #: words that make a password easy to guess here, besides zxcvbn's own lists (English words, names, leaked passwords)
@@ -25,10 +27,6 @@ def _not_common(form, field):
         raise ValidationError(TOO_COMMON)
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 def _new_password(label):
     return PasswordField(label, validators=[
         InputRequired(_l("Enter a new password.")),
@@ -44,16 +42,8 @@ def _repeat():
     ])
 
 
-def _email_field():
-    return EmailField(_l("E-mail"), filters=[_strip], validators=[
-        InputRequired(_l("Enter your e-mail address.")),
-        Length(max=254, message=_l("At most %(max)d characters.")),
-        Email(_l("Enter a valid e-mail address, like name@kommune.no."), check_deliverability=False),
-    ])
-
-
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[InputRequired(_l("Enter your e-mail address.")), Length(max=254)])
+    email = email_field(check_format=False)
     password = PasswordField(_l("Password"), validators=[InputRequired(_l("Enter your password.")),
                                                          Length(max=200)])
 
@@ -68,9 +58,7 @@ class ChangePasswordForm(FlaskForm):
 
 class ForgotPasswordForm(FlaskForm):
     # Only what the login form asks: an address that cannot have an account simply gets no mail.
-    email = EmailField(_l("E-mail"), filters=[_strip], validators=[
-        InputRequired(_l("Enter your e-mail address.")), Length(max=254, message=_l("At most %(max)d characters.")),
-    ])
+    email = email_field(check_format=False)
 
 
 class SetPasswordForm(FlaskForm):
@@ -79,10 +67,10 @@ class SetPasswordForm(FlaskForm):
 
 
 class NewUserForm(FlaskForm):
-    name = StringField(_l("Name"), filters=[_strip], validators=[
-        InputRequired(_l("Enter the name.")), Length(max=200, message=_l("At most %(max)d characters.")),
+    name = StringField(_l("Name"), filters=[strip], validators=[
+        InputRequired(_l("Enter the name.")), at_most(200),
     ])
-    email = _email_field()
+    email = email_field()
     admin = BooleanField(_l("Administrator (may manage users and read the audit log)"))
     password_choice = RadioField(_l("Password"), default="email", choices=[
         SelectChoice("email", _l("Send an e-mail with a link to choose a password")),

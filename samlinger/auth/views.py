@@ -6,7 +6,7 @@ from flask_login import current_user, login_user, logout_user
 
 from ..audit.service import record
 from ..extensions import db, login
-from ..registration.forms import ConfirmForm
+from ..forms import ConfirmForm
 from ..security import rate_limited
 from ..urls import safe_next
 from . import service
@@ -42,7 +42,7 @@ def login_page():
         user = service.authenticate(form.email.data, form.password.data)
         if user is not None:
             _start_session(user)
-            return redirect(safe_next(request.args.get("next"), url_for("organiser.dashboard")))
+            return redirect(safe_next(request.args.get("next"), url_for("workspace.dashboard")))
         flash(_("Wrong e-mail or password."), "error")
     return render_template("auth/login.html", form=form), 422 if form.is_submitted() else 200
 
@@ -95,7 +95,7 @@ def change_password():
             service.set_password(user, form.new_password.data)
             _start_session(user)  # this session goes on; all others end
             flash(_("Your password is changed. You are logged out everywhere else."), "success")
-            return redirect(url_for("organiser.dashboard"))
+            return redirect(url_for("workspace.dashboard"))
         form.current_password.errors.append(_("The current password is wrong."))
     return render_template("auth/change_password.html", form=form), 422 if form.errors else 200
 

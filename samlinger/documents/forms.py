@@ -4,18 +4,18 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import RadioField, SelectChoice, StringField, URLField
-from wtforms.validators import InputRequired, Length, Optional, Regexp
+from wtforms.validators import InputRequired, Optional, Regexp
 
-from ..registration.forms import _no_control_characters, _strip
+from ..forms import at_most, no_control_characters, strip
 
 
 class _DocumentForm(FlaskForm):
-    title = StringField(_l("Title"), filters=[_strip], validators=[
+    title = StringField(_l("Title"), filters=[strip], validators=[
         InputRequired(_l("Give the presentation a title.")),
-        Length(max=200, message=_l("At most %(max)d characters.")), _no_control_characters,
+        at_most(200), no_control_characters,
     ])
-    speaker = StringField(_l("Speaker (optional)"), filters=[_strip], validators=[
-        Optional(), Length(max=200, message=_l("At most %(max)d characters.")), _no_control_characters,
+    speaker = StringField(_l("Speaker (optional)"), filters=[strip], validators=[
+        Optional(), at_most(200), no_control_characters,
     ])
 
 
@@ -24,9 +24,9 @@ class UploadForm(_DocumentForm):
 
 
 class LinkForm(_DocumentForm):
-    url = URLField(_l("Address (URL)"), filters=[_strip], validators=[
+    url = URLField(_l("Address (URL)"), filters=[strip], validators=[
         InputRequired(_l("Enter the address of the presentation.")),
-        Length(max=1000, message=_l("At most %(max)d characters.")),
+        at_most(1000),
         Regexp(r"^https?://[^\s/]+\.[^\s]*$", message=_l("Enter a full address starting with https://.")),
     ])
 

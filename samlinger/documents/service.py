@@ -8,11 +8,12 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from ..audit.service import record
+from ..documents.models import Document
 from ..extensions import db
-from ..gatherings.models import Document, Gathering
+from ..files.storage import Storage, new_key, storage_from_config
+from ..files.uploads import check_upload
+from ..gatherings.models import Gathering
 from ..ordering import move_in_list
-from ..storage import Storage, new_key, storage_from_config
-from ..uploads import check_upload
 
 VISIBILITIES = ("public", "participants")
 
@@ -41,7 +42,7 @@ def _next_position(gathering_id: int) -> int:
 
 
 def add_file(gathering: Gathering, *, filename: str, data: bytes, title: str, speaker: str) -> Document:
-    """Check the upload by its content and store it under a generated name. Raises UploadRejected."""
+    """Check the upload by its content and store it under a generated name. Refuses what `check_upload` refuses."""
     checked = check_upload(filename, data, max_bytes())
     key = new_key(checked.extension)
     files = storage()

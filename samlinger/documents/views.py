@@ -1,13 +1,12 @@
 """Downloading presentations: public ones from the gathering page, participants-only ones through a manage link."""
 
 from flask import Blueprint, abort, send_file
-from flask_babel import format_decimal
 
 from ..extensions import db
-from ..gatherings import service as gatherings
-from ..gatherings.models import Document
+from ..gatherings import public as gatherings
 from ..registration import service as registration
 from . import service
+from .models import Document
 
 bp = Blueprint("documents", __name__)
 
@@ -50,11 +49,3 @@ def participant_file(token, document_id):
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
-
-
-@bp.app_template_filter("filesize")
-def filesize(size: int) -> str:
-    """A file size as people read it: '820 kB', '2.4 MB'."""
-    if size < 1000 * 1000:
-        return f"{format_decimal(max(round(size / 1000), 1))} kB"
-    return f"{format_decimal(round(size / 1000 / 1000, 1))} MB"

@@ -1,4 +1,4 @@
-"""Rounds of gatherings, the gatherings themselves and their documents."""
+"""Rounds of gatherings and the gatherings themselves."""
 
 import uuid
 from dataclasses import dataclass
@@ -17,10 +17,10 @@ REGIONS = {"east": _l("East"), "west": _l("West"), "other": _l("Other")}
 STATUSES = {"draft": _l("Draft"), "published": _l("Published"), "cancelled": lazy_pgettext("gathering", "Cancelled")}
 
 
-class Season(db.Model):
+class Round(db.Model):
     """A round of gatherings, published each spring and autumn."""
 
-    __tablename__ = "season"
+    __tablename__ = "round"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(Integer)
@@ -32,7 +32,7 @@ class Season(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     gatherings: Mapped[list["Gathering"]] = relationship(
-        back_populates="season", order_by="Gathering.starts_at"
+        back_populates="round", order_by="Gathering.starts_at"
     )
 
     @property
@@ -46,7 +46,7 @@ class Gathering(db.Model):
     __tablename__ = "gathering"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    season_id: Mapped[int] = mapped_column(ForeignKey("season.id"), index=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), index=True)
     #: the public address: /samlinger/<slug>
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     #: the calendar UID, stable for the gathering's whole life
@@ -75,8 +75,8 @@ class Gathering(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
-    season: Mapped[Season] = relationship(back_populates="gatherings")
-    documents: Mapped[list["Document"]] = relationship(
+    round: Mapped[Round] = relationship(back_populates="gatherings")
+    documents: Mapped[list["Document"]] = relationship(  # noqa: F821 (documents.models)
         back_populates="gathering", order_by="Document.position, Document.id", cascade="all, delete-orphan"
     )
 
@@ -88,7 +88,7 @@ class Gathering(db.Model):
     @property
     def is_visible(self) -> bool:
         """Whether the public may see the gathering at all."""
-        return self.status in ("published", "cancelled") and self.season.published
+        return self.status in ("published", "cancelled") and self.round.published
 
     def has_ended(self, now: datetime | None = None) -> bool:
         return (now or utcnow()) >= self.ends_at
@@ -98,7 +98,7 @@ class Gathering(db.Model):
         now = now or utcnow()
         return (
             self.status == "published"
-            and self.season.published
+            and self.round.published
             and now < self.deadline_at
             and now < self.starts_at
         )
@@ -145,28 +145,3 @@ class Availability:
         if not self.is_full:
             return "open"
         return "waitlist" if self.waitlist_enabled else "full"
-
-
-class Document(db.Model):
-    """A presentation or link attached to a gathering, usually afterwards."""
-
-    __tablename__ = "document"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    gathering_id: Mapped[int] = mapped_column(ForeignKey("gathering.id"), index=True)
-    title: Mapped[str] = mapped_column(String(200))
-    speaker: Mapped[str] = mapped_column(String(200), default="")
-    #: set for a link; storage_key is set for an uploaded file
-    url: Mapped[str | None] = mapped_column(String(1000), nullable=True)
-    storage_key: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    filename: Mapped[str] = mapped_column(String(255), default="")
-    content_type: Mapped[str] = mapped_column(String(120), default="")
-    size: Mapped[int] = mapped_column(Integer, default=0)
-    position: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    gathering: Mapped[Gathering] = relationship(back_populates="documents")
-
-    @property
-    def is_link(self) -> bool:
-        return self.url is not None

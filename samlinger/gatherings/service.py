@@ -1,101 +1,241 @@
-"""Reading gatherings for the public pages and feeds."""
+"""The rules for rounds and gatherings: publishing, copying, moving and cancelling."""
 
-from datetime import time
+import re
+from datetime import datetime, timedelta
 
-from sqlalchemy import case, func, select
-from sqlalchemy.orm import joinedload, selectinload
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import case, select, update
 
+from ..audit.service import record
+from ..documents import service as documents
 from ..extensions import db
-from ..pagecache import expires_at
-from ..registration.models import Registration
-from ..timeutil import FIRST_DAY, LAST_DAY, end_of_day_utc, oslo_to_utc, utcnow
-from .models import Availability, Gathering, Season
+from ..locking import locked
+from ..mail import notify
+from ..mail.models import OutboundEmail
+from ..questions.models import Question
+from ..refusal import Refused
+from ..registration.counts import counts_of
+from ..registration.lists import with_status
+from ..registration.models import ACTIVE
+from ..registration.service import promote_waiting
+from ..timeutil import FIRST_DAY, LAST_DAY, oslo, oslo_to_utc
+from .models import Gathering, Round
+from .slugs import unique_slug
 
-#: What the public may see: a gathering whose dates lie outside the days the forms accept (stored some
-#: other way) is left out rather than break every page and feed that lists it.
-SHOWN = (
-    Gathering.starts_at >= oslo_to_utc(FIRST_DAY, time(0, 0)),
-    Gathering.ends_at < end_of_day_utc(LAST_DAY),
-    Gathering.ends_at > Gathering.starts_at,
-    Gathering.registration_deadline.between(FIRST_DAY, LAST_DAY),
-)
+#: what a gathering form may set
+GATHERING_FIELDS = ("title", "slug", "region", "venue", "address", "starts_at", "ends_at", "registration_deadline",
+                    "capacity", "waitlist_enabled", "description", "programme", "documents_visibility")
+ROUND_FIELDS = ("year", "term", "title", "intro")
+#: spring to autumn and autumn to spring: 26 weeks, so every gathering keeps its weekday
+NEXT_TERM_SHIFT = timedelta(weeks=26)
+TERM_WORDS = {"spring": ("våren", "vår"), "autumn": ("høsten", "hausten", "haust", "høst")}
 
-
-def visible_gatherings(with_documents: bool = False):
-    """Published (or cancelled) gatherings of published rounds, by start time, with their round
-    (and their documents, loaded in one more query rather than one per gathering)."""
-    statement = (
-        select(Gathering)
-        .join(Gathering.season)
-        .where(Season.published.is_(True), Gathering.status.in_(("published", "cancelled")), *SHOWN)
-        .options(joinedload(Gathering.season))
-        .order_by(Gathering.starts_at)
-    )
-    if with_documents:
-        statement = statement.options(selectinload(Gathering.documents))
-    return list(db.session.scalars(statement))
+ROUND_EXISTS = _l("There is already a round for that term and year.")
+CANCELLED = _l("The gathering is cancelled.")
+HAS_REGISTRATIONS = _l("The gathering has registrations, so it cannot be deleted or taken back to draft. Cancel it "
+                       "instead; everyone registered is told.")
 
 
-def _changes_by_the_clock(gathering) -> None:
-    """A page showing *gathering* changes when its deadline passes, when it starts and when it ends."""
-    for instant in (gathering.deadline_at, gathering.starts_at, gathering.ends_at):
-        expires_at(instant)
+# --- reading -------------------------------------------------------------------------------
+
+def rounds() -> list[Round]:
+    """Every round, newest term first."""
+    autumn_first = case((Round.term == "autumn", 0), else_=1)
+    return list(db.session.scalars(select(Round).order_by(Round.year.desc(), autumn_first, Round.id.desc())))
 
 
-def gathering_by_slug(slug: str) -> Gathering | None:
-    """The gathering at /samlinger/<slug>, if the public may see it."""
-    gathering = db.session.scalar(
-        select(Gathering).where(Gathering.slug == slug, *SHOWN).options(joinedload(Gathering.season))
-    )
-    return gathering if gathering is not None and gathering.is_visible else None
+# --- rounds --------------------------------------------------------------------------------
+
+def _round_exists(year: int, term: str, except_id: int | None = None) -> bool:
+    query = select(Round.id).where(Round.year == year, Round.term == term)
+    if except_id is not None:
+        query = query.where(Round.id != except_id)
+    return db.session.scalar(query) is not None
 
 
-def seat_counts(gathering_ids) -> dict[int, tuple[int, int]]:
-    """Return {gathering id: (confirmed, waitlisted)} in one query."""
-    ids = list(gathering_ids)
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        select(
-            Registration.gathering_id,
-            func.count(case((Registration.status == "confirmed", 1))),
-            func.count(case((Registration.status == "waitlisted", 1))),
+def save_round(round_: Round | None, data: dict) -> Round:
+    """Create a round (a draft) or change one. Refuses "round_exists"."""
+    if _round_exists(data["year"], data["term"], round_.id if round_ else None):
+        raise Refused("round_exists", ROUND_EXISTS)
+    created = round_ is None
+    if created:
+        round_ = Round(published=False)
+        db.session.add(round_)
+    for field in ROUND_FIELDS:
+        setattr(round_, field, data[field])
+    record("round.create" if created else "round.edit", round_, round_.title)
+    db.session.commit()
+    return round_
+
+
+def set_round_published(round_: Round, published: bool) -> None:
+    round_.published = published
+    record("round.publish" if published else "round.unpublish", round_, round_.title)
+    db.session.commit()
+
+
+def delete_round(round_: Round) -> None:
+    """Delete an empty round. Refuses "round_has_gatherings"."""
+    if round_.gatherings:
+        raise Refused("round_has_gatherings",
+                      _l("Only an empty round can be deleted. Delete or move its gatherings first."))
+    record("round.delete", round_, round_.title)
+    db.session.delete(round_)
+    db.session.commit()
+
+
+def next_term(year: int, term: str) -> tuple[int, str]:
+    return (year, "autumn") if term == "spring" else (year + 1, "spring")
+
+
+def _retitle(text: str, old: tuple[int, str], new: tuple[int, str]) -> str:
+    """Put the new term and year into a title written for the old ones, where they appear."""
+    text = re.sub(rf"\b{old[0]}\b", str(new[0]), text)
+    old_words, new_words = TERM_WORDS[old[1]], TERM_WORDS[new[1]]
+    for i, word in enumerate(old_words):
+        replacement = new_words[min(i, len(new_words) - 1)]
+        text = re.sub(rf"\b{word}\b", replacement, text)
+        text = re.sub(rf"\b{word.capitalize()}\b", replacement.capitalize(), text)
+    return text
+
+
+def _shift(instant: datetime, days: timedelta) -> datetime:
+    """The same wall-clock time in Oslo, *days* later: DST does not move the hour."""
+    local = oslo(instant)
+    return oslo_to_utc(local.date() + days, local.time().replace(tzinfo=None))
+
+
+def _fits_next_term(round_: Round) -> bool:
+    """Whether the round's gatherings, moved a term on, keep within the days the forms accept."""
+    days = [day for g in round_.gatherings
+            for day in (oslo(g.starts_at).date(), oslo(g.ends_at).date(), g.registration_deadline)]
+    return all(FIRST_DAY <= day <= LAST_DAY - NEXT_TERM_SHIFT for day in days)
+
+
+def copy_to_next_round(round_: Round) -> Round:
+    """A new draft round for the next term with the same gatherings (as drafts), dates moved 26 weeks.
+
+    Refuses "round_exists" if the next term already has a round, "out_of_range" if
+    the copy would fall outside the years the forms accept.
+    """
+    new_term = next_term(round_.year, round_.term)
+    if new_term[0] > LAST_DAY.year or not _fits_next_term(round_):
+        raise Refused("out_of_range", _l("The copy would fall outside the years %(first)d to %(last)d. Change "
+                                         "the dates first.", first=FIRST_DAY.year, last=LAST_DAY.year))
+    if _round_exists(*new_term):
+        raise Refused("round_exists", ROUND_EXISTS)
+    old_term = (round_.year, round_.term)
+    copy = Round(year=new_term[0], term=new_term[1], title=_retitle(round_.title, old_term, new_term),
+                  intro=round_.intro, published=False)
+    db.session.add(copy)
+    for gathering in round_.gatherings:
+        title = _retitle(gathering.title, old_term, new_term)
+        new = Gathering(
+            round=copy, title=title, slug=unique_slug(title), region=gathering.region, venue=gathering.venue,
+            address=gathering.address, starts_at=_shift(gathering.starts_at, NEXT_TERM_SHIFT),
+            ends_at=_shift(gathering.ends_at, NEXT_TERM_SHIFT),
+            registration_deadline=gathering.registration_deadline + NEXT_TERM_SHIFT, capacity=gathering.capacity,
+            waitlist_enabled=gathering.waitlist_enabled, status="draft", description=gathering.description,
+            programme=gathering.programme, documents_visibility=gathering.documents_visibility,
         )
-        .where(Registration.gathering_id.in_(ids), Registration.status != "cancelled")
-        .group_by(Registration.gathering_id)
-    )
-    counts = {gid: (0, 0) for gid in ids}
-    counts.update({gid: (confirmed, waitlisted) for gid, confirmed, waitlisted in rows})
-    return counts
+        db.session.add(new)
+        db.session.flush()  # the next unique_slug sees this one
+        for question in gathering.questions:
+            db.session.add(Question(gathering=new, position=question.position, kind=question.kind,
+                                    label=question.label, choices=list(question.choices), required=question.required))
+    record("round.copy", copy, f"Copied from {round_.title}")
+    db.session.commit()
+    return copy
 
 
-def availability(gatherings, now=None) -> dict[int, Availability]:
-    """Return the seats shown to the public for each gathering."""
-    now = now or utcnow()
-    counts = seat_counts(g.id for g in gatherings)
-    for g in gatherings:
-        _changes_by_the_clock(g)
-    return {
-        g.id: Availability(
-            confirmed=counts[g.id][0],
-            waitlisted=counts[g.id][1],
-            capacity=g.capacity,
-            open=g.registration_open(now),
-            waitlist_enabled=g.waitlist_enabled,
-        )
-        for g in gatherings
-    }
+# --- gatherings ----------------------------------------------------------------------------
+
+def create_gathering(round_: Round, data: dict) -> Gathering:
+    """Create a draft gathering in *round_*."""
+    gathering = Gathering(round=round_, status="draft", revision=0)
+    for field in GATHERING_FIELDS:
+        setattr(gathering, field, data[field])
+    db.session.add(gathering)
+    record("gathering.create", gathering, gathering.title)
+    db.session.commit()
+    return gathering
 
 
-def group_for_front_page(gatherings, now=None):
-    """Split into (upcoming rounds as [(season, [gatherings])], past gatherings, newest first)."""
-    now = now or utcnow()
-    upcoming: dict[int, tuple[Season, list[Gathering]]] = {}
-    past = []
-    for gathering in gatherings:
-        _changes_by_the_clock(gathering)
-        if gathering.has_ended(now):
-            past.append(gathering)
-        else:
-            upcoming.setdefault(gathering.season_id, (gathering.season, []))[1].append(gathering)
-    return list(upcoming.values()), list(reversed(past))
+def update_gathering(gathering_id: int, data: dict, *, notify_participants: bool) -> tuple[Gathering, int]:
+    """Save changes; a new time or place raises the revision and, if asked, mails every
+    confirmed participant an updated invite in the same transaction.
+
+    Returns the gathering and how many participants were notified.
+    """
+    gathering = locked(Gathering, gathering_id)  # no registration slips in between the change and the mails
+    before = gathering.time_or_place
+    for field in GATHERING_FIELDS:
+        setattr(gathering, field, data[field])
+    moved = gathering.time_or_place != before
+    if moved:
+        gathering.revision += 1
+    db.session.flush()
+    # More seats (or no limit any more) go to the waiting list at once, in order; their
+    # invites already carry the new time and revision.
+    promoted = {registration.id for registration in promote_waiting(gathering)}
+    notified = 0
+    if moved and notify_participants:
+        for registration in with_status([gathering.id], ("confirmed",)):
+            if registration.id not in promoted:
+                notify.notify_updated(registration)
+                notified += 1
+    if moved:
+        record("gathering.move", gathering,
+               f"{gathering.title}: new time or place (revision {gathering.revision}), {notified} notified")
+    else:
+        record("gathering.edit", gathering, gathering.title)
+    db.session.commit()
+    return gathering, notified
+
+
+def set_gathering_published(gathering: Gathering, published: bool) -> None:
+    """Publish a draft, or take a gathering without registrations back to draft.
+
+    Refuses "cancelled", or "has_registrations" when anyone has registered, also if they cancelled since.
+    """
+    if gathering.status == "cancelled":
+        raise Refused("cancelled", CANCELLED)
+    if not published and counts_of(gathering.id).total:
+        raise Refused("has_registrations", HAS_REGISTRATIONS)
+    gathering.status = "published" if published else "draft"
+    record("gathering.publish" if published else "gathering.unpublish", gathering, gathering.title)
+    db.session.commit()
+
+
+def cancel_gathering(gathering_id: int, reason: str) -> int:
+    """Cancel the gathering and tell everyone registered, with the reason; confirmed
+    participants get METHOD:CANCEL. Returns how many were told. Refuses "cancelled"."""
+    gathering = locked(Gathering, gathering_id)
+    if gathering.status == "cancelled":
+        db.session.rollback()
+        raise Refused("cancelled", CANCELLED)
+    gathering.status, gathering.cancel_reason = "cancelled", reason
+    registrations = with_status([gathering.id], ACTIVE)
+    for registration in registrations:
+        notify.notify_gathering_cancelled(registration, reason)
+    # Not the reason: an organiser's own words may name a participant, and the log outlives the purge.
+    record("gathering.cancel", gathering, f"{gathering.title} ({len(registrations)} notified)")
+    db.session.commit()
+    return len(registrations)
+
+
+def delete_gathering(gathering_id: int) -> None:
+    """Delete a gathering nobody has registered for, with its presentations and their stored files.
+    Refuses "has_registrations", also when they have all cancelled."""
+    gathering = locked(Gathering, gathering_id)
+    if counts_of(gathering.id).total:
+        db.session.rollback()
+        raise Refused("has_registrations", HAS_REGISTRATIONS)
+    db.session.execute(update(OutboundEmail).where(OutboundEmail.gathering_id == gathering.id)
+                       .values(gathering_id=None))
+    # Its documents go with it (cascade); their files only once that is committed.
+    keys = documents.stored_keys(gathering.id)
+    record("gathering.delete", gathering, gathering.title)
+    db.session.delete(gathering)
+    db.session.commit()
+    documents.delete_stored_files(keys)

@@ -7,10 +7,10 @@ from sqlalchemy import text
 
 from ..extensions import db
 from ..mail import ics
-from ..pagecache import cached
+from ..pagecache import cached, expires_at
 from ..timeutil import oslo
 from ..urls import absolute_url
-from . import service
+from . import public
 
 bp = Blueprint("gatherings", __name__)
 
@@ -18,17 +18,19 @@ bp = Blueprint("gatherings", __name__)
 @bp.get("/")
 @cached
 def index():
-    gatherings = service.visible_gatherings(with_documents=True)
-    seats = service.availability(gatherings)
-    rounds, past = service.group_for_front_page(gatherings)
+    gatherings = public.visible_gatherings(with_documents=True)
+    expires_at(public.next_change(gatherings))
+    seats = public.availability(gatherings)
+    rounds, past = public.group_for_front_page(gatherings)
     return render_template("gatherings/index.html", rounds=rounds, past=past, seats=seats)
 
 
 @bp.get("/samlinger/<slug>")
 @cached
 def detail(slug):
-    gathering = service.gathering_by_slug(slug) or abort(404)
-    seats = service.availability([gathering])[gathering.id]
+    gathering = public.gathering_by_slug(slug) or abort(404)
+    expires_at(public.next_change([gathering]))
+    seats = public.availability([gathering])[gathering.id]
     return render_template("gatherings/detail.html", gathering=gathering, seats=seats)
 
 
@@ -42,7 +44,7 @@ def _calendar_response(body: bytes, filename: str) -> Response:
 @bp.get("/samlinger/<slug>.ics")
 @cached(per_language=False)
 def detail_ics(slug):
-    gathering = service.gathering_by_slug(slug) or abort(404)
+    gathering = public.gathering_by_slug(slug) or abort(404)
     body = ics.download(gathering, url=absolute_url("gatherings.detail", slug=slug))
     return _calendar_response(body, f"{slug}.ics")
 
@@ -50,7 +52,7 @@ def detail_ics(slug):
 @bp.get("/samlinger.ics")
 @cached(per_language=False)
 def feed_ics():
-    gatherings = service.visible_gatherings()
+    gatherings = public.visible_gatherings()
     body = ics.feed([(g, absolute_url("gatherings.detail", slug=g.slug)) for g in gatherings])
     return _calendar_response(body, "samlinger.ics")
 
@@ -59,30 +61,22 @@ def feed_ics():
 @cached(per_language=False)
 def api_gatherings():
     """Published gatherings as JSON, public fields only."""
-    gatherings = service.visible_gatherings()
-    seats = service.availability(gatherings)
-    items = [
-        {
-            "id": g.id,
-            "title": g.title,
-            "round": g.season.title,
-            "region": g.region,
-            "status": g.status,
-            "starts_at": oslo(g.starts_at).isoformat(),
-            "ends_at": oslo(g.ends_at).isoformat(),
-            "venue": g.venue,
-            "address": g.address,
-            "deadline": g.registration_deadline.isoformat(),
-            "deadline_at": oslo(g.deadline_at).isoformat(),
-            "registration_open": seats[g.id].open,
-            "capacity": g.capacity,
-            "seats_left": seats[g.id].seats_left,
-            "url": absolute_url("gatherings.detail", slug=g.slug),
-            "ics_url": absolute_url("gatherings.detail_ics", slug=g.slug),
-        }
-        for g in gatherings
-    ]
-    return jsonify({"gatherings": items})
+    gatherings = public.visible_gatherings()
+    expires_at(public.next_change(gatherings))
+    seats = public.availability(gatherings)
+    return jsonify({"gatherings": [_public_fields(g, seats[g.id]) for g in gatherings]})
+
+
+def _public_fields(g, seats) -> dict:
+    return {
+        "id": g.id, "title": g.title, "round": g.round.title, "region": g.region, "status": g.status,
+        "starts_at": oslo(g.starts_at).isoformat(), "ends_at": oslo(g.ends_at).isoformat(),
+        "venue": g.venue, "address": g.address, "deadline": g.registration_deadline.isoformat(),
+        "deadline_at": oslo(g.deadline_at).isoformat(), "registration_open": seats.open,
+        "capacity": g.capacity, "seats_left": seats.seats_left,
+        "url": absolute_url("gatherings.detail", slug=g.slug),
+        "ics_url": absolute_url("gatherings.detail_ics", slug=g.slug),
+    }
 
 
 @bp.get("/healthz")

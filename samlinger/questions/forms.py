@@ -4,22 +4,19 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Optional, ValidationError
 
+from ..forms import at_most, strip
 from .models import KINDS
 
 MAX_ANSWER = 500
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 def _field_for(question):
     required = [InputRequired(_l("Answer this question."))] if question.required else [Optional()]
     if question.kind == "text":
-        return StringField(question.label, filters=[_strip], validators=[
-            *required, Length(max=MAX_ANSWER, message=_l("At most %(max)d characters."))])
+        return StringField(question.label, filters=[strip], validators=[
+            *required, at_most(MAX_ANSWER)])
     if question.kind == "yesno":
         choices = [SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))]
     else:
@@ -63,12 +60,12 @@ def with_questions(form_class, questions, answers: dict | None = None):
 
 
 class QuestionForm(FlaskForm):
-    label = StringField(_l("Question"), filters=[_strip], validators=[
-        InputRequired(_l("Write the question.")), Length(max=300, message=_l("At most %(max)d characters.")),
+    label = StringField(_l("Question"), filters=[strip], validators=[
+        InputRequired(_l("Write the question.")), at_most(300),
     ])
     kind = SelectField(_l("Kind of answer"), choices=[SelectChoice(k, v) for k, v in KINDS.items()],
                        validators=[InputRequired(_l("Choose the kind of answer."))])
-    choices = TextAreaField(_l("Choices, one per line"), filters=[_strip])
+    choices = TextAreaField(_l("Choices, one per line"), filters=[strip])
     required = BooleanField(_l("An answer is required"))
 
     def validate_choices(self, field):

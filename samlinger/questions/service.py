@@ -6,11 +6,6 @@ from ..ordering import move_in_list
 from .models import Question
 
 
-def answer_columns(gathering) -> list[tuple[str, callable]]:
-    """One (header, answer of a registration) pair per question, for lists and exports."""
-    return [(question.label, question.answer_of) for question in gathering.questions]
-
-
 def save_question(question: Question | None, gathering, *, label: str, kind: str, choices: list[str],
                   required: bool) -> Question:
     created = question is None

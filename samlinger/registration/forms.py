@@ -1,23 +1,16 @@
-"""The registration form and the forms a participant uses through the manage link."""
+"""The registration form, the forms a participant uses through the manage link, and the organiser's."""
 
 import re
 import unicodedata
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, StringField, TelField, TextAreaField
-from wtforms.validators import Email, InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms import BooleanField, SelectChoice, SelectField, StringField, TelField, TextAreaField
+from wtforms.validators import InputRequired, Optional, Regexp, ValidationError
+
+from ..forms import at_most, email_field, no_control_characters, one_line, strip
 
 PHONE = r"^\+?[0-9 ()-]{5,20}$"
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-def _no_control_characters(form, field):
-    if field.data and any(ord(c) < 32 and c not in "\r\n\t" for c in field.data):
-        raise ValidationError(_l("The text contains characters that are not allowed."))
 
 
 # A dotted word is taken for a domain when it ends in a top-level domain: every country code (IANA) ...
@@ -79,37 +72,23 @@ def _no_links(form, field):
         raise ValidationError(_l("This field cannot contain a web address or an e-mail address."))
 
 
-def _one_line(form, field):
-    """Names and titles end up in lists, name tags and e-mails: no line breaks or control characters, and no
-    invisible format characters (zero-width space, soft hyphen, direction marks) that could hide a link."""
-    if not field.data:
-        return
-    if any(ord(c) < 32 or c in "\x7f\u2028\u2029" for c in field.data):
-        raise ValidationError(_l("The text contains characters that are not allowed."))
-    if any(unicodedata.category(c) == "Cf" for c in field.data):
-        raise ValidationError(_l("The text contains invisible characters, for example from copying. "
-                                 "Type the text in yourself."))
-
-
 class DetailsForm(FlaskForm):
     """What a participant may correct later; the address is fixed once registered."""
 
-    name = StringField(_l("Full name"), filters=[_strip], validators=[
-        InputRequired(_l("Enter your name.")), Length(max=200, message=_l("At most %(max)d characters.")),
-        _one_line, _no_links,
+    name = StringField(_l("Full name"), filters=[strip], validators=[
+        InputRequired(_l("Enter your name.")), at_most(200), one_line, _no_links,
     ])
-    organisation = StringField(_l("Municipality or organisation"), filters=[_strip], validators=[
-        InputRequired(_l("Enter your municipality or organisation.")),
-        Length(max=200, message=_l("At most %(max)d characters.")), _one_line, _no_links,
+    organisation = StringField(_l("Municipality or organisation"), filters=[strip], validators=[
+        InputRequired(_l("Enter your municipality or organisation.")), at_most(200), one_line, _no_links,
     ])
-    role = StringField(_l("Role or position (optional)"), filters=[_strip], validators=[
-        Optional(), Length(max=200, message=_l("At most %(max)d characters.")), _one_line, _no_links,
+    role = StringField(_l("Role or position (optional)"), filters=[strip], validators=[
+        Optional(), at_most(200), one_line, _no_links,
     ])
-    phone = TelField(_l("Mobile phone (optional)"), filters=[_strip], validators=[
+    phone = TelField(_l("Mobile phone (optional)"), filters=[strip], validators=[
         Optional(), Regexp(PHONE, message=_l("Enter a phone number with digits only, for example 912 34 567.")),
     ])
     needs = TextAreaField(_l("Diet, accessibility or other needs (optional)"), validators=[
-        Optional(), Length(max=2000, message=_l("At most %(max)d characters.")), _no_control_characters,
+        Optional(), at_most(2000), no_control_characters,
     ])
 
     def details(self) -> dict:
@@ -123,23 +102,24 @@ class DetailsForm(FlaskForm):
 
 
 class RegistrationForm(DetailsForm):
-    email = EmailField(_l("E-mail"), filters=[_strip], validators=[
-        InputRequired(_l("Enter your e-mail address.")),
-        Length(max=254, message=_l("At most %(max)d characters.")),
-        Email(_l("Enter a valid e-mail address, like name@kommune.no."), check_deliverability=False),
-    ])
+    email = email_field()
     consent = BooleanField(_l("I have read how my personal data is used"), validators=[
         InputRequired(_l("You must accept the privacy statement to register.")),
     ])
 
 
 class RequestLinkForm(FlaskForm):
-    email = EmailField(_l("E-mail"), filters=[_strip], validators=[
-        InputRequired(_l("Enter your e-mail address.")),
-        Length(max=254, message=_l("At most %(max)d characters.")),
-        Email(_l("Enter a valid e-mail address, like name@kommune.no."), check_deliverability=False),
-    ])
+    email = email_field()
 
 
-class ConfirmForm(FlaskForm):
-    """A form with nothing but its CSRF token, for buttons that change something."""
+class RegistrationEditForm(DetailsForm):
+    """An organiser may also correct the address."""
+
+    email = email_field(_l("Enter the e-mail address."))
+
+
+LANGUAGE_CHOICES = [SelectChoice("nb", "Bokmål"), SelectChoice("nn", "Nynorsk"), SelectChoice("en", "English")]
+
+
+class RegistrationAddForm(RegistrationEditForm):
+    language = SelectField(_l("Language of the e-mails"), choices=LANGUAGE_CHOICES, default="nb")

@@ -1,27 +1,34 @@
-"""The rules of registering: deadline, capacity, waiting list, one registration per address."""
+"""Every rule about a registration, for participants and organisers alike: deadline, capacity, waiting
+list, one registration per mailbox, manage links, corrections, cancelling, moving up and check-in.
+
+Each change is one transaction with the mail it causes and, for an organiser's change, its audit entry.
+"""
 
 import hmac
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from ..audit.service import record
 from ..extensions import db
 from ..gatherings.models import Gathering
 from ..locking import begin_write, locked
 from ..mail import notify
+from ..refusal import Refused
 from ..timeutil import utcnow
 from . import mailcap
+from .counts import counts_of
 from .models import Registration, canonical_email, hash_token, normalise_email
 
+#: what a participant is told when the form cannot be sent; the registration page shows them too
+CLOSED = _l("Registration for this gathering is closed.")
+FULL = _l("The gathering is full and has no waiting list.")
+ANONYMISED = _l("The registration is anonymised: it has no address and no link.")
 
-class RegistrationError(Exception):
-    """A registration that the rules refuse; *code* says which rule."""
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+DETAIL_FIELDS = ("name", "organisation", "role", "phone", "needs", "answers")
 
 
 @dataclass
@@ -32,68 +39,79 @@ class Outcome:
     duplicate: bool = False
 
 
-DETAIL_FIELDS = ("name", "organisation", "role", "phone", "needs", "answers")
-
-
-def _count(gathering_id: int, status: str) -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(Registration)
-        .where(Registration.gathering_id == gathering_id, Registration.status == status)
+def _active_with(gathering_id: int, email_normalized: str, *, other_than: int | None = None):
+    statement = select(Registration).where(
+        Registration.gathering_id == gathering_id,
+        Registration.email_normalized == email_normalized,
+        Registration.status != "cancelled",
     )
+    if other_than is not None:
+        statement = statement.where(Registration.id != other_than)
+    return db.session.scalar(statement)
 
 
-def _active_for(gathering_id: int, email_normalized: str) -> Registration | None:
-    return db.session.scalar(
-        select(Registration).where(
-            Registration.gathering_id == gathering_id,
-            Registration.email_normalized == email_normalized,
-            Registration.status != "cancelled",
-        )
-    )
+def _refuse(code: str, message):
+    db.session.rollback()
+    raise Refused(code, message)
 
+
+def _set_details(registration: Registration, details: dict) -> None:
+    for field in DETAIL_FIELDS:
+        if field in details:
+            setattr(registration, field, details[field])
+
+
+def _locked_registration(registration_id: int) -> tuple[Registration, Gathering]:
+    """The registration, fresh, with its gathering locked: no other change to the gathering's seats slips in."""
+    registration = db.session.get(Registration, registration_id)
+    gathering = locked(Gathering, registration.gathering_id)
+    db.session.refresh(registration)
+    return registration, gathering
+
+
+# --- registering ---------------------------------------------------------------------------------
 
 def register(gathering_id: int, details: dict, *, email: str, language: str,
              by_organiser: bool = False, now=None) -> Outcome:
     """Register *email* for the gathering and queue the e-mail, in one transaction.
 
-    The seat is confirmed while seats are left, otherwise the person is waitlisted (or
-    refused when the waiting list is off). An address that is already registered gets its
-    manage link by e-mail again instead (the same link). Raises RegistrationError("closed" | "full").
+    The seat is confirmed while seats are left, otherwise the person is waitlisted (or refused when the
+    waiting list is off). An address already registered gets its manage link by e-mail again (the same
+    link). An organiser may register someone after the deadline; the entry goes into the audit log, and
+    an address already registered is refused without mail.
+    Refuses "closed", "full" or (organisers) "duplicate".
     """
     now = now or utcnow()
     # Worked out before the lock, which every registration for the gathering waits on.
     email_normalized, email = normalise_email(email), canonical_email(email)
     # The round is read with the gathering: registration_open() needs whether it is published.
-    gathering = locked(Gathering, gathering_id, joinedload(Gathering.season, innerjoin=True))
-    if gathering.status != "published" or not (by_organiser or gathering.registration_open(now)):
-        db.session.rollback()
-        raise RegistrationError("closed")
+    gathering = locked(Gathering, gathering_id, joinedload(Gathering.round, innerjoin=True))
+    if gathering.status != "published":
+        _refuse("closed", _l("The gathering is not open for registration (draft or cancelled).")
+                if by_organiser else CLOSED)
+    if not (by_organiser or gathering.registration_open(now)):
+        _refuse("closed", CLOSED)
 
-    existing = _active_for(gathering_id, email_normalized)
+    existing = _active_with(gathering_id, email_normalized)
     if existing is not None:
+        if by_organiser:
+            _refuse("duplicate", _l("This address is already registered for the gathering."))
         # Nothing is written: the lock ends here, and the cap (a round trip to its storage) is asked after.
         db.session.commit()
-        if by_organiser or mailcap.allow(email_normalized):
+        if mailcap.allow(email_normalized):
             begin_write()
             notify.notify_manage_link(existing)
             db.session.commit()
         return Outcome(existing, None, duplicate=True)
 
-    full = gathering.capacity is not None and _count(gathering_id, "confirmed") >= gathering.capacity
+    full = gathering.capacity is not None and counts_of(gathering_id).confirmed >= gathering.capacity
     if full and not gathering.waitlist_enabled:
-        db.session.rollback()
-        raise RegistrationError("full")
+        _refuse("full", FULL)
 
     registration = Registration(
-        gathering=gathering,
-        status="waitlisted" if full else "confirmed",
-        confirmed_at=None if full else now,
-        email=email,
-        email_normalized=email_normalized,
-        language=language,
-        added_by_organiser=by_organiser,
-        created_at=now,
-        **{field: details.get(field, "") for field in DETAIL_FIELDS if field in details},
+        gathering=gathering, status="waitlisted" if full else "confirmed", confirmed_at=None if full else now,
+        email=email, email_normalized=email_normalized, language=language, added_by_organiser=by_organiser,
+        created_at=now, **{field: details[field] for field in DETAIL_FIELDS if field in details},
     )
     registration.new_link()
     token = registration.manage_token()
@@ -101,58 +119,24 @@ def register(gathering_id: int, details: dict, *, email: str, language: str,
     try:
         db.session.flush()
         notify.notify_registered(registration)
+        if by_organiser:
+            record("registration.add", registration, f"Added by hand to {gathering.title} ({registration.status})")
         db.session.commit()
     except IntegrityError:
         # Only reachable if the lock was bypassed; the unique index still holds the rule.
-        db.session.rollback()
-        raise RegistrationError("duplicate") from None
+        _refuse("duplicate", _l("This address is already registered. Check your e-mail for the link."))
     return Outcome(registration, token)  # a confirmation is always sent: the cap is for repeatable mails
 
 
-def find_by_token(token: str) -> Registration | None:
-    """The registration a manage link opens, or None for an unknown or malformed token."""
-    if not token or len(token) > 100:
-        return None
-    found = db.session.scalar(select(Registration).where(Registration.manage_token_hash == hash_token(token)))
-    # A link derived under an earlier SECRET_KEY opens nothing: changing the key ends every link.
-    if found is not None and found.link_secret is not None and not hmac.compare_digest(found.manage_token(), token):
-        return None
-    return found
-
-
-def update_details(registration: Registration, details: dict) -> None:
-    """Correct a registration's details (not its address, which identifies it)."""
-    for field in DETAIL_FIELDS:
-        if field in details:
-            setattr(registration, field, details[field])
-    db.session.commit()
-
-
-def cancel(registration_id: int, *, by_organiser: bool = False, now=None) -> Registration:
-    """Cancel a registration, free its seat and promote from the waiting list, in one transaction."""
-    now = now or utcnow()
-    registration = db.session.get(Registration, registration_id)
-    locked(Gathering, registration.gathering_id)
-    db.session.refresh(registration)
-    if registration.status == "cancelled":
-        db.session.commit()
-        return registration
-    was_confirmed = registration.status == "confirmed"
-    registration.status, registration.cancelled_at = "cancelled", now
-    notify.notify_cancelled(registration, was_confirmed=was_confirmed, by_organiser=by_organiser)
-    db.session.flush()
-    if was_confirmed:
-        promote_waiting(registration.gathering, now=now)
-    db.session.commit()
-    return registration
-
-
 def promote_waiting(gathering: Gathering, *, now=None) -> list[Registration]:
-    """Give free seats to the waiting list in order; the caller holds the lock and commits."""
+    """Give free seats to the waiting list in order; the caller holds the lock and commits.
+
+    Nobody moves up once the gathering has ended, nor in a gathering that is not published.
+    """
     now = now or utcnow()
     if gathering.status != "published" or gathering.has_ended(now):
         return []
-    free = None if gathering.capacity is None else gathering.capacity - _count(gathering.id, "confirmed")
+    free = None if gathering.capacity is None else gathering.capacity - counts_of(gathering.id).confirmed
     waiting = select(Registration).where(
         Registration.gathering_id == gathering.id, Registration.status == "waitlisted"
     ).order_by(Registration.created_at, Registration.id)
@@ -167,28 +151,139 @@ def promote_waiting(gathering: Gathering, *, now=None) -> list[Registration]:
     return promoted
 
 
+def cancel(registration_id: int, *, by_organiser: bool = False, now=None) -> Registration:
+    """Cancel a registration, free its seat and promote from the waiting list, in one transaction."""
+    now = now or utcnow()
+    registration, gathering = _locked_registration(registration_id)
+    if registration.status == "cancelled":
+        db.session.commit()
+        return registration
+    was_confirmed = registration.status == "confirmed"
+    registration.status, registration.cancelled_at = "cancelled", now
+    notify.notify_cancelled(registration, was_confirmed=was_confirmed, by_organiser=by_organiser)
+    db.session.flush()
+    if was_confirmed:
+        promote_waiting(gathering, now=now)
+    if by_organiser:
+        record("registration.cancel", registration, f"Cancelled for {gathering.title}")
+    db.session.commit()
+    return registration
+
+
+def move_up(registration_id: int, *, now=None) -> Registration:
+    """An organiser gives a seat to someone on the waiting list, out of turn and even over capacity.
+
+    The person is e-mailed their seat with the calendar invitation. Refuses "not_waitlisted".
+    """
+    now = now or utcnow()
+    registration, gathering = _locked_registration(registration_id)
+    if registration.status != "waitlisted" or gathering.status != "published":
+        _refuse("not_waitlisted", _l("Only someone on the waiting list of a published gathering can be moved up."))
+    registration.status, registration.confirmed_at = "confirmed", now
+    notify.notify_promoted(registration)
+    record("registration.move_up", registration, f"Given a seat from the waiting list of {gathering.title}")
+    db.session.commit()
+    return registration
+
+
+# --- details and links ---------------------------------------------------------------------------
+
+def update_details(registration: Registration, details: dict) -> None:
+    """The participant corrects their details (not the address, which identifies the registration)."""
+    _set_details(registration, details)
+    db.session.commit()
+
+
+def edit(registration_id: int, details: dict, *, email: str) -> Registration:
+    """An organiser corrects a registration's details and address.
+
+    A corrected address ends the old address's access: the registration gets a new link, mailed to the
+    new address only (messages still queued for the old address go without a link). Refuses "duplicate"
+    when the new address holds another active registration for the gathering, "anonymised" for an
+    anonymised one: it keeps no address and gets no link.
+    """
+    registration, gathering = _locked_registration(registration_id)
+    if registration.anonymised_at is not None:
+        _refuse("anonymised", ANONYMISED)
+    email_normalized = normalise_email(email)
+    if registration.is_active and _active_with(gathering.id, email_normalized, other_than=registration.id):
+        _refuse("duplicate", _l("This address is already registered for the gathering."))
+    moved = email_normalized != registration.email_normalized
+    registration.email, registration.email_normalized = canonical_email(email), email_normalized
+    _set_details(registration, details)
+    summary = f"Corrected details for {gathering.title}"
+    if moved:
+        registration.new_link()
+        if registration.is_active:
+            notify.notify_new_link(registration)
+        summary += "; new address, the old link ended"
+    record("registration.edit", registration, summary)
+    db.session.commit()
+    return registration
+
+
+def find_by_token(token: str) -> Registration | None:
+    """The registration a manage link opens, or None for an unknown or malformed token."""
+    if not token or len(token) > 100:
+        return None
+    found = db.session.scalar(select(Registration).where(Registration.manage_token_hash == hash_token(token)))
+    # A link derived under an earlier SECRET_KEY opens nothing: changing the key ends every link.
+    if found is not None and found.link_secret is not None and not hmac.compare_digest(found.manage_token(), token):
+        return None
+    return found
+
+
 def request_link(gathering_id: int, email: str) -> bool:
     """E-mail the manage link again if *email* holds an active registration; say nothing either way.
 
     The link stays the same: anyone may type an address here, and that must not end the link the
     participant already has.
     """
-    registration = _active_for(gathering_id, normalise_email(email))
+    registration = _active_with(gathering_id, normalise_email(email))
     if registration is None:
         return False
     if mailcap.allow(registration.email_normalized):
+        begin_write()
         notify.notify_manage_link(registration)
-    db.session.commit()
+        db.session.commit()
     return True
 
 
-def renew_link(registration_id: int) -> Registration:
-    """Revoke a registration's links and mail the new one to its address; the caller records who asked.
+def renew_link(registration_id: int, *, by_organiser: bool = False) -> Registration:
+    """End a registration's manage links and mail the new one to its address, in one transaction.
 
-    Used by the participant ("stop the old links") and by organisers; the caller commits.
+    Asked by the participant ("stop the old links") or by an organiser (a forwarded e-mail, a shared
+    mailbox). Refuses "anonymised": an anonymised registration has no address and no link.
     """
     begin_write()
     registration = db.session.get(Registration, registration_id, populate_existing=True)
+    if registration.anonymised_at is not None:
+        _refuse("anonymised", ANONYMISED)
     registration.new_link()
     notify.notify_new_link(registration)
+    if by_organiser:
+        record("registration.new_link", registration, f"New manage link sent for {registration.gathering.title}")
+    db.session.commit()
+    return registration
+
+
+# --- on the day ----------------------------------------------------------------------------------
+
+def check_in(registration_id: int, present: bool, *, now=None) -> Registration:
+    """Mark a confirmed participant as arrived, or undo it. Refuses "not_confirmed"."""
+    now = now or utcnow()
+    begin_write()
+    # Conditional update: two phones tapping the same person keep the first arrival time.
+    values = {"checked_in_at": now} if present else {"checked_in_at": None}
+    condition = Registration.checked_in_at.is_(None) if present else Registration.checked_in_at.is_not(None)
+    db.session.execute(
+        update(Registration)
+        .where(Registration.id == registration_id, Registration.status == "confirmed", condition)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    registration = db.session.get(Registration, registration_id, populate_existing=True)
+    if registration.status != "confirmed":
+        raise Refused("not_confirmed", _l("Only a confirmed participant can be checked in."))
     return registration

@@ -4,22 +4,16 @@ from flask import Blueprint, abort, flash, make_response, redirect, render_templ
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from ..extensions import db
-from ..gatherings import service as gatherings
+from ..forms import ConfirmForm, confirmed_post, status_of
+from ..gatherings import public as gatherings
 from ..questions.forms import with_questions
+from ..refusal import Refused
 from ..security import rate_limited
 from . import retention, service
-from .forms import ConfirmForm, DetailsForm, RegistrationForm, RequestLinkForm
+from .forms import DetailsForm, RegistrationForm, RequestLinkForm
 from .models import Registration
 
 bp = Blueprint("registration", __name__)
-
-CLOSED_MESSAGES = {
-    "closed": lambda: _("Registration for this gathering is closed."),
-    "full": lambda: _("The gathering is full and has no waiting list."),
-    "duplicate": lambda: _("This address is already registered. Check your e-mail for the link."),
-}
-
 
 def _no_store(body):
     """Pages behind a manage link must not be kept by shared computers or proxies.
@@ -39,31 +33,31 @@ def _no_store(body):
 @rate_limited("RATELIMIT_REGISTRATION")
 def register(slug):
     gathering = gatherings.gathering_by_slug(slug) or abort(404)
+    gathering_id = gathering.id  # the commit expires the object, and reading it again would reload it
     form = with_questions(RegistrationForm, gathering.questions)()
     refused = None
     if form.validate_on_submit():
-        # The service checks deadline and seats under the gathering's lock; only a refusal needs them here.
-        try:
-            gathering_id = gathering.id
+        try:  # the service checks deadline and seats under the gathering's lock
             service.register(gathering_id, form.details(), email=form.email.data, language=str(get_locale()))
-        except service.RegistrationError as error:
-            refused = error.code
+        except Refused as error:
+            refused = error
         else:
             # The receipt says the same whether the address was new or already registered (only the
             # e-mail tells which): what the session keeps must not tell either, so no id or flag.
-            # gathering_id, not gathering.id: the commit expired the object, and reading it would reload it.
             session["receipt"] = {"gathering": gathering_id, "email": form.email.data}
             return redirect(url_for(".receipt", slug=slug))
+    return _register_page(gathering, form, refused)
+
+
+def _register_page(gathering, form, refused):
     seats = gatherings.availability([gathering])[gathering.id]
     if seats.state in ("closed", "full"):
         # No form to fill in; a form sent anyway (opened before it closed) is refused.
-        error = CLOSED_MESSAGES["full" if seats.state == "full" else "closed"]()
-        return render_template("registration/register.html", gathering=gathering, seats=seats, form=form,
-                               error=error), 403 if form.is_submitted() else 200
-    error = CLOSED_MESSAGES[refused]() if refused else None
-    status = 422 if form.errors else (409 if error else 200)
+        error, status = service.FULL if seats.state == "full" else service.CLOSED, 403 if form.is_submitted() else 200
+    else:
+        error, status = refused, status_of(form, refused)
     return render_template("registration/register.html", gathering=gathering, seats=seats, form=form,
-                           error=error), status
+                           error=error and str(error)), status
 
 
 @bp.get("/samlinger/<slug>/kvittering")
@@ -84,8 +78,7 @@ def request_link(slug):
         service.request_link(gathering.id, form.email.data)
         flash(_("If the address is registered for this gathering, we have sent the link to it."), "success")
         return redirect(url_for(".request_link", slug=slug))
-    return render_template("registration/request_link.html", gathering=gathering, form=form), (
-        422 if form.errors else 200)
+    return render_template("registration/request_link.html", gathering=gathering, form=form), status_of(form)
 
 
 def _registration_or_404(token) -> Registration:
@@ -128,11 +121,9 @@ def cancel(token):
 def renew_link(token):
     """The participant ends every link to their registration; the new one goes to their address only."""
     registration = _registration_or_404(token)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    confirmed_post()
     slug = registration.gathering.slug
     service.renew_link(registration.id)
-    db.session.commit()
     flash(_("We have sent a new link to the address you registered with. The old links no longer work."),
           "success")
     return redirect(url_for("gatherings.detail", slug=slug))

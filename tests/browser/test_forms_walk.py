@@ -18,8 +18,9 @@ from playwright.sync_api import expect
 from sqlalchemy import select, update
 
 from samlinger import create_app
+from samlinger.documents.models import Document
 from samlinger.extensions import db
-from samlinger.gatherings.models import Document, Gathering
+from samlinger.gatherings.models import Gathering
 from samlinger.registration.models import Registration
 from samlinger.timeutil import utcnow
 from tests.conftest import SMTPRecorder, base_config, text_part

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from samlinger.documents.models import Document
 from samlinger.extensions import db
-from samlinger.gatherings.models import Document, Gathering
-from samlinger.storage import LocalStorage
+from samlinger.files.storage import LocalStorage
+from samlinger.gatherings.models import Gathering
 from samlinger.timeutil import oslo_today
 
 from ..conftest import csrf_token, manage_link, text_part
@@ -186,7 +187,7 @@ def test_deleting_a_gathering_deletes_its_stored_files(app, organiser, make_gath
 
 
 def test_files_stay_when_deleting_the_gathering_fails(app, organiser, make_gathering, monkeypatch):
-    from samlinger.rounds import service as rounds
+    from samlinger.gatherings import service as rounds
 
     gid = make_gathering()
     upload(organiser, gid, "slides.pdf", PDF)

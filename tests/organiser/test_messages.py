@@ -49,8 +49,8 @@ def test_failed_messages_are_shown_per_mailing(app, organiser, make_gathering, r
     with app.app_context():
         db.session.execute(OutboundEmail.__table__.delete())
         db.session.commit()
-    season_id = _season_id(app, gid)
-    url = f"/arrangor/runder/{season_id}/melding"
+    round_id = _round_id(app, gid)
+    url = f"/arrangor/runder/{round_id}/melding"
     response = post(organiser, url, {"audience": "all", "subject": "Ny info", "body": "Hei"}, form_url=url)
     smtp.stop()  # the mail server is down: the outbox keeps the messages for later
     deliver()
@@ -74,11 +74,11 @@ def test_empty_message_is_refused_and_kept(app, organiser, make_gathering):
     assert bad.status_code == 422
 
 
-def _season_id(app, gathering_id):
+def _round_id(app, gathering_id):
     with app.app_context():
         from samlinger.gatherings.models import Gathering
 
-        return db.session.get(Gathering, gathering_id).season_id
+        return db.session.get(Gathering, gathering_id).round_id
 
 
 def test_reminders_are_sent_once(app, runner, make_gathering, register, smtp, deliver):
@@ -105,7 +105,7 @@ def test_reminders_are_sent_once(app, runner, make_gathering, register, smtp, de
 
 
 def test_concurrent_reminder_runs_send_each_once(app, make_gathering, register):
-    from samlinger.people.messaging import send_reminders
+    from samlinger.mail.messaging import send_reminders
 
     gid = make_gathering(day=(oslo_today() + timedelta(days=1)), capacity=None,
                          registration_deadline=oslo_today())

@@ -6,11 +6,11 @@ import uuid
 import pytest
 
 from samlinger import config as settings
+from samlinger.documents.models import Document
 from samlinger.extensions import db
-from samlinger.gatherings.models import Document
+from samlinger.files.storage import S3Storage, storage_from_config
 from samlinger.registration import retention
 from samlinger.registration import service as registration
-from samlinger.storage import S3Storage, storage_from_config
 
 from ..test_body_limits import upload_body
 from ..test_storage import aws_env, s3_endpoint  # noqa: F401  (fixtures: moto's S3 server, dummy credentials)

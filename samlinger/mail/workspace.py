@@ -1,23 +1,26 @@
-"""Messages to the participants of a gathering or a whole round, and how their delivery is going."""
+"""Workspace pages for messages to the participants of a gathering or a whole round, and how their
+delivery is going (mounted under /arrangor)."""
 
-from flask import abort, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 
 from ..extensions import db
-from ..gatherings.models import Gathering, Season
-from ..people import messaging
-from ..people.forms import MessageForm
-from .views import bp
+from ..forms import status_of
+from ..gatherings.models import Gathering, Round
+from . import messaging
+from .forms import MessageForm
+
+bp = Blueprint("mail", __name__)
 
 
-def _compose(target, gathering_ids, *, gathering=None, season=None):
+def _compose(target, gathering_ids, *, gathering=None, round_=None):
     form = MessageForm()
     if form.validate_on_submit():
         batch, _count = messaging.send_message(target, gathering_ids, form.audience.data, form.subject.data,
                                                form.body.data)
         return redirect(url_for(".mailing", batch=batch))
-    return render_template("organiser/message.html", form=form, gathering=gathering, season=season,
+    return render_template("organiser/message.html", form=form, gathering=gathering, round=round_,
                            counts=messaging.audience_counts(gathering_ids),
-                           batches=messaging.batches(gathering_ids)), 422 if form.errors else 200
+                           batches=messaging.batches(gathering_ids)), status_of(form)
 
 
 @bp.route("/samlinger/<int:gathering_id>/melding", methods=["GET", "POST"])
@@ -26,10 +29,10 @@ def message_gathering(gathering_id):
     return _compose(gathering, [gathering.id], gathering=gathering)
 
 
-@bp.route("/runder/<int:season_id>/melding", methods=["GET", "POST"])
-def message_round(season_id):
-    season = db.get_or_404(Season, season_id)
-    return _compose(season, [g.id for g in season.gatherings], season=season)
+@bp.route("/runder/<int:round_id>/melding", methods=["GET", "POST"])
+def message_round(round_id):
+    round_ = db.get_or_404(Round, round_id)
+    return _compose(round_, [g.id for g in round_.gatherings], round_=round_)
 
 
 @bp.get("/utsendinger/<batch>")

@@ -1,26 +1,21 @@
-"""Presentations afterwards: upload files or add links, order them, choose who sees them, tell participants."""
+"""Workspace pages for presentations afterwards: upload files or add links, order them, choose who sees
+them, tell participants (mounted under /arrangor)."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from ..bodylimit import accepts_uploads
-from ..documents import service
-from ..documents.forms import LinkForm, UploadForm, VisibilityForm
 from ..extensions import db
-from ..gatherings.models import Document, Gathering
-from ..people import messaging
-from ..registration.forms import ConfirmForm
-from ..uploads import UploadRejected
-from .views import bp
+from ..forms import ConfirmForm
+from ..gatherings.models import Gathering
+from ..mail import messaging
+from ..refusal import Refused
+from . import service
+from .forms import LinkForm, UploadForm, VisibilityForm
+from .models import Document
 
-UPLOAD_REFUSALS = {
-    "empty": lambda: _("The file is empty."),
-    "too_large": lambda: _("The file is larger than the limit of %(mb)d MB.", mb=service.max_bytes() // 2**20),
-    "unknown_type": lambda: _("Only PDF, PowerPoint (PPTX, PPT), Word (DOCX), Excel (XLSX) and ODP files can be "
-                              "uploaded."),
-    "mismatch": lambda: _("The file's name does not match its content; check the file extension."),
-}
+bp = Blueprint("documents", __name__)
 
 
 def _page(gathering, *, upload=None, link=None, status=200):
@@ -52,8 +47,8 @@ def upload_document(gathering_id):
         try:
             service.add_file(gathering, filename=upload.filename or "", data=upload.read(service.max_bytes() + 1),
                              title=form.title.data, speaker=form.speaker.data or "")
-        except UploadRejected as rejected:
-            form.file.errors.append(UPLOAD_REFUSALS[rejected.reason]())
+        except Refused as refused:
+            form.file.errors.append(str(refused))
         else:
             flash(_("The presentation is uploaded."), "success")
             return _back(gathering.id)
@@ -106,6 +101,6 @@ def notify_documents(gathering_id):
         batch, count = messaging.notify_documents_ready(gathering)
         flash(ngettext("%(num)d participant will be told that the presentations are ready.",
                        "%(num)d participants will be told that the presentations are ready.", count), "success")
-        return redirect(url_for(".mailing", batch=batch))
+        return redirect(url_for("workspace.mail.mailing", batch=batch))
     return _back(gathering.id)
 

@@ -6,23 +6,20 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import InputRequired, NumberRange, Optional, Regexp, ValidationError
 
-from ..gatherings.models import REGIONS, TERMS
+from ..forms import at_most, strip
 from ..timeutil import FIRST_DAY, LAST_DAY, oslo, oslo_to_utc
-from .service import SLUG
+from .models import REGIONS, TERMS
+from .slugs import SLUG
 
 VISIBILITY = {"public": _l("Everyone"), "participants": _l("Only participants, through their link")}
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 def _text(label, required_message=None, max_length=200):
     first = InputRequired(required_message) if required_message else Optional()
-    return StringField(label, filters=[_strip], validators=[
-        first, Length(max=max_length, message=_l("At most %(max)d characters."))])
+    return StringField(label, filters=[strip], validators=[
+        first, at_most(max_length)])
 
 
 class DayField(DateField):
@@ -48,8 +45,8 @@ class RoundForm(FlaskForm):
     term = SelectField(_l("Term"), choices=[SelectChoice(k, v) for k, v in TERMS.items()],
                        validators=[InputRequired(_l("Choose spring or autumn."))])
     title = _text(_l("Title"), _l("Enter a title."))
-    intro = TextAreaField(_l("Introduction (Markdown)"), filters=[_strip],
-                          validators=[Length(max=5000, message=_l("At most %(max)d characters."))])
+    intro = TextAreaField(_l("Introduction (Markdown)"), filters=[strip],
+                          validators=[at_most(5000)])
 
     def data_for_service(self) -> dict:
         return {"year": self.year.data, "term": self.term.data, "title": self.title.data,
@@ -59,7 +56,7 @@ class RoundForm(FlaskForm):
 class GatheringForm(FlaskForm):
     title = _text(_l("Title"), _l("Enter a title."))
     slug = StringField(_l("Web address"), filters=[lambda v: v.strip().lower() if isinstance(v, str) else v],
-                       validators=[Optional(), Length(max=100, message=_l("At most %(max)d characters.")),
+                       validators=[Optional(), at_most(100),
                                    Regexp(SLUG.pattern, message=_l(
                                        "Use only a–z, 0–9 and dashes between words, like samling-i-ost-2027."))])
     region = SelectField(_l("Region"), choices=[SelectChoice(k, v) for k, v in REGIONS.items()])
@@ -76,10 +73,10 @@ class GatheringForm(FlaskForm):
     capacity = IntegerField(_l("Seats"), validators=[
         Optional(), NumberRange(1, 10000, message=_l("Enter a number of seats from 1 up, or leave it empty."))])
     waitlist_enabled = BooleanField(_l("Waiting list when full"), default=True)
-    description = TextAreaField(_l("Description (Markdown)"), filters=[_strip],
-                                validators=[Length(max=10000, message=_l("At most %(max)d characters."))])
-    programme = TextAreaField(_l("Programme (Markdown)"), filters=[_strip],
-                              validators=[Length(max=10000, message=_l("At most %(max)d characters."))])
+    description = TextAreaField(_l("Description (Markdown)"), filters=[strip],
+                                validators=[at_most(10000)])
+    programme = TextAreaField(_l("Programme (Markdown)"), filters=[strip],
+                              validators=[at_most(10000)])
     documents_visibility = SelectField(_l("Who may see the presentations"),
                                        choices=[SelectChoice(k, v) for k, v in VISIBILITY.items()])
     notify_participants = BooleanField(_l("Send confirmed participants an updated calendar invitation"),
@@ -125,8 +122,8 @@ class GatheringForm(FlaskForm):
 
 
 class CancelGatheringForm(FlaskForm):
-    reason = TextAreaField(_l("Reason, sent to everyone registered"), filters=[_strip], validators=[
+    reason = TextAreaField(_l("Reason, sent to everyone registered"), filters=[strip], validators=[
         InputRequired(_l("Write why the gathering is cancelled.")),
-        Length(max=2000, message=_l("At most %(max)d characters.")),
+        at_most(2000),
     ])
 

@@ -1,4 +1,4 @@
-"""Spreadsheet exports (CSV and XLSX) for the organiser workspace.
+"""Spreadsheets (CSV and XLSX) for the organiser workspace.
 
 Both formats are built row by row from an iterable, so a large participant list is never held in memory
 as a whole document. Every cell goes through `neutralise` to stop formula injection: a participant who
@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import re
+import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any, BinaryIO
 
+from flask import Response, stream_with_context
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -28,8 +29,8 @@ __all__ = [
     "neutralise",
     "neutralise_csv",
     "safe_sheet_title",
+    "download",
     "write_xlsx",
-    "xlsx_bytes",
 ]
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -213,9 +214,30 @@ def write_xlsx(target: str | BinaryIO, headers: Sequence[str], rows: Iterable[Se
     wb.save(target)
 
 
-def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence[Any]],
-               sheet_title: str = "Deltakere") -> bytes:
-    """Return the XLSX file produced by `write_xlsx` as bytes (fine for a few thousand rows: ~1 MB)."""
-    buffer = io.BytesIO()
-    write_xlsx(buffer, headers, rows, sheet_title=sheet_title)
-    return buffer.getvalue()
+def _read_and_close(spool) -> Iterator[bytes]:
+    try:
+        while chunk := spool.read(64 * 1024):
+            yield chunk
+    finally:
+        spool.close()
+
+
+def download(file_format: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], name: str, *,
+             sheet_title: str) -> Response:
+    """*rows* as an attachment `<name>.csv` or `<name>.xlsx`, never kept by a cache.
+
+    CSV is streamed while the rows are read. XLSX is written to a temporary file (on disk past 1 MB) and
+    sent from it in chunks, so neither format holds a large list in memory.
+    """
+    if file_format == "csv":
+        chunks = (chunk.encode("utf-8") for chunk in csv_stream(headers, rows))
+        response = Response(stream_with_context(chunks), content_type=CSV_CONTENT_TYPE)
+    else:
+        spool = tempfile.SpooledTemporaryFile(max_size=2**20)
+        write_xlsx(spool, headers, rows, sheet_title=sheet_title)
+        spool.seek(0)
+        response = Response(_read_and_close(spool), content_type=XLSX_CONTENT_TYPE)
+        response.call_on_close(spool.close)  # also when the client leaves before the end
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.{file_format}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -10,36 +10,26 @@ from ..audit.service import record
 from ..extensions import db
 from ..gatherings.models import Gathering
 from ..locking import begin_write
-from ..mail import notify
-from ..mail.models import OutboundEmail
-from ..mail.outbox import queue
-from ..registration.models import Registration
+from ..registration.counts import status_counts, total
+from ..registration.lists import with_status
+from ..registration.models import ACTIVE, Registration
 from ..timeutil import utcnow
 from ..urls import absolute_url
+from . import notify
+from .models import OutboundEmail
+from .outbox import queue
 
 AUDIENCES = {
     "confirmed": ("confirmed",),
     "waitlisted": ("waitlisted",),
-    "all": ("confirmed", "waitlisted"),
+    "all": ACTIVE,
 }
 
 
 def audience_counts(gathering_ids) -> dict[str, int]:
     """How many each choice of recipients reaches."""
-    rows = dict(db.session.execute(
-        select(Registration.status, func.count())
-        .where(Registration.gathering_id.in_(list(gathering_ids)), Registration.status.in_(AUDIENCES["all"]))
-        .group_by(Registration.status)
-    ).all())
-    return {name: sum(rows.get(status, 0) for status in statuses) for name, statuses in AUDIENCES.items()}
-
-
-def _recipients(gathering_ids, statuses) -> list[Registration]:
-    return list(db.session.scalars(
-        select(Registration)
-        .where(Registration.gathering_id.in_(list(gathering_ids)), Registration.status.in_(statuses))
-        .order_by(Registration.id)
-    ))
+    counts = total(status_counts(gathering_ids))
+    return {"confirmed": counts.confirmed, "waitlisted": counts.waitlisted, "all": counts.active}
 
 
 def _context(registration: Registration, **extra) -> dict:
@@ -54,7 +44,7 @@ def send_message(target, gathering_ids, audience: str, subject: str, body: str) 
     *target* is the gathering or round the message is about (for the audit log).
     """
     batch = uuid.uuid4().hex
-    recipients = _recipients(gathering_ids, AUDIENCES[audience])
+    recipients = with_status(gathering_ids, AUDIENCES[audience])
     for registration in recipients:
         queue("message", to=registration.email, subject=subject, template="message",
               language=registration.language, context=_context(registration, body=body),
@@ -72,7 +62,7 @@ def notify_documents_ready(gathering: Gathering) -> tuple[str, int]:
     With participants-only presentations the mail carries the participant's manage link, their way in.
     """
     batch = uuid.uuid4().hex
-    recipients = _recipients([gathering.id], ("confirmed",))
+    recipients = with_status([gathering.id], ("confirmed",))
     private = gathering.documents_visibility != "public"
     for registration in recipients:
         notify.notify_documents_ready(registration, batch=batch, link=private)

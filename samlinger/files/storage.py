@@ -60,16 +60,8 @@ class Storage(Protocol):
         """Return a readable binary file for `key`; the caller closes it. FileNotFoundError if missing."""
         ...
 
-    def read(self, key: str) -> bytes:
-        """Return the whole content stored under `key`. FileNotFoundError if missing."""
-        ...
-
     def delete(self, key: str) -> None:
         """Remove the file stored under `key`; deleting a missing key is not an error."""
-        ...
-
-    def exists(self, key: str) -> bool:
-        """Return whether a file is stored under `key`."""
         ...
 
 
@@ -113,14 +105,8 @@ class LocalStorage:
     def open(self, key: str) -> BinaryIO:
         return self._path(key).open("rb")
 
-    def read(self, key: str) -> bytes:
-        return self._path(key).read_bytes()
-
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
-
-    def exists(self, key: str) -> bool:
-        return self._path(key).is_file()
 
 
 class S3Storage:
@@ -170,31 +156,9 @@ class S3Storage:
             raise FileNotFoundError(f"no stored file {key!r}") from None
         return response["Body"]
 
-    def read(self, key: str) -> bytes:
-        body = self.open(key)
-        try:
-            return body.read()
-        finally:
-            body.close()
-
     def delete(self, key: str) -> None:
         # Deleting a missing object succeeds in S3, which matches LocalStorage.delete.
         self.client.delete_object(Bucket=self.bucket, Key=self._object_key(key))
-
-    def exists(self, key: str) -> bool:
-        from botocore.exceptions import ClientError
-
-        object_key = self._object_key(key)
-        try:
-            self.client.head_object(Bucket=self.bucket, Key=object_key)
-        except ClientError as error:
-            # HEAD responses have no body, so a missing object shows up only as the status code.
-            status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
-            code = error.response.get("Error", {}).get("Code")
-            if status == 404 or code in {"404", "NoSuchKey", "NotFound"}:
-                return False
-            raise
-        return True
 
 
 def _setting(config: Mapping[str, Any], name: str) -> str | None:

@@ -1,4 +1,4 @@
-"""What the organiser workspace reads and changes."""
+"""The dashboard's figures: upcoming gatherings with their sign-ups, and the recent past."""
 
 from dataclasses import dataclass
 
@@ -8,16 +8,14 @@ from sqlalchemy.orm import joinedload
 from ..extensions import db
 from ..gatherings.models import Gathering
 from ..mail.models import OutboundEmail
-from ..people.service import status_counts
+from ..registration.counts import Counts, status_counts
 from ..timeutil import oslo, utcnow
 
 
 @dataclass
 class DashboardRow:
     gathering: Gathering
-    confirmed: int
-    waitlisted: int
-    cancelled: int
+    counts: Counts
     #: days left until registration closes (0 on the last day), None once it has closed
     days_to_deadline: int | None
     #: e-mails about this gathering that could not be delivered
@@ -40,7 +38,7 @@ def dashboard_rows(now=None) -> list[DashboardRow]:
     """Upcoming gatherings, soonest first, with their sign-up figures."""
     now = now or utcnow()
     gatherings = list(db.session.scalars(
-        select(Gathering).where(Gathering.ends_at >= now).options(joinedload(Gathering.season))
+        select(Gathering).where(Gathering.ends_at >= now).options(joinedload(Gathering.round))
         .order_by(Gathering.starts_at)
     ))
     counts = status_counts(g.id for g in gatherings)
@@ -48,8 +46,7 @@ def dashboard_rows(now=None) -> list[DashboardRow]:
     today = oslo(now).date()
     return [
         DashboardRow(
-            gathering=g, confirmed=counts[g.id]["confirmed"], waitlisted=counts[g.id]["waitlisted"],
-            cancelled=counts[g.id]["cancelled"], failed_mail=failed.get(g.id, 0),
+            gathering=g, counts=counts[g.id], failed_mail=failed.get(g.id, 0),
             days_to_deadline=(g.registration_deadline - today).days if now < g.deadline_at else None,
         )
         for g in gatherings

@@ -14,7 +14,11 @@ import zipfile
 from dataclasses import dataclass
 from typing import BinaryIO
 
-__all__ = ["REASONS", "CheckedUpload", "Kind", "UploadRejected", "check_upload", "detect_kind"]
+from flask_babel import lazy_gettext as _l
+
+from ..refusal import Refused
+
+__all__ = ["REASONS", "CheckedUpload", "Kind", "check_upload", "detect_kind"]
 
 
 class Kind(enum.Enum):
@@ -39,14 +43,16 @@ class Kind(enum.Enum):
 REASONS = ("empty", "too_large", "unknown_type", "mismatch")
 
 
-class UploadRejected(Exception):
-    """An upload was refused; `reason` is one of REASONS, suitable for choosing a user-facing message."""
-
-    def __init__(self, reason: str) -> None:
-        if reason not in REASONS:
-            raise ValueError(f"unknown rejection reason {reason!r}")
-        super().__init__(reason)
-        self.reason = reason
+def _refuse(reason: str, max_bytes: int):
+    """Refuse the upload with the rule's code and what the organiser is told."""
+    messages = {
+        "empty": _l("The file is empty."),
+        "too_large": _l("The file is larger than the limit of %(mb)d MB.", mb=max_bytes // 2**20),
+        "unknown_type": _l("Only PDF, PowerPoint (PPTX, PPT), Word (DOCX), Excel (XLSX) and ODP files can be "
+                           "uploaded."),
+        "mismatch": _l("The file's name does not match its content; check the file extension."),
+    }
+    raise Refused(reason, messages[reason])
 
 
 @dataclass(frozen=True)
@@ -142,7 +148,7 @@ def _extension(filename: str) -> str:
 
 
 def check_upload(filename: str, data: bytes, max_bytes: int) -> CheckedUpload:
-    """Return what the uploaded `data` is, or raise UploadRejected with the reason it is refused.
+    """Return what the uploaded `data` is, or refuse it (`Refused`, its code one of REASONS).
 
     Reasons, checked in this order: "empty" (no bytes), "too_large" (more than `max_bytes`),
     "unknown_type" (content is not PDF, PPTX, DOCX, XLSX, ODP or PPT), "mismatch" (the file name's
@@ -150,12 +156,12 @@ def check_upload(filename: str, data: bytes, max_bytes: int) -> CheckedUpload:
     """
     size = len(data)
     if size == 0:
-        raise UploadRejected("empty")
+        _refuse("empty", max_bytes)
     if size > max_bytes:
-        raise UploadRejected("too_large")
+        _refuse("too_large", max_bytes)
     kind = detect_kind(data)
     if kind is None:
-        raise UploadRejected("unknown_type")
+        _refuse("unknown_type", max_bytes)
     if _extension(filename) != kind.extension:
-        raise UploadRejected("mismatch")
+        _refuse("mismatch", max_bytes)
     return CheckedUpload(kind=kind, extension=kind.extension, content_type=kind.content_type, size=size)

@@ -1,0 +1,122 @@
+"""Demo data for trying the service and for `make run`: `flask --app app seed-demo`, safe to run again."""
+
+from datetime import date, time, timedelta
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from .documents.models import Document
+from .extensions import db
+from .gatherings.models import Gathering, Round
+from .registration.models import Registration, normalise_email
+from .timeutil import oslo, oslo_to_utc, utcnow
+
+
+def register_commands(app) -> None:
+    app.cli.add_command(seed_demo)
+
+
+def _term_of(day: date) -> tuple[int, str]:
+    return day.year, "spring" if day.month <= 6 else "autumn"
+
+
+TERM_WORDS = {"spring": "våren", "autumn": "høsten"}
+
+
+def _round(year: int, term: str) -> Round:
+    round_ = db.session.scalar(select(Round).where(Round.year == year, Round.term == term))
+    if round_ is None:
+        words = TERM_WORDS[term]
+        round_ = Round(year=year, term=term, published=True,
+                        title=f"Samlinger i Prosjektnettverket {words} {year}",
+                        intro="Har du lyst å lære mer om prosjektarbeid? Skal du lede et prosjekt i kommunal regi? "
+                              "Statsforvalteren inviterer kommunene til samling for prosjektnettverket. "
+                              "Det blir to samlinger, én i øst og én i vest.")
+        db.session.add(round_)
+    return round_
+
+
+DEMO_DESCRIPTION = (
+    "Vi jobber videre med prosjektarbeid i kommunene: fra idé og prosjektplan til gevinstrealisering.\n\n"
+    "Samlingen er for prosjektledere, prosjekteiere og andre som arbeider med utviklingsprosjekter "
+    "finansiert med skjønnsmidler."
+)
+DEMO_PROGRAMME = (
+    "- 09:30 Registrering og kaffe\n- 10:00 Velkommen og runde rundt bordet\n"
+    "- 10:30 Prosjektveiviseren i praksis\n- 12:00 Lunsj\n- 13:00 Erfaringer fra kommunene\n"
+    "- 14:30 Gevinstrealisering og spredning\n- 15:30 Slutt"
+)
+
+
+def _weekday(day: date) -> date:
+    """The first Tuesday to Thursday on or after *day*: gatherings are held midweek."""
+    while day.weekday() not in (1, 2, 3):
+        day += timedelta(days=1)
+    return day
+
+
+def _gathering(round_, slug, title, region, venue, address, day, deadline, capacity=30, waitlist=True):
+    gathering = db.session.scalar(select(Gathering).where(Gathering.slug == slug))
+    if gathering is not None:
+        return gathering, False
+    gathering = Gathering(
+        round=round_, slug=slug, title=title, region=region, venue=venue, address=address,
+        starts_at=oslo_to_utc(_weekday(day), time(10, 0)), ends_at=oslo_to_utc(_weekday(day), time(15, 30)),
+        registration_deadline=deadline, capacity=capacity, waitlist_enabled=waitlist, status="published",
+        description=DEMO_DESCRIPTION, programme=DEMO_PROGRAMME,
+    )
+    db.session.add(gathering)
+    return gathering, True
+
+
+def _demo_registration(gathering, n, status):
+    email = f"deltaker{n}@{gathering.slug[:20]}.example.no"
+    registration = Registration(
+        gathering=gathering, status=status, name=f"Deltaker {n}", email=email,
+        email_normalized=normalise_email(email), organisation=["Alta kommune", "Vardø kommune",
+                                                               "Hammerfest kommune"][n % 3],
+        role="Prosjektleder", language="nb", confirmed_at=utcnow() if status == "confirmed" else None,
+    )
+    registration.new_link()
+    db.session.add(registration)
+
+
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo():
+    """Load demo gatherings with dates relative to today (safe to run again)."""
+    today = oslo(utcnow()).date()
+    round_ = _round(*_term_of(today + timedelta(days=21)))
+    _gathering(round_, f"{round_.year}-{round_.term}-ost", f"Samling i øst {TERM_WORDS[round_.term]} {round_.year}",
+               "east", "Scandic Kirkenes", "Kongensgate 1–3, 9900 Kirkenes",
+               today + timedelta(days=21), today + timedelta(days=14))
+    _gathering(round_, f"{round_.year}-{round_.term}-vest", f"Samling i vest {TERM_WORDS[round_.term]} {round_.year}",
+               "west", "Thon Hotel Alta", "Løkkeveien 61, 9510 Alta",
+               today + timedelta(days=28), today + timedelta(days=21))
+    _gathering(round_, f"{round_.year}-{round_.term}-frist-ute", "Frokostmøte om gevinstrealisering",
+               "other", "Statsforvalterens hus", "Damsveien 1, 9815 Vadsø",
+               today + timedelta(days=5), today - timedelta(days=1))
+    full, created = _gathering(round_, f"{round_.year}-{round_.term}-verksted", "Verksted: prosjektplanen",
+                               "east", "Vadsø rådhus", "Rådhusgata 1, 9800 Vadsø",
+                               today + timedelta(days=35), today + timedelta(days=28), capacity=3)
+    if created:
+        db.session.flush()
+        for n, status in enumerate(["confirmed"] * 3 + ["waitlisted"]):
+            _demo_registration(full, n, status)
+
+    earlier = today - timedelta(days=200)
+    past_round = _round(*_term_of(earlier))
+    past, created = _gathering(past_round, f"{past_round.year}-{past_round.term}-ost",
+                               f"Samling i øst {TERM_WORDS[past_round.term]} {past_round.year}", "east",
+                               "Scandic Vadsø", "Oscarsgate 4, 9800 Vadsø", earlier, earlier - timedelta(days=10))
+    if created:
+        db.session.flush()
+        for position, (title, speaker) in enumerate([
+            ("Prosjektarbeid i kommunene", "Statsforvalteren"),
+            ("Erfaringer fra velferdsteknologiprosjektet", "Vardø kommune"),
+        ]):
+            db.session.add(Document(gathering=past, title=title, speaker=speaker, position=position,
+                                    url=f"https://example.no/presentasjoner/{position + 1}.pdf"))
+    db.session.commit()
+    click.echo("demo data ready")

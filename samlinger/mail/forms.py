@@ -1,0 +1,24 @@
+"""The organiser's message to participants."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SelectChoice, StringField, TextAreaField
+from wtforms.validators import InputRequired
+
+from ..forms import at_most, no_control_characters, strip
+
+
+class MessageForm(FlaskForm):
+    audience = RadioField(_l("To"), default="confirmed", choices=[
+        SelectChoice("confirmed", _l("Confirmed participants")),
+        SelectChoice("waitlisted", _l("The waiting list")),
+        SelectChoice("all", _l("Everyone registered (confirmed and waiting list)")),
+    ])
+    subject = StringField(_l("Subject"), filters=[strip], validators=[
+        InputRequired(_l("Write a subject.")), at_most(200),
+        no_control_characters,
+    ])
+    body = TextAreaField(_l("Message"), validators=[
+        InputRequired(_l("Write the message.")), at_most(10000),
+        no_control_characters,
+    ])

@@ -1,1 +1,0 @@
-"""Rounds and gatherings as the organisers create, publish, change and cancel them."""
