@@ -269,6 +269,22 @@ def test_deleting_a_gathering_with_registrations_is_refused(app, organiser_clien
     assert organiser_client.get(f"/arrangor/samlinger/{empty}/endre").status_code == 404
 
 
+def test_a_gathering_whose_registrations_were_all_cancelled_keeps_them(app, organiser_client, make_gathering):
+    """Deleting and taking back to draft follow one rule: any registration, also a cancelled one, is history."""
+    from samlinger.registration import service
+
+    gid = make_gathering()
+    register(app.test_client(), "samling-1")
+    with app.app_context():
+        service.cancel(db.session.scalar(select(Registration.id)))
+    page = f"/arrangor/samlinger/{gid}/endre"
+    press(organiser_client, f"/arrangor/samlinger/{gid}/publiser", page, published="0")
+    press(organiser_client, f"/arrangor/samlinger/{gid}/slett", page)
+    with app.app_context():
+        assert db.session.get(Gathering, gid).status == "published"
+        assert db.session.scalar(select(Registration.status)) == "cancelled"
+
+
 def test_empty_round_can_be_deleted_but_not_one_with_gatherings(app, organiser_client, make_gathering):
     make_gathering()
     with app.app_context():
