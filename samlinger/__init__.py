@@ -14,6 +14,7 @@ from . import bodylimit, formatting, logmask, pagecache, security, startup_check
 from . import config as settings
 from .extensions import babel, csrf, db, limiter, login, mailer, migrate
 from .locking import configure_sqlite
+from .refusal import Refused
 
 LANGUAGES = ("nb", "nn", "en")
 ROOT = Path(__file__).resolve().parent.parent
@@ -102,5 +103,8 @@ def _register_error_pages(app: Flask) -> None:
     app.register_error_handler(404, lambda e: page(404))
     app.register_error_handler(405, lambda e: page(405))
     app.register_error_handler(413, lambda e: page(413, upload=bodylimit.is_upload()))
+    # A refusal no view expected (two organisers at once, a link used while its registration was erased)
+    # still tells the person why, in their language, rather than a 500.
+    app.register_error_handler(Refused, lambda e: page(409, refused=str(e)))
     app.register_error_handler(429, lambda e: page(429))
     app.register_error_handler(500, lambda e: page(500))

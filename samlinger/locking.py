@@ -41,6 +41,12 @@ def _note_write(session, _flush_context):
     session.info[WROTE] = True
 
 
+@event.listens_for(Session, "do_orm_execute")
+def _note_statement(state):
+    if state.is_insert or state.is_update or state.is_delete:  # update(...), delete(...): no flush
+        state.session.info[WROTE] = True
+
+
 @event.listens_for(Session, "after_transaction_end")
 def _forget_write(session, transaction):
     if transaction.parent is None:

@@ -234,9 +234,14 @@ def download(file_format: str, headers: Sequence[str], rows: Iterable[Sequence[A
         response = Response(stream_with_context(chunks), content_type=CSV_CONTENT_TYPE)
     else:
         spool = tempfile.SpooledTemporaryFile(max_size=2**20)
-        write_xlsx(spool, headers, rows, sheet_title=sheet_title)
-        spool.seek(0)
+        try:
+            write_xlsx(spool, headers, rows, sheet_title=sheet_title)
+        except BaseException:
+            spool.close()
+            raise
         response = Response(_read_and_close(spool), content_type=XLSX_CONTENT_TYPE)
+        response.content_length = spool.tell()
+        spool.seek(0)
         response.call_on_close(spool.close)  # also when the client leaves before the end
     response.headers["Content-Disposition"] = f'attachment; filename="{name}.{file_format}"'
     response.headers["Cache-Control"] = "no-store"

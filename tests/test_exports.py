@@ -1,4 +1,4 @@
-"""Tests for samlinger.exports: CSV and XLSX exports that open safely in Norwegian Excel."""
+"""Tests for samlinger.spreadsheets: CSV and XLSX exports that open safely in Norwegian Excel."""
 
 import csv
 import datetime as dt

@@ -1,6 +1,7 @@
 """Write transactions: begin_write starts one cleanly and never commits a caller's changes on the side."""
 
 import pytest
+from sqlalchemy import update
 
 from samlinger.extensions import db
 from samlinger.gatherings.models import Gathering
@@ -12,11 +13,14 @@ def title_in_database(app, gathering_id: int) -> str:
         return db.session.get(Gathering, gathering_id).title
 
 
-@pytest.mark.parametrize("how", ["pending", "flushed"])
+@pytest.mark.parametrize("how", ["pending", "flushed", "statement"])
 def test_begin_write_refuses_a_transaction_with_changes_and_commits_nothing(app, make_gathering, how):
     gathering_id = make_gathering(title="Før")
     with app.app_context():
-        db.session.get(Gathering, gathering_id).title = "Halvferdig"
+        if how == "statement":
+            db.session.execute(update(Gathering).where(Gathering.id == gathering_id).values(title="Halvferdig"))
+        else:
+            db.session.get(Gathering, gathering_id).title = "Halvferdig"
         if how == "flushed":
             db.session.flush()
         with pytest.raises(RuntimeError, match="commit them first"):

@@ -118,6 +118,11 @@ def test_season_becomes_round_with_its_gatherings_and_audit_entries(database_url
         assert (round_.title, [g.slug for g in round_.gatherings]) == ("Våren 2027", ["s-1", "s-2"])
         assert db.session.get(Gathering, 2).round.year == 2027
         assert db.session.scalar(db.select(AuditEntry.object_type)) == "round"
+        if db.engine.dialect.name == "postgresql":  # named as a database made from the models names them
+            names = db.session.execute(text(
+                "SELECT conname FROM pg_constraint WHERE conrelid IN ('round'::regclass, 'gathering'::regclass) "
+                "UNION SELECT sequencename FROM pg_sequences WHERE sequencename LIKE 'round%'")).scalars().all()
+            assert {"pk_round", "fk_gathering_round_id_round", "round_id_seq"} <= set(names)
         db.session.remove()
         downgrade(revision="0008_audit_without_free_text")
         with db.engine.connect() as conn:

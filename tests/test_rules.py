@@ -140,3 +140,34 @@ def test_promoted_people_get_the_link_they_already_have(ctx, make_gathering):
     promoted_mail = db.session.scalars(db.select(OutboundEmail).filter_by(kind="promoted")).one()
     assert f"/pamelding/{second.token}" in write(promoted_mail).text_body
     assert service.find_by_token(second.token).id == second.registration.id, "the waiting-list link still works"
+
+
+def test_an_anonymised_registration_is_not_moved_up_and_not_mailed_when_cancelled(app, make_gathering):
+    gid = make_gathering(capacity=1)
+    with app.app_context():
+        service.register(gid, {"name": "Kari", "organisation": "Alta"}, email="kari@alta.no", language="nb")
+        waiting, other = (service.register(gid, {"name": n, "organisation": "Alta"}, email=f"{n}@alta.no",
+                                           language="nb").registration.id for n in ("ola", "per"))
+        for registration_id in (waiting, other):
+            db.session.get(Registration, registration_id).anonymised_at = datetime.now(UTC)
+        db.session.commit()
+        db.session.execute(db.delete(OutboundEmail))
+        db.session.commit()
+        with pytest.raises(Refused) as refused:
+            service.move_up(waiting)
+        assert refused.value.code == "anonymised"
+        service.cancel(other, by_organiser=True)
+        assert db.session.get(Registration, waiting).status == "waitlisted"
+        assert db.session.scalar(db.select(db.func.count()).select_from(OutboundEmail)) == 0
+
+
+def test_a_refusal_no_view_expected_is_told_not_a_server_error(app, client):
+    from flask_babel import lazy_gettext as _l
+
+    def refuse():
+        raise Refused("cancelled", _l("The gathering is cancelled."))
+
+    app.add_url_rule("/refused-for-test", view_func=refuse)
+    response = client.get("/refused-for-test")
+    assert response.status_code == 409
+    assert "Samlingen er avlyst." in response.get_data(as_text=True)

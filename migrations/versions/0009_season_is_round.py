@@ -26,9 +26,12 @@ def _rename(old: str, new: str) -> None:
     op.execute(f'ALTER TABLE gathering RENAME COLUMN {old}_id TO {new}_id')
     op.create_index(f"ix_gathering_{new}_id", "gathering", [f"{new}_id"], unique=False)
     if op.get_bind().dialect.name == "postgresql":
-        # SQLite keeps constraint names only in the table's SQL text, where nothing reads them.
         op.execute(f'ALTER TABLE "{new}" RENAME CONSTRAINT pk_{old} TO pk_{new}')
         op.execute(f"ALTER TABLE gathering RENAME CONSTRAINT fk_gathering_{old}_id_{old} TO fk_gathering_{new}_id_{new}")
+        op.execute(f"ALTER SEQUENCE {old}_id_seq RENAME TO {new}_id_seq")
+    # SQLite cannot rename a constraint without copying the table; there the primary and foreign key keep
+    # their old names (pk_season, fk_gathering_season_id_season) in the table's SQL. A later batch
+    # migration that drops one of them on SQLite must use those names.
     op.execute(audit_entry.update().where(audit_entry.c.object_type == old).values(object_type=new))
 
 

@@ -1,6 +1,6 @@
 """Who may use what in the organiser workspace.
 
-Login is required once for the whole workspace, by `organiser.views.require_login` on its blueprint;
+Login is required once for the whole workspace, by `workspace.views.require_login` on its blueprint;
 admin pages add `admin_required`.
 """
 

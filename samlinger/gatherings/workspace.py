@@ -136,7 +136,7 @@ def edit_gathering(gathering_id):
         _save_gathering(gathering, form.data_for_service(slug), form.notify_participants.data)
         return _to_gathering(gathering.id)
     return render_template("organiser/rounds/gathering_form.html", form=form, round=gathering.round,
-                           gathering=gathering, registrations=counts_of(gathering.id).active, confirm=ConfirmForm()
+                           gathering=gathering, registrations=counts_of(gathering.id), confirm=ConfirmForm()
                            ), status_of(form)
 
 
@@ -169,14 +169,13 @@ def publish_gathering(gathering_id):
 def cancel_gathering(gathering_id):
     gathering = db.get_or_404(Gathering, gathering_id)
     form = CancelGatheringForm()
-    if gathering.status != "cancelled" and not form.validate_on_submit():
+    if gathering.status == "cancelled":
+        flash(str(service.CANCELLED), "error")
+        return _to_gathering(gathering_id)
+    if not form.validate_on_submit():
         return render_template("organiser/rounds/cancel_gathering.html", form=form, gathering=gathering,
                                registrations=counts_of(gathering.id).active), status_of(form)
-    try:
-        told = service.cancel_gathering(gathering.id, form.reason.data)
-    except Refused as refused:  # cancelled already, perhaps by someone else a moment ago
-        flash(str(refused), "error")
-        return _to_gathering(gathering_id)
+    told = service.cancel_gathering(gathering.id, form.reason.data)
     flash(ngettext("The gathering is cancelled, and %(num)d person registered is told.",
                    "The gathering is cancelled, and %(num)d people registered are told.", told), "success")
     return _to_round(gathering.round_id)

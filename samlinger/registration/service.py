@@ -27,6 +27,7 @@ from .models import Registration, canonical_email, hash_token, normalise_email
 CLOSED = _l("Registration for this gathering is closed.")
 FULL = _l("The gathering is full and has no waiting list.")
 ANONYMISED = _l("The registration is anonymised: it has no address and no link.")
+ALREADY_REGISTERED = _l("This address is already registered for the gathering.")
 
 DETAIL_FIELDS = ("name", "organisation", "role", "phone", "needs", "answers")
 
@@ -95,7 +96,7 @@ def register(gathering_id: int, details: dict, *, email: str, language: str,
     existing = _active_with(gathering_id, email_normalized)
     if existing is not None:
         if by_organiser:
-            _refuse("duplicate", _l("This address is already registered for the gathering."))
+            _refuse("duplicate", ALREADY_REGISTERED)
         # Nothing is written: the lock ends here, and the cap (a round trip to its storage) is asked after.
         db.session.commit()
         if mailcap.allow(email_normalized):
@@ -124,7 +125,9 @@ def register(gathering_id: int, details: dict, *, email: str, language: str,
         db.session.commit()
     except IntegrityError:
         # Only reachable if the lock was bypassed; the unique index still holds the rule.
-        _refuse("duplicate", _l("This address is already registered. Check your e-mail for the link."))
+        db.session.rollback()
+        raise Refused("duplicate", ALREADY_REGISTERED if by_organiser else
+                      _l("This address is already registered. Check your e-mail for the link.")) from None
     return Outcome(registration, token)  # a confirmation is always sent: the cap is for repeatable mails
 
 
@@ -160,7 +163,8 @@ def cancel(registration_id: int, *, by_organiser: bool = False, now=None) -> Reg
         return registration
     was_confirmed = registration.status == "confirmed"
     registration.status, registration.cancelled_at = "cancelled", now
-    notify.notify_cancelled(registration, was_confirmed=was_confirmed, by_organiser=by_organiser)
+    if registration.anonymised_at is None:  # an anonymised registration has no address to tell
+        notify.notify_cancelled(registration, was_confirmed=was_confirmed, by_organiser=by_organiser)
     db.session.flush()
     if was_confirmed:
         promote_waiting(gathering, now=now)
@@ -177,6 +181,8 @@ def move_up(registration_id: int, *, now=None) -> Registration:
     """
     now = now or utcnow()
     registration, gathering = _locked_registration(registration_id)
+    if registration.anonymised_at is not None:
+        _refuse("anonymised", ANONYMISED)
     if registration.status != "waitlisted" or gathering.status != "published":
         _refuse("not_waitlisted", _l("Only someone on the waiting list of a published gathering can be moved up."))
     registration.status, registration.confirmed_at = "confirmed", now
@@ -207,7 +213,7 @@ def edit(registration_id: int, details: dict, *, email: str) -> Registration:
         _refuse("anonymised", ANONYMISED)
     email_normalized = normalise_email(email)
     if registration.is_active and _active_with(gathering.id, email_normalized, other_than=registration.id):
-        _refuse("duplicate", _l("This address is already registered for the gathering."))
+        _refuse("duplicate", ALREADY_REGISTERED)
     moved = email_normalized != registration.email_normalized
     registration.email, registration.email_normalized = canonical_email(email), email_normalized
     _set_details(registration, details)

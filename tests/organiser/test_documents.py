@@ -187,7 +187,7 @@ def test_deleting_a_gathering_deletes_its_stored_files(app, organiser, make_gath
 
 
 def test_files_stay_when_deleting_the_gathering_fails(app, organiser, make_gathering, monkeypatch):
-    from samlinger.gatherings import service as rounds
+    from samlinger.gatherings import service
 
     gid = make_gathering()
     upload(organiser, gid, "slides.pdf", PDF)
@@ -197,7 +197,7 @@ def test_files_stay_when_deleting_the_gathering_fails(app, organiser, make_gathe
             raise RuntimeError("the database went away")
         monkeypatch.setattr(db.session, "commit", failing_commit)
         with pytest.raises(RuntimeError):
-            rounds.delete_gathering(gid)
+            service.delete_gathering(gid)
         monkeypatch.undo()
         db.session.rollback()
         assert db.session.get(Gathering, gid) is not None

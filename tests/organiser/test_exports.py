@@ -49,7 +49,8 @@ def test_gathering_csv_and_xlsx_have_every_field_and_are_safe(app, organiser, ma
     assert evil["Status"] == "Venteliste"
 
     response = organiser.get(f"/arrangor/samlinger/{gid}/deltakere.xlsx")
-    assert response.status_code == 200
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    assert response.content_length == len(response.get_data()) > 0  # sent from its temporary file
     sheet = openpyxl.load_workbook(io.BytesIO(response.get_data())).active
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert values[0] == header
