@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from .documents.models import Document
 from .extensions import db
+from .gatherings import service
 from .gatherings.models import Gathering, Round
 from .registration.models import Registration, normalise_email
 from .timeutil import oslo, oslo_to_utc, utcnow
@@ -21,7 +22,8 @@ def _term_of(day: date) -> tuple[int, str]:
     return day.year, "spring" if day.month <= 6 else "autumn"
 
 
-TERM_WORDS = {"spring": "våren", "autumn": "høsten"}
+#: "våren", "høsten": the first of the words the rules know for each term
+TERM_WORDS = {term: words[0] for term, words in service.TERM_WORDS.items()}
 
 
 def _round(year: int, term: str) -> Round:
