@@ -7,7 +7,6 @@ import re
 import socket
 import uuid
 from contextlib import contextmanager
-from datetime import UTC, date, datetime, time, timedelta
 from email import policy
 
 import pytest
@@ -16,8 +15,9 @@ from sqlalchemy.engine import make_url
 
 from samlinger import create_app
 from samlinger.extensions import db
-from samlinger.gatherings.models import Gathering, Round
-from samlinger.timeutil import OSLO, oslo_today
+
+from . import factories
+from .factories import oslo_dt  # noqa: F401 - tests import it from here
 
 #: CI sets this so that a missing part (PostgreSQL, Chromium) fails instead of skipping.
 REQUIRE_ALL = os.environ.get("SAMLINGER_REQUIRE_ALL") == "1"
@@ -224,35 +224,13 @@ def manage_link(message) -> str:
 
 # --- factories ---------------------------------------------------------------------------
 
-def oslo_dt(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=OSLO).astimezone(UTC)
-
-
 @pytest.fixture
 def make_gathering(app):
-    """Create a published gathering in a published round; keyword arguments override fields."""
-    counter = iter(range(1, 10_000))
+    """Create a published gathering in a published round (factories.gathering); returns its id."""
 
     def make(**fields) -> int:
-        n = next(counter)
         with app.app_context():
-            round_ = db.session.query(Round).filter_by(year=2027, term="spring").first()
-            if round_ is None:
-                round_ = Round(year=2027, term="spring", title="Samlinger i Prosjektnettverket våren 2027",
-                                published=fields.pop("round_published", True))
-                db.session.add(round_)
-            day = fields.pop("day", (oslo_today() + timedelta(days=30)))
-            values = dict(
-                round=round_, slug=f"samling-{n}", title=f"Samling {n}", region="east", venue="Scandic Alta",
-                address="Løkkeveien 61, 9510 Alta", starts_at=oslo_dt(day, 10), ends_at=oslo_dt(day, 15, 30),
-                registration_deadline=day - timedelta(days=7), capacity=20, waitlist_enabled=True,
-                status="published", description="Om **prosjektarbeid**.",
-            )
-            values.update(fields)
-            gathering = Gathering(**values)
-            db.session.add(gathering)
-            db.session.commit()
-            return gathering.id
+            return factories.gathering(**fields).id
     return make
 
 
@@ -290,17 +268,11 @@ def csrf_token(client, url: str) -> str:
 
 @pytest.fixture
 def make_user(app):
-    """Create an account; returns (id, email, password)."""
-    from samlinger.auth.models import User
+    """Create an account (factories.user); returns (id, email, password)."""
 
-    def make(email="ola@statsforvalteren.test", *, name="Ola Arrangør", role="organiser",
-             password="riktig hest batteri stift", active=True):
+    def make(email="ola@statsforvalteren.test", *, password=factories.PASSWORD, **fields):
         with app.app_context():
-            user = User(email=email, name=name, role=role, active=active)
-            user.set_password(password)
-            db.session.add(user)
-            db.session.commit()
-            return user.id, email, password
+            return factories.user(email, password=password, **fields).id, email, password
     return make
 
 
@@ -310,17 +282,23 @@ def log_in(client, email: str, password: str):
     return client.post("/logg-inn", data={"email": email, "password": password, "csrf_token": token})
 
 
+def log_in_as(app, client, **account):
+    """Log *client* into *app* as a new account (factories.user(**account): an organiser unless told),
+    through the login form; returns the client. The one way tests log an organiser in."""
+    password = account.setdefault("password", factories.PASSWORD)
+    with app.app_context():
+        email = factories.user(**account).email
+    assert log_in(client, email, password).status_code == 302
+    return client
+
+
 @pytest.fixture
-def organiser_client(client, make_user):
+def organiser_client(app, client):
     """A test client logged in as an organiser."""
-    _, email, password = make_user()
-    assert log_in(client, email, password).status_code == 302
-    return client
+    return log_in_as(app, client)
 
 
 @pytest.fixture
-def admin_client(client, make_user):
+def admin_client(app, client):
     """A test client logged in as an admin."""
-    _, email, password = make_user("admin@statsforvalteren.test", name="Ada Admin", role="admin")
-    assert log_in(client, email, password).status_code == 302
-    return client
+    return log_in_as(app, client, email="admin@statsforvalteren.test", name="Ada Admin", role="admin")

@@ -11,10 +11,8 @@ import pytest
 from flask import url_for
 
 from samlinger import create_app
-from samlinger.auth.models import User
-from samlinger.extensions import db
 
-from .conftest import csrf_token, log_in
+from .conftest import csrf_token, log_in_as
 
 
 def _workspace_routes() -> list[tuple[str, str, dict]]:
@@ -72,13 +70,9 @@ def test_organisers_are_refused_admin_pages(app, organiser_client, route):
 
 
 @pytest.fixture
-def organiser(app):
-    with app.app_context():
-        user = User(email="ola@statsforvalteren.test", name="Ola Arrangør", role="organiser")
-        user.set_password("riktig hest batteri stift")
-        db.session.add(user)
-        db.session.commit()
-    return ("ola@statsforvalteren.test", "riktig hest batteri stift")
+def organiser(make_user):
+    _, email, password = make_user()
+    return (email, password)
 
 
 def test_login_and_logout(client, organiser):
@@ -92,9 +86,8 @@ def test_login_and_logout(client, organiser):
     assert client.get("/arrangor/").status_code == 302
 
 
-def test_the_workspace_header_shows_who_is_logged_in_next_to_log_out(client, make_user):
-    _, email, password = make_user(name="Kari <script>alert(1)</script> Nordmann")
-    log_in(client, email, password)
+def test_the_workspace_header_shows_who_is_logged_in_next_to_log_out(app, client):
+    log_in_as(app, client, name="Kari <script>alert(1)</script> Nordmann")
     html = client.get("/arrangor/", headers={"Accept-Language": "nb"}).get_data(as_text=True)
     assert "<script>alert(1)" not in html
     name = "Logget inn som Kari &lt;script&gt;alert(1)&lt;/script&gt; Nordmann</span>"

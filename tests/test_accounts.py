@@ -11,7 +11,7 @@ from samlinger.auth.models import User
 from samlinger.extensions import db
 from samlinger.mail.models import OutboundEmail
 
-from .conftest import csrf_token, log_in, text_part
+from .conftest import csrf_token, log_in, log_in_as, text_part
 
 
 def _user(app, email):
@@ -47,9 +47,8 @@ def test_create_user_refuses_short_passwords_bad_and_taken_addresses(app, runner
         assert db.session.scalar(select(User).where(User.email == "ikke-en-adresse")) is None
 
 
-def test_logout_ends_the_session_also_for_a_copied_cookie(client, make_user):
-    _, email, password = make_user()
-    log_in(client, email, password)
+def test_logout_ends_the_session_also_for_a_copied_cookie(app, client):
+    log_in_as(app, client)
     stolen = client.get_cookie("session").value
     assert client.get("/arrangor/").status_code == 200
     client.post("/logg-ut", data={"csrf_token": csrf_token(client, "/arrangor/")})
@@ -58,10 +57,9 @@ def test_logout_ends_the_session_also_for_a_copied_cookie(client, make_user):
     assert client.get("/arrangor/").status_code == 302
 
 
-def test_session_expires_after_the_configured_lifetime(app, client, make_user):
+def test_session_expires_after_the_configured_lifetime(app, client):
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(seconds=1)
-    _, email, password = make_user()
-    log_in(client, email, password)
+    log_in_as(app, client)
     assert client.get("/arrangor/").status_code == 200
     cookie = client.get_cookie("session")
     assert cookie.expires is not None, "the session cookie is not kept after the browser closes"

@@ -1,7 +1,7 @@
 """Dates at and beyond the edges: the organiser forms accept the years 2000–2100 only, and nothing stored
 some other way (year 1, year 9999, an end before the start) makes a public page fail."""
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -13,6 +13,7 @@ from samlinger.gatherings.models import Gathering, Round
 from samlinger.mail import ics
 from samlinger.timeutil import end_of_day_utc, oslo, oslo_to_utc
 
+from . import factories
 from .conftest import csrf_token
 from .test_rounds import gathering_data
 
@@ -28,10 +29,7 @@ def post(client, url, **data):
 @pytest.fixture
 def round_id(app):
     with app.app_context():
-        round_ = Round(year=2027, term="spring", title="Våren 2027", published=True)
-        db.session.add(round_)
-        db.session.commit()
-        return round_.id
+        return factories.round_().id
 
 
 # --- the organiser forms -------------------------------------------------------------------
@@ -104,13 +102,10 @@ def _copy(client, round_id):
 
 def test_copy_to_next_round_stays_within_the_years(app, organiser_client):
     with app.app_context():
-        last = Round(year=2100, term="autumn", title="Hausten 2100")
-        late = Round(year=2100, term="spring", title="Våren 2100")
-        db.session.add_all([last, late])
+        last = factories.round_(2100, "autumn", published=False)
+        late = factories.round_(2100, "spring", published=False)
         day = date(2100, 9, 1)
-        db.session.add(Gathering(round=late, slug="sein", title="Sein", registration_deadline=day,
-                                 starts_at=oslo_to_utc(day, time(10)), ends_at=oslo_to_utc(day, time(15))))
-        db.session.commit()
+        factories.gathering(round=late, slug="sein", title="Sein", day=day, registration_deadline=day)
         ids = last.id, late.id
     for round_id in ids:
         response, page = _copy(organiser_client, round_id)

@@ -2,7 +2,6 @@
 error, never an unchecked value stored, never a redirect off the site."""
 
 import re
-from datetime import timedelta
 from urllib.parse import quote, urlsplit
 
 import pytest
@@ -11,12 +10,11 @@ from hypothesis import strategies as st
 
 from samlinger import create_app
 from samlinger.extensions import db
-from samlinger.gatherings.models import Gathering, Round
 from samlinger.registration import service
 from samlinger.registration.models import Registration, canonical_email, normalise_email
-from samlinger.timeutil import oslo_today
 
-from .conftest import base_config, csrf_token, oslo_dt
+from . import factories
+from .conftest import base_config, csrf_token
 
 HOSTILE = [
     "<script>alert(1)</script>", "\"><img src=x onerror=alert(1)>", "' OR 1=1 --", "'; DROP TABLE registration;--",
@@ -42,13 +40,8 @@ def fuzz_app(tmp_path_factory):
     app = create_app(base_config(f"sqlite:///{folder / 'fuzz.sqlite'}", folder))
     with app.app_context():
         db.create_all()
-        day = (oslo_today() + timedelta(days=30))
-        round_ = Round(year=2027, term="spring", title="Våren 2027", published=True)
-        db.session.add(Gathering(round=round_, slug="samling", title="Samling", region="east", venue="Alta",
-                                 starts_at=oslo_dt(day, 10), ends_at=oslo_dt(day, 15), registration_deadline=day,
-                                 capacity=None, status="published"))
-        db.session.commit()
-        outcome = service.register(1, {"name": "Ola", "organisation": "Alta kommune"},
+        gid = factories.gathering(slug="samling", title="Samling", capacity=None).id
+        outcome = service.register(gid, {"name": "Ola", "organisation": "Alta kommune"},
                                    email="fast@alta.kommune.no", language="nb")
         app.config["FUZZ_TOKEN"] = outcome.token
     yield app

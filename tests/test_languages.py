@@ -16,7 +16,7 @@ from samlinger.mail.notify import notify_updated
 from samlinger.registration.models import Registration
 from samlinger.timeutil import oslo_today
 
-from .conftest import csrf_token, form_data, log_in, manage_link, text_part
+from .conftest import csrf_token, form_data, log_in_as, manage_link, text_part
 
 CATALOGUES = Path(__file__).resolve().parent.parent / "samlinger" / "translations"
 
@@ -195,12 +195,11 @@ def untranslated(chunk: str, data: list[str], same_in_english: set[str]) -> bool
     return any(word not in same_in_english for word in words)
 
 
-def test_switching_language_changes_every_visible_word(app, client, make_user, runner):
+def test_switching_language_changes_every_visible_word(app, client, runner):
     """On every public page and every organiser page, in Bokmål and in English, the same text appears only
     where it is data (titles, places, names) or a word that is the same in both languages."""
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
-    _, email, password = make_user(role="admin")
-    log_in(client, email, password)
+    log_in_as(app, client, role="admin")
     with app.app_context():
         gatherings = db.session.scalars(select(Gathering).order_by(Gathering.starts_at.desc())).all()
         gatherings[0].status = "cancelled"

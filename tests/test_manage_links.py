@@ -13,6 +13,7 @@ from samlinger.mail import messaging, worker
 from samlinger.mail.models import OutboundEmail
 from samlinger.registration.models import Registration
 
+from . import factories
 from .conftest import csrf_token, form_data, manage_link, text_part
 
 
@@ -212,12 +213,9 @@ def test_the_upgrade_scrubs_old_tokens_and_keeps_old_links_until_one_is_mailed(d
     from flask_migrate import downgrade, upgrade
 
     from samlinger import create_app
-    from samlinger.auth.models import User
-    from samlinger.gatherings.models import Round
     from samlinger.registration import service
-    from samlinger.timeutil import oslo_today
 
-    from .conftest import base_config, oslo_dt
+    from .conftest import base_config
 
     app = create_app(base_config(database_url, tmp_path))
     app.instance_path = str(tmp_path)
@@ -228,15 +226,9 @@ def test_the_upgrade_scrubs_old_tokens_and_keeps_old_links_until_one_is_mailed(d
             with db.engine.begin() as conn:
                 conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
         upgrade()
-        day = (oslo_today() + timedelta(days=30))
-        db.session.add(Gathering(
-            round=Round(year=2027, term="spring", title="Våren", published=True), slug="samling-1",
-            title="Samling 1", region="east", venue="Alta", starts_at=oslo_dt(day, 10), ends_at=oslo_dt(day, 15),
-            registration_deadline=day, capacity=20, waitlist_enabled=True, status="published"))
-        user = User(email="ola@statsforvalteren.test", name="Ola", role="organiser", active=True)
-        user.set_password("riktig hest batteri stift")
-        db.session.add(user)
-        db.session.commit()
+        # Rows of the current schema, before going back to the old one.
+        factories.gathering(slug="samling-1")
+        factories.user(name="Ola")
         outcome = service.register(1, {"name": "Kari", "organisation": "Alta"}, email="kari@x.no", language="nb")
         registration_id, gathering_id = outcome.registration.id, outcome.registration.gathering_id
         db.session.execute(db.delete(OutboundEmail))

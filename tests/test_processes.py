@@ -23,12 +23,13 @@ import requests
 
 from samlinger import ROOT, create_app
 from samlinger.extensions import db
-from samlinger.gatherings.models import Gathering, Round
+from samlinger.gatherings.models import Gathering
 from samlinger.mail.models import OutboundEmail
 from samlinger.registration.models import Registration
-from samlinger.timeutil import oslo_today, utcnow
+from samlinger.timeutil import utcnow
 
-from .conftest import base_config, form_data, free_port, oslo_dt, postgres_database
+from . import factories
+from .conftest import base_config, form_data, free_port, postgres_database
 
 pytestmark = pytest.mark.slow
 
@@ -134,13 +135,7 @@ def gunicorn(deployment: Deployment, workers: int = 4, access_log: str = "-"):
 def seed_gathering(deployment: Deployment, capacity: int) -> str:
     app = deployment.app()
     with app.app_context():
-        day = (oslo_today() + timedelta(days=30))
-        round_ = Round(year=2027, term="spring", title="Samlinger våren 2027", published=True)
-        db.session.add(Gathering(round=round_, slug="kappløp", title="Samling med kø", region="east",
-                                 venue="Scandic Alta", starts_at=oslo_dt(day, 10), ends_at=oslo_dt(day, 15),
-                                 registration_deadline=day, capacity=capacity, waitlist_enabled=True,
-                                 status="published"))
-        db.session.commit()
+        factories.gathering(slug="kappløp", title="Samling med kø", capacity=capacity)
         db.session.remove()
         db.engine.dispose()
     return "kappløp"

@@ -12,6 +12,7 @@ from samlinger.gatherings.slugs import slugify
 from samlinger.registration.models import Registration
 from samlinger.timeutil import oslo
 
+from . import factories
 from .conftest import calendar_parts, csrf_token, form_data, text_part
 
 
@@ -289,10 +290,7 @@ def test_empty_round_can_be_deleted_but_not_one_with_gatherings(app, organiser_c
     make_gathering()
     with app.app_context():
         full_id = db.session.scalar(select(Round.id))
-        empty = Round(year=2030, term="autumn", title="Tom")
-        db.session.add(empty)
-        db.session.commit()
-        empty_id = empty.id
+        empty_id = factories.round_(2030, "autumn", title="Tom", published=False).id
     page = f"/arrangor/runder/{full_id}"
     assert press(organiser_client, f"/arrangor/runder/{full_id}/slett", page).status_code == 302
     assert press(organiser_client, f"/arrangor/runder/{empty_id}/slett", page).status_code == 302

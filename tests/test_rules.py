@@ -13,6 +13,7 @@ from samlinger.registration import service
 from samlinger.registration.models import Registration
 from samlinger.timeutil import end_of_day_utc
 
+from . import factories
 from .conftest import oslo_dt
 
 
@@ -120,10 +121,9 @@ def test_unique_index_holds_one_active_registration_per_address(ctx, make_gather
 
     gid = make_gathering()
     service.register(gid, details(), email="Kari@X.no", language="nb")
-    db.session.add(Registration(gathering_id=gid, status="waitlisted", name="Kari", email="kari@x.no",
-                                email_normalized="kari@x.no", organisation="X", manage_token_hash="f" * 64))
     with pytest.raises(IntegrityError):
-        db.session.commit()
+        factories.registration_row(gid, status="waitlisted", name="Kari", email="kari@x.no", organisation="X",
+                                   manage_token_hash="f" * 64)
     db.session.rollback()
     # A cancelled registration does not block registering again.
     first = db.session.scalar(db.select(Registration))

@@ -7,21 +7,18 @@ import secrets
 import subprocess
 import sys
 import uuid
-from datetime import timedelta
 
 import pytest
 
 from samlinger import ROOT, create_app
-from samlinger.auth.models import User
 from samlinger.config import DEFAULT_SECRET_KEY
 from samlinger.extensions import db
-from samlinger.gatherings.models import Gathering, Round
 from samlinger.registration import service
 from samlinger.registration.models import Registration
 from samlinger.security import CONTENT_SECURITY_POLICY, InsecureConfiguration
-from samlinger.timeutil import oslo_today
 
-from .conftest import base_config, csrf_token, form_data, missing, oslo_dt
+from . import factories
+from .conftest import base_config, csrf_token, form_data, missing
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
 
@@ -39,18 +36,6 @@ def make_app(tmp_path, **overrides):
 @pytest.fixture
 def prod_app(tmp_path):
     return make_app(tmp_path, TESTING=False)
-
-
-def log_in(app, client, role="admin"):
-    with app.app_context():
-        user = User(email=f"{role}@statsforvalteren.test", name="Kari Arrangør", role=role)
-        user.set_password("korrekt hest batteri")
-        db.session.add(user)
-        db.session.commit()
-    response = client.post("/logg-inn", data={"email": f"{role}@statsforvalteren.test",
-                                              "password": "korrekt hest batteri",
-                                              "csrf_token": csrf_token(client, "/logg-inn")})
-    assert response.status_code == 302
 
 
 def register(client, slug, **overrides):
@@ -129,9 +114,8 @@ def test_every_response_carries_the_security_headers(app, client, make_gathering
     assert policy["script-src"] == "'self'"
 
 
-def test_organiser_pages_are_not_cached(app, client):
-    log_in(app, client)
-    assert client.get("/arrangor/").headers["Cache-Control"] == "no-store"
+def test_organiser_pages_are_not_cached(admin_client):
+    assert admin_client.get("/arrangor/").headers["Cache-Control"] == "no-store"
 
 
 def test_hsts_when_served_over_https(tmp_path):
@@ -175,8 +159,8 @@ def state_changing_urls(app):
             yield rule.endpoint, method, url
 
 
-def test_every_state_changing_request_needs_a_csrf_token(app, client):
-    log_in(app, client)
+def test_every_state_changing_request_needs_a_csrf_token(app, admin_client):
+    client = admin_client
     checked = []
     for endpoint, method, url in state_changing_urls(app):
         for data in ({}, {"csrf_token": "forged"}):
@@ -204,12 +188,7 @@ def limited_app(tmp_path, setting, **overrides):
     """An app allowing 3 POSTs a minute by *setting*, with one open gathering."""
     app = make_app(tmp_path, **{"RATELIMIT_ENABLED": True, setting: "3/minute"} | overrides)
     with app.app_context():
-        day = (oslo_today() + timedelta(days=30))
-        round_ = Round(year=2027, term="spring", title="Våren 2027", published=True)
-        db.session.add(Gathering(round=round_, slug="samling-1", title="Samling 1", region="east",
-                                 venue="Alta", starts_at=oslo_dt(day, 10), ends_at=oslo_dt(day, 15),
-                                 registration_deadline=day, capacity=20, status="published"))
-        db.session.commit()
+        factories.gathering(slug="samling-1")
     return app
 
 

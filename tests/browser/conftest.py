@@ -20,6 +20,7 @@ from werkzeug.serving import make_server
 
 from samlinger import create_app
 from samlinger.extensions import db
+from tests import factories
 from tests.conftest import base_config, missing
 
 CHROMIUM = "/usr/bin/chromium"
@@ -35,9 +36,7 @@ def _seed(app) -> dict:
     """Demo gatherings, a cancelled one, an admin, and a registration with a known manage link."""
     from sqlalchemy import select
 
-    from samlinger.auth.models import User
     from samlinger.gatherings.models import Gathering
-    from samlinger.registration.models import Registration, normalise_email
 
     result = app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
@@ -50,18 +49,13 @@ def _seed(app) -> dict:
         cancelled = next(g for g in gatherings if g.slug.endswith("-vest"))
         cancelled.status = "cancelled"
         cancelled.cancel_reason = "For få påmeldte. Vi inviterer til en ny samling i høst."
-        user = User(email=ADMIN[0], name="Ada Arrangør", role="admin", active=True)
-        user.set_password(ADMIN[1])
-        email = "kari@vardo.kommune.no"
-        registration = Registration(
-            gathering=open_one, status="confirmed", name="Kari Nordmann", email=email,
-            email_normalized=normalise_email(email), organisation="Vardø kommune", role="Rådgiver",
-            language="nb",
-        )
-        registration.new_link()
-        token = registration.manage_token()
-        db.session.add_all([user, registration])
         db.session.commit()
+        factories.user(ADMIN[0], name="Ada Arrangør", role="admin", password=ADMIN[1])
+        registration = factories.registration_row(
+            open_one.id, name="Kari Nordmann", email="kari@vardo.kommune.no", organisation="Vardø kommune",
+            role="Rådgiver",
+        )
+        token = registration.manage_token()
         assert len(by_slug) >= 5
         return {
             "open": open_one.slug, "waitlist": waitlist.slug, "closed": closed.slug,

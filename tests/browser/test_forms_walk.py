@@ -23,6 +23,7 @@ from samlinger.extensions import db
 from samlinger.gatherings.models import Gathering
 from samlinger.registration.models import Registration
 from samlinger.timeutil import utcnow
+from tests import factories
 from tests.conftest import SMTPRecorder, base_config, text_part
 
 from .conftest import ADMIN, self_signed_certificate, serving
@@ -57,12 +58,8 @@ def site(request, tmp_path_factory):
         vest = next(g for g in gatherings if g.slug.endswith("-vest"))
         workshop = next(g for g in gatherings if g.slug.endswith("-verksted"))
         db.session.add(Document(gathering=vest, title="Lysark", url=f"{ELSEWHERE}/lysark.pdf"))
-        from samlinger.auth.models import User
-
-        user = User(email=ADMIN[0], name="Ada Arrangør", role="admin", active=True)
-        user.set_password(ADMIN[1])
-        db.session.add(user)
         db.session.commit()
+        factories.user(ADMIN[0], name="Ada Arrangør", role="admin", password=ADMIN[1])
         data = {"open": ost.slug, "vest": vest.slug, "vest_id": vest.id, "workshop_id": workshop.id}
     ssl_context = self_signed_certificate(tmp) if https else None
     with serving(app, ssl_context=ssl_context) as url:  # port 0: the server binds first, then the links follow

@@ -2,28 +2,17 @@
 
 import pytest
 
-from samlinger.auth.models import User
 from samlinger.extensions import db
-from samlinger.registration import service as registration
 from samlinger.registration.models import Registration
 
-from ..conftest import csrf_token
+from .. import factories
+from ..conftest import csrf_token, log_in_as
 
 
 @pytest.fixture
 def organiser(app, client):
     """Log the test client in as an organiser, through the login form."""
-    with app.app_context():
-        user = User(email="kari@statsforvalteren.test", name="Kari Arrangør", role="organiser")
-        user.set_password("korrekt hest batteri stift")
-        db.session.add(user)
-        db.session.commit()
-    response = client.post("/logg-inn", data={
-        "email": "kari@statsforvalteren.test", "password": "korrekt hest batteri stift",
-        "csrf_token": csrf_token(client, "/logg-inn"),
-    })
-    assert response.status_code == 302
-    return client
+    return log_in_as(app, client, email="kari@statsforvalteren.test", name="Kari Arrangør")
 
 
 @pytest.fixture
@@ -32,10 +21,8 @@ def register(app):
 
     def make(gathering_id: int, name: str, email: str, organisation: str = "Alta kommune", **details) -> int:
         with app.app_context():
-            outcome = registration.register(
-                gathering_id, {"name": name, "organisation": organisation, **details}, email=email, language="nb"
-            )
-            return outcome.registration.id
+            return factories.registration(gathering_id, name=name, email=email, organisation=organisation,
+                                          **details).id
     return make
 
 
