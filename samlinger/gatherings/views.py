@@ -40,7 +40,7 @@ def _calendar_response(body: bytes, filename: str) -> Response:
 
 
 @bp.get("/samlinger/<slug>.ics")
-@cached(per_language=False)
+@cached
 def detail_ics(slug):
     gathering = service.gathering_by_slug(slug) or abort(404)
     body = ics.download(gathering, url=absolute_url("gatherings.detail", slug=slug))
@@ -48,7 +48,7 @@ def detail_ics(slug):
 
 
 @bp.get("/samlinger.ics")
-@cached(per_language=False)
+@cached
 def feed_ics():
     gatherings = service.visible_gatherings()
     body = ics.feed([(g, absolute_url("gatherings.detail", slug=g.slug)) for g in gatherings])
@@ -56,7 +56,7 @@ def feed_ics():
 
 
 @bp.get("/api/v1/gatherings")
-@cached(per_language=False)
+@cached
 def api_gatherings():
     """Published gatherings as JSON, public fields only."""
     gatherings = service.visible_gatherings()

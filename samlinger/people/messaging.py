@@ -45,7 +45,8 @@ def _recipients(gathering_ids, statuses) -> list[Registration]:
 def _context(registration: Registration, **extra) -> dict:
     gathering = registration.gathering
     return {"registration": registration, "gathering": gathering, "manage_url": None,
-            "gathering_url": absolute_url("gatherings.detail", slug=gathering.slug), **extra}
+            "gathering_url": absolute_url("gatherings.detail", registration.language, slug=gathering.slug),
+            **extra}
 
 
 def send_message(target, gathering_ids, audience: str, subject: str, body: str) -> tuple[str, int]:
