@@ -387,3 +387,64 @@ def test_answers_of_kept_pages_carry_the_security_headers(client, make_gathering
         assert "default-src 'self'" in response.headers["Content-Security-Policy"]
         assert response.headers["X-Frame-Options"] == "DENY"
         assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+
+
+# --- the front door ---------------------------------------------------------------------------------
+
+@pytest.fixture
+def flask_runs(app):
+    """How many requests reached Flask (the front door answers the others)."""
+    from flask import request_started
+
+    started = []
+    request_started.connect(lambda sender, **extra: started.append(1), app, weak=False)
+    return started
+
+
+def test_the_front_door_answers_kept_pages_as_flask_does(app, client, make_gathering, flask_runs):
+    """A reader without a cookie, and one who has registered (CSRF token and receipt in the session), get
+    the kept page before Flask runs, with exactly the headers Flask gives it."""
+    make_gathering(slug="dor", title="Samling ved døra")
+    token = csrf_token(client, "/samlinger/dor/pamelding")
+    assert client.post("/samlinger/dor/pamelding", data=form_data(csrf_token=token)).status_code == 302
+    reader = app.test_client(use_cookies=False)
+    for path in ("/nn/samlinger/dor", "/samlinger.ics", "/en/"):
+        flask_runs.clear()
+        built = reader.get(path)
+        again = reader.get(path)
+        registered = client.get(path)
+        head = reader.head(path)
+        assert len(flask_runs) == 1, f"{path}: only the first reader reached Flask"
+        assert again.get_data() == registered.get_data() == built.get_data() and head.get_data() == b""
+        assert dict(again.headers) == dict(built.headers) == dict(registered.headers), path
+        assert dict(head.headers) == dict(built.headers), path
+        assert again.headers["Content-Security-Policy"] and again.headers["ETag"]
+        assert reader.get(path, headers={"If-None-Match": again.headers["ETag"]}).status_code == 304
+        assert len(flask_runs) == 1
+
+    # A change anywhere is seen at once: the front door checks the content version on every answer.
+    with app.app_context():
+        db.session.execute(update(Gathering).where(Gathering.slug == "dor").values(title="Ny tittel"))
+        db.session.commit()
+    assert "Ny tittel" in reader.get("/nn/samlinger/dor").get_data(as_text=True)
+    assert len(flask_runs) == 2
+
+
+def test_the_front_door_lets_everything_else_through(app, make_gathering, flask_runs):
+    make_gathering(slug="gjennom")
+    reader = app.test_client(use_cookies=False)
+    reader.get("/samlinger/gjennom")
+    flask_runs.clear()
+    own = app.test_client()
+    with own.session_transaction() as session:
+        session["_flashes"] = [("success", "Lagra.")]
+    cookie = own.get_cookie("session").value
+    for headers, path in [({}, "/samlinger/gjennom?utm=1"), ({"Cookie": f"session={cookie}"}, "/samlinger/gjennom"),
+                          ({"Cookie": "session=forged.value"}, "/samlinger/gjennom"),
+                          ({"Cookie": "other=1"}, "/samlinger/gjennom"),
+                          ({"Authorization": "Basic eDp5"}, "/samlinger/gjennom"),
+                          ({}, "/samlinger/finst-ikkje"), ({}, "/nb/samlinger/gjennom")]:
+        reader.get(path, headers=headers)
+    reader.post("/samlinger/gjennom")
+    assert len(flask_runs) == 8
+    assert reader.get("/nb/samlinger/gjennom").status_code == 301
