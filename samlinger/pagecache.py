@@ -24,7 +24,7 @@ passed, a Last-Modified; `If-None-Match` / `If-Modified-Since` get 304 without a
 `Cache-Control: no-cache` lets browsers and shared caches keep the page but ask every time. Every other
 answer (forms, flashes, logins, manage pages, errors) is `no-store` unless its view says otherwise.
 
-One cache, two doors: `FrontDoor`, a WSGI layer, answers a kept page before Flask runs (the cheap path,
+One cache, two doors: `frontdoor.FrontDoor`, a WSGI layer, answers a kept page before Flask runs (the cheap path,
 most readers); `cached`, inside Flask, builds and keeps pages, and answers when the front door could not.
 """
 
@@ -38,7 +38,7 @@ from flask import Response, current_app, g, request, session
 from flask_sqlalchemy.session import Session
 from sqlalchemy import DDL, Integer, event, insert, inspect, update
 from sqlalchemy.orm import Mapped, mapped_column
-from werkzeug.http import http_date, parse_cookie, parse_date, parse_etags, quote_etag
+from werkzeug.http import http_date, parse_date, parse_etags, quote_etag
 
 from .extensions import db
 from .timeutil import utcnow
@@ -279,6 +279,8 @@ def init_app(app) -> None:
     with app.app_context():
         event.listen(db.engine, "engine_disposed", lambda _engine: cache.versions.close_all())
     app.after_request(_not_stored_elsewhere)
+    from .frontdoor import FrontDoor
+
     app.wsgi_app = FrontDoor(app, app.wsgi_app, cache)
 
 
@@ -307,7 +309,7 @@ def _whole_second_after(instant: datetime) -> datetime:
     return instant.replace(microsecond=0) + timedelta(seconds=1)
 
 
-def _not_modified(page: Page, now: datetime, if_none_match: str | None, if_modified_since: str | None) -> bool:
+def not_modified(page: Page, now: datetime, if_none_match: str | None, if_modified_since: str | None) -> bool:
     """If-None-Match first (weak comparison, as for GET); If-Modified-Since only without it."""
     if if_none_match is not None:
         return parse_etags(if_none_match).contains_weak(page.etag)
@@ -315,7 +317,7 @@ def _not_modified(page: Page, now: datetime, if_none_match: str | None, if_modif
     return since is not None and page.modified <= now and since >= page.modified
 
 
-def _validators(page: Page, now: datetime) -> list[tuple[str, str]]:
+def validators(page: Page, now: datetime) -> list[tuple[str, str]]:
     headers = [("ETag", quote_etag(page.etag)), ("Cache-Control", CACHE_CONTROL)]
     if page.modified <= now:
         headers.append(("Last-Modified", http_date(page.modified)))
@@ -323,8 +325,8 @@ def _validators(page: Page, now: datetime) -> list[tuple[str, str]]:
 
 
 def _answer(page: Page, now: datetime) -> Response:
-    headers = _validators(page, now)
-    if _not_modified(page, now, request.headers.get("If-None-Match"), request.headers.get("If-Modified-Since")):
+    headers = validators(page, now)
+    if not_modified(page, now, request.headers.get("If-None-Match"), request.headers.get("If-Modified-Since")):
         response = Response(status=304, headers=headers)
         response.headers.pop("Content-Type", None)
         return response
@@ -362,63 +364,3 @@ def cached(view):
 
     wrapper.cacheable = True
     return wrapper
-
-
-class FrontDoor:
-    """Answers a kept page before Flask runs, from the same cache and by the same allowlist as `cached`.
-
-    Measured (README, Performance): through Flask a kept page costs about twice a bare Flask request, so
-    the pages of readers with a session cookie would miss the target; here it costs less than bare Flask.
-    The answer carries the page's own headers (`KEPT_HEADERS`), its validators and the headers every
-    answer gets (`security.DEFAULT_HEADERS`, HSTS, `Vary: Cookie`), nothing else; a test compares it with
-    Flask's answer for the same page. Anything it cannot answer (no kept page, another method, a query
-    string, a cookie or session key not in the allowlist, a session it cannot read) goes to Flask.
-    """
-
-    def __init__(self, app, wsgi_app, cache: PageCache):
-        self.app, self.wsgi_app, self.cache = app, wsgi_app, cache
-        with app.app_context():
-            self.engine = db.engine
-        self._sessions = None
-
-    def _session_is_public(self, value: str) -> bool:
-        if self._sessions is None:
-            self._sessions = self.app.session_interface.get_signing_serializer(self.app)
-        try:
-            data = self._sessions.loads(value, max_age=int(self.app.permanent_session_lifetime.total_seconds()))
-        except Exception:  # noqa: BLE001 - a cookie it cannot read: Flask decides
-            return False
-        return isinstance(data, dict) and data.keys() <= PUBLIC_SESSION
-
-    def _cacheable(self, environ) -> bool:
-        if (environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or environ.get("QUERY_STRING")
-                or "HTTP_AUTHORIZATION" in environ or not self.app.config["PAGE_CACHE"]):
-            return False
-        if "HTTP_COOKIE" not in environ:
-            return True
-        cookies = parse_cookie(environ)
-        name = self.app.config["SESSION_COOKIE_NAME"]
-        return all(key == name for key in cookies) and (name not in cookies or self._session_is_public(cookies[name]))
-
-    def __call__(self, environ, start_response):
-        if self._cacheable(environ):
-            page = self.cache.pages.get(environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""))
-            if page is not None:
-                now = utcnow()
-                if self.cache.holds(page, self.cache.versions.read(self.engine), now):
-                    return self._answer(environ, start_response, page, now)
-        return self.wsgi_app(environ, start_response)
-
-    def _answer(self, environ, start_response, page: Page, now: datetime):
-        from .security import DEFAULT_HEADERS, HSTS
-
-        headers = _validators(page, now)
-        headers += [(name, value) for name, _, value in DEFAULT_HEADERS]
-        if self.app.config["SAMLINGER_HTTPS"] or environ.get("wsgi.url_scheme") == "https":
-            headers.append(("Strict-Transport-Security", HSTS))
-        headers.append(("Vary", "Cookie"))
-        if _not_modified(page, now, environ.get("HTTP_IF_NONE_MATCH"), environ.get("HTTP_IF_MODIFIED_SINCE")):
-            start_response("304 NOT MODIFIED", headers)
-            return []
-        start_response("200 OK", [*page.headers, ("Content-Length", str(len(page.body))), *headers])
-        return [] if environ.get("REQUEST_METHOD") == "HEAD" else [page.body]

@@ -173,7 +173,8 @@ def test_a_kept_page_closes_when_the_deadline_passes(client, make_gathering, mon
     assert "/samlinger/frist/pamelding" in client.get("/").get_data(as_text=True)
 
     later = utcnow() + timedelta(days=8)
-    for module in ("samlinger.pagecache", "samlinger.gatherings.service", "samlinger.gatherings.models"):
+    for module in ("samlinger.pagecache", "samlinger.frontdoor", "samlinger.gatherings.service",
+                   "samlinger.gatherings.models"):
         monkeypatch.setattr(f"{module}.utcnow", lambda: later)
     assert "/samlinger/frist/pamelding" not in client.get("/samlinger/frist").get_data(as_text=True)
     assert "/samlinger/frist/pamelding" not in client.get("/").get_data(as_text=True)
@@ -304,6 +305,7 @@ def test_conditional_get_answers_304_without_a_body(app, client, make_gathering,
 
     later = utcnow() + timedelta(seconds=2)
     monkeypatch.setattr("samlinger.pagecache.utcnow", lambda: later)
+    monkeypatch.setattr("samlinger.frontdoor.utcnow", lambda: later)
     dated = client.get("/samlinger/vilkar")
     modified = dated.headers["Last-Modified"]
     assert client.get("/samlinger/vilkar", headers={"If-Modified-Since": modified}).status_code == 304
