@@ -27,6 +27,8 @@ def select_locale() -> str:
 
 
 class Samlinger(Flask):
+    """Flask, with addresses that carry the page's language (i18n.LanguagePath) except for static files."""
+
     def url_for(self, /, endpoint: str, **values) -> str:
         """Static files stay at /static in every language: their address carries no language."""
         url = super().url_for(endpoint, **values)
