@@ -42,17 +42,18 @@ if str(ROOT) not in sys.path:
 
 from bench import seed as seeding  # noqa: E402
 
+#: the public pages and feeds, each read by three kinds of reader
+PAGES = [("front page", "/"), ("gathering page", f"/samlinger/{seeding.DETAIL_SLUG}"),
+         ("JSON API", "/api/v1/gatherings"), ("ICS feed", "/samlinger.ics")]
+#: (how the reader is named, the language prefix of their addresses): a reader without a cookie, a reader
+#: of a link in Nynorsk, and a reader who has registered (a session cookie: CSRF token and receipt)
+READERS = [("", ""), (", in Nynorsk", "/nn"), (", after registering", "")]
 #: (name, method, path, target ratio to bare Flask, or None: measured, not judged)
-ENDPOINTS = [
-    ("front page", "GET", "/", 0.5),
-    ("front page, language chosen", "GET", "/", None),
-    ("gathering page", "GET", f"/samlinger/{seeding.DETAIL_SLUG}", 0.5),
-    ("JSON API", "GET", "/api/v1/gatherings", 0.5),
-    ("ICS feed", "GET", "/samlinger.ics", 0.5),
+ENDPOINTS = [(page + reader, "GET", prefix + path, 0.5) for reader, prefix in READERS for page, path in PAGES] + [
     ("registration POST", "POST", f"/samlinger/{seeding.REGISTER_SLUG}/pamelding", 0.25),
 ]
-#: endpoints measured as a visitor with a session: the address that sets its cookie
-SESSION_FROM = {"front page, language chosen": "/sprak/nn?next=/"}
+#: endpoints measured with the session cookie of a visitor who has just registered
+REGISTERED = {name for name, *_ in ENDPOINTS if name.endswith(", after registering")}
 #: p99 latency of the app at most this many times the bare Flask app's
 P99_LIMIT = 4.0
 EXPORT_MEMORY_LIMIT_MB = 200
@@ -194,14 +195,22 @@ def credentials(app_url: str, path: str, count: int) -> list[tuple[str, str]]:
     return pairs
 
 
-def session_cookie(app_url: str, path: str) -> str:
-    """The session cookie a visitor gets at *path* (the language switcher), without following the redirect."""
+def registered_cookie(app_url: str) -> str:
+    """The session cookie of a visitor who has just registered: the form's CSRF token and the receipt."""
+    path = f"/samlinger/{seeding.REGISTER_SLUG}/pamelding"
+    [(token, cookie)] = credentials(app_url, path, 1)
+    body = urllib.parse.urlencode({
+        "csrf_token": token, "name": "Bench Leser", "email": f"reader-{secrets.token_hex(4)}@bench.example.no",
+        "organisation": "Alta kommune", "role": "", "phone": "", "needs": "", "consent": "y"})
     parts = urllib.parse.urlsplit(app_url)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
     try:
-        connection.request("GET", path)
+        connection.request("POST", path, body=body, headers={
+            "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded", "Referer": app_url + path})
         response = connection.getresponse()
         response.read()
+        if response.status != 302 or not response.headers["Set-Cookie"]:
+            sys.exit(f"registering for a reader's cookie answered {response.status}")
         return response.headers["Set-Cookie"].split(";", 1)[0]
     finally:
         connection.close()
@@ -245,12 +254,13 @@ def measure(args, app: Server, baseline: Server) -> list[dict]:
         if args.only and name not in args.only:
             continue
         rounds = []
-        cookie = session_cookie(app.url, SESSION_FROM[name]) if name in SESSION_FROM else None
+        cookie = registered_cookie(app.url) if name in REGISTERED else None
         if cookie:
-            request = urllib.request.Request(app.url + path, headers={"Cookie": cookie})
-            with urllib.request.urlopen(request, timeout=10) as response:
-                if '<html lang="nn">' not in response.read().decode():
-                    sys.exit(f"the session cookie from {SESSION_FROM[name]} did not choose Nynorsk")
+            receipt = urllib.request.Request(f"{app.url}/samlinger/{seeding.REGISTER_SLUG}/kvittering",
+                                             headers={"Cookie": cookie})
+            with urllib.request.urlopen(receipt, timeout=10) as response:
+                if "bench.example.no" not in response.read().decode():
+                    sys.exit("the registered reader's cookie does not hold the receipt")
         if method == "POST":
             pairs = credentials(app.url, path, 16)
             pairs_file = RESULTS / "credentials.tsv"

@@ -1,53 +1,57 @@
 """samlinger: registration for the gatherings of a project network."""
 
 import os
-from functools import lru_cache
 from pathlib import Path
 
-from flask import Flask, has_request_context, render_template, request, session
+from flask import Flask, current_app, has_request_context, render_template, request
 from flask_babel import get_locale
 from flask_wtf.csrf import CSRFError
-from werkzeug.datastructures import LanguageAccept
-from werkzeug.http import parse_accept_header
 
-from . import bodylimit, formatting, logmask, pagecache, security, startup_checks
+from . import bodylimit, formatting, i18n, logmask, pagecache, security, startup_checks
 from . import config as settings
 from .extensions import babel, csrf, db, limiter, login, mailer, migrate
 from .locking import configure_sqlite
 from .refusal import Refused
 
-LANGUAGES = ("nb", "nn", "en")
+LANGUAGES = i18n.LANGUAGES
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def select_locale() -> str:
-    """The person's own choice first, then the browser's languages, then Bokmål."""
-    if not has_request_context():
-        return "nb"
-    chosen = session.get("lang")
-    if chosen in LANGUAGES:
-        return chosen
-    return browser_language(request.headers.get("Accept-Language"))
+    """The language of the page's address (i18n.LanguagePath), or the installation's default language."""
+    if has_request_context():
+        language = request.environ.get(i18n.LANGUAGE)
+        if language is not None:
+            return language
+    return current_app.config["SAMLINGER_DEFAULT_LANGUAGE"]
 
 
-@lru_cache(maxsize=512)
-def browser_language(accept_language: str | None) -> str:
-    """The best of our languages for an Accept-Language header, or Bokmål."""
-    return parse_accept_header(accept_language, LanguageAccept).best_match(LANGUAGES) or "nb"
+class Samlinger(Flask):
+    """Flask, with addresses that carry the page's language (i18n.LanguagePath) except for static files."""
+
+    def url_for(self, /, endpoint: str, **values) -> str:
+        """Static files stay at /static in every language: their address carries no language."""
+        url = super().url_for(endpoint, **values)
+        if endpoint == "static" and has_request_context():
+            root = request.script_root
+            site = i18n.site_root()
+            if root != site:
+                url = url.replace(root + "/static/", site + "/static/", 1)
+        return url
 
 
 def create_app(config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_path=str(ROOT / "instance"), template_folder=str(ROOT / "templates"))
+    app = Samlinger(__name__, instance_path=str(ROOT / "instance"), template_folder=str(ROOT / "templates"))
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.update(settings.from_environment(app.instance_path))
     app.config.update(
-        BABEL_DEFAULT_LOCALE="nb",
         BABEL_DEFAULT_TIMEZONE="Europe/Oslo",
         BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
         WTF_CSRF_TIME_LIMIT=None,
         SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
     )
     app.config.update(config or {})
+    i18n.init_app(app)  # checks SAMLINGER_DEFAULT_LANGUAGE, sets BABEL_DEFAULT_LOCALE; wraps wsgi_app
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
     bodylimit.init_app(app)  # before csrf: its check reads the form

@@ -44,6 +44,8 @@ def from_environment(instance_path: str) -> dict:
         # Where replies to the service's mail go: the organisers' shared mailbox.
         "SAMLINGER_REPLY_TO": os.environ.get("SAMLINGER_REPLY_TO", ""),
         "SAMLINGER_ORGANISER_NAME": os.environ.get("SAMLINGER_ORGANISER_NAME", "Statsforvalteren"),
+        # The language at the site's root (/…); the others are at /nn/…, /en/… (nb, nn or en).
+        "SAMLINGER_DEFAULT_LANGUAGE": os.environ.get("SAMLINGER_DEFAULT_LANGUAGE", "nb").strip().lower() or "nb",
         "SAMLINGER_CONTACT_EMAIL": os.environ.get("SAMLINGER_CONTACT_EMAIL", "postmottak@example.no"),
         "REMINDER_DAYS_BEFORE": _int("REMINDER_DAYS_BEFORE", 3),
         "RETENTION_MONTHS": _int("RETENTION_MONTHS", 12),

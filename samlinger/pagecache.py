@@ -1,40 +1,51 @@
 """Public pages kept whole in each process, for as long as what they show is unchanged.
 
-The database holds one counter, `content_version.version`. Every transaction that changes a round,
-a gathering, a document or the seats of a gathering (a registration's status or gathering) raises it
-just before it commits, in the same transaction, so the new number becomes visible together with the
-change, in every process at once. Each request for a cached page reads the counter (one primary-key
-lookup) before anything else; a page built at another number is built again. A page also expires at the
-next instant that changes it by the clock alone: a deadline, a start or an end (see `expires_at`).
+The database holds one counter, `content_version.version`. Every transaction that changes what public
+pages show raises it just before it commits, in the same transaction, so the new number becomes visible
+together with the change, in every process at once: a round, a gathering or a document (any column), a
+registration added or deleted, or a registration's `status` or `gathering` (the seats). Nothing else of a
+registration is on a public page: check-ins, reminders, link renewals, corrected details, anonymising and
+the outbox leave the version alone, so the pages stay kept during the gathering day. Each request for a
+kept page reads the counter (one primary-key lookup); a page built at another number is built again. A
+page also expires at the next instant that changes it by the clock alone: a deadline, a start or an end
+(see `expires_at`).
 
 The counter is raised by SQLAlchemy session events, so every ORM write anywhere in the code is seen,
 also bulk `update()`/`delete()` through the session. Raw SQL that bypasses the ORM is not: call
 `mark_changed()` next to it.
 
-What a cached page may not depend on: the person's session. Pages are kept per path and language; a
-request with flashed messages, a logged-in user or a query string is never served from or put into the
-cache, and a page that holds a CSRF token (a form) is not kept. Public pages have no form, so they go out
-without touching the session: no cookie is set for a visitor who only reads.
+Which pages are kept is decided by allowlist, never by what a request lacks: the view is marked with
+`@cached`, the request is a GET or HEAD without a query string or Authorization header, it carries no
+cookie but the session's, and its session holds nothing but keys no public page reads (`PUBLIC_SESSION`:
+the CSRF token and the receipt's address). A flashed message, a login or any new key makes the page be
+built for that request alone. The key is the path, language included (`/nn/...`, see i18n.py). A page
+that holds a CSRF token (a form) is never kept. A kept page goes out with an ETag and, once its second has
+passed, a Last-Modified; `If-None-Match` / `If-Modified-Since` get 304 without a body, and
+`Cache-Control: no-cache` lets browsers and shared caches keep the page but ask every time. Every other
+answer (forms, flashes, logins, manage pages, errors) is `no-store` unless its view says otherwise.
 
-Two layers serve kept pages: `FrontDoor`, around Flask, answers visitors who send no cookie with the
-answer Flask gave (most readers, and the cheapest path); `cached`, inside Flask, serves the rest after
-the session checks above.
+One cache, two doors: `frontdoor.FrontDoor`, a WSGI layer, answers a kept page before Flask runs (the cheap path,
+most readers); `cached`, inside Flask, builds and keeps pages, and answers when the front door could not.
 """
 
+import hashlib
 import threading
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import wraps
 
 from flask import Response, current_app, g, request, session
 from flask_sqlalchemy.session import Session
 from sqlalchemy import DDL, Integer, event, insert, inspect, update
 from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.http import http_date, parse_date, parse_etags, quote_etag
 
 from .extensions import db
 from .timeutil import utcnow
 
 CHANGED = "samlinger.content_changed"
+#: the columns of a registration that public pages show (through the seat counts)
+SEAT_COLUMNS = frozenset({"status", "gathering_id"})
 
 
 class ContentVersion(db.Model):
@@ -81,16 +92,37 @@ def _note_flushed_changes(session, _flush_context):
             return
         if isinstance(obj, Registration):
             attrs = inspect(obj).attrs
-            if attrs.status.history.has_changes() or attrs.gathering_id.history.has_changes():
+            if any(getattr(attrs, name).history.has_changes() for name in SEAT_COLUMNS):
                 session.info[CHANGED] = True
                 return
 
 
+def _columns_set(state) -> set[str] | None:
+    """The names of the columns a bulk UPDATE sets, or None when they cannot be told."""
+    statement = state.statement
+    values = getattr(statement, "_values", None) or dict(getattr(statement, "_ordered_values", None) or ())
+    keys = list(values)
+    parameters = state.parameters
+    if isinstance(parameters, dict):
+        keys += list(parameters)
+    elif isinstance(parameters, (list, tuple)):
+        keys += [key for row in parameters for key in row]
+    if not keys:
+        return None
+    return {key if isinstance(key, str) else getattr(key, "key", None) or str(key) for key in keys}
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _note_bulk_changes(state):
-    if state.is_update or state.is_delete:
-        content, Registration = _watched()
-        if any(mapper.class_ in (*content, Registration) for mapper in state.all_mappers):
+    if not (state.is_update or state.is_delete):
+        return
+    content, Registration = _watched()
+    classes = {mapper.class_ for mapper in state.all_mappers}
+    if classes & set(content):
+        state.session.info[CHANGED] = True
+    elif Registration in classes:
+        columns = None if state.is_delete else _columns_set(state)
+        if columns is None or columns & SEAT_COLUMNS:
             state.session.info[CHANGED] = True
 
 
@@ -111,16 +143,19 @@ def _forget_changes(session):
 
 
 class VersionReader:
-    """Reads the content version on one connection per thread, kept outside the pool, in autocommit.
+    """Reads the content version on a few connections of its own, in autocommit, outside the pool.
 
     The read is then a single round trip: a pooled connection would add a ping on checkout, BEGIN and a
     ROLLBACK on return on PostgreSQL, and the pool's bookkeeping, which together cost more than the read.
-    A connection that fails (the server restarted) is replaced once.
+    A reader takes an idle connection (or opens one) and gives it back; at most `keep` stay open
+    between reads, any more are closed at once, so a server that starts a thread per request (`flask run`)
+    does not leave one connection per thread behind. A connection that fails (the server restarted) is
+    closed and the read tried once more on a new one.
     """
 
-    def __init__(self):
-        self.local = threading.local()
-        self.opened: list = []
+    def __init__(self, keep: int = 8):
+        self.keep = keep
+        self.idle: list = []
         self.lock = threading.Lock()
 
     def _connect(self, engine):
@@ -131,11 +166,10 @@ class VersionReader:
             connection.rollback()  # the checkout's ping may have opened a transaction
             connection.autocommit = True
         # SQLite connections are already in autocommit: locking.configure_sqlite sets isolation_level None.
-        with self.lock:
-            self.opened.append(connection)
         return connection
 
-    def _read(self, connection) -> int:
+    @staticmethod
+    def _read(connection) -> int:
         cursor = connection.cursor()
         try:
             cursor.execute(_READ_SQL)
@@ -145,27 +179,34 @@ class VersionReader:
         return row[0] if row else 0
 
     def read(self, engine) -> int:
-        connection = getattr(self.local, "connection", None)
-        if connection is not None:
+        for attempt in (1, 2):
+            with self.lock:
+                connection = self.idle.pop() if self.idle else None
+            if connection is None:
+                connection = self._connect(engine)
             try:
-                return self._read(connection)
+                version = self._read(connection)
             except engine.dialect.loaded_dbapi.Error:
-                self._forget(connection)
-        self.local.connection = self._connect(engine)
-        return self._read(self.local.connection)
-
-    def _forget(self, connection) -> None:
-        self.local.connection = None
-        with self.lock:
-            if connection in self.opened:
-                self.opened.remove(connection)
-        _close_quietly(connection)
+                _close_quietly(connection)
+                if attempt == 2:
+                    raise
+                continue
+            except BaseException:
+                _close_quietly(connection)
+                raise
+            with self.lock:
+                if len(self.idle) < self.keep:
+                    self.idle.append(connection)
+                    return version
+            _close_quietly(connection)
+            return version
+        raise AssertionError("unreachable")
 
     def close_all(self) -> None:
-        """Close every thread's connection (the engine is being disposed of)."""
+        """Close the idle connections (the engine is being disposed of)."""
         with self.lock:
-            opened, self.opened = self.opened, []
-        for connection in opened:
+            idle, self.idle = self.idle, []
+        for connection in idle:
             _close_quietly(connection)
 
 
@@ -190,29 +231,44 @@ def expires_at(instant: datetime | None) -> None:
         g.page_expires_at = instant
 
 
+#: the headers of a view's answer that are kept with the page; the rest is added again per request
+KEPT_HEADERS = ("Content-Type", "Content-Disposition")
+#: session keys that no public page reads: the CSRF token of a form once seen, the receipt's address,
+#: Flask-Login's "_fresh" (False in a session without a login; a login adds "_user_id", not in this list)
+PUBLIC_SESSION = frozenset({"csrf_token", "receipt", "_fresh"})
+#: kept pages: browsers and shared caches may keep them, but ask every time (an ETag makes that cheap)
+CACHE_CONTROL = "no-cache"
+
+
 @dataclass(frozen=True)
 class Page:
     version: int
     body: bytes
-    status: int
     headers: tuple
     expires_at: datetime | None
+    etag: str
+    #: Last-Modified: the first whole second after the version was read. Unchanged since then for sure,
+    #: so it is sent (and If-Modified-Since honoured) only once that second has passed.
+    modified: datetime
 
 
 class PageCache:
-    """The pages of one process, at most one per (path, language)."""
+    """The pages of one process, at most one per path."""
 
     def __init__(self):
-        self.pages: dict[tuple, Page] = {}
+        self.pages: dict[str, Page] = {}
         self.versions = VersionReader()
 
-    def get(self, key, version: int, now: datetime) -> Page | None:
+    def get(self, key: str, version: int, now: datetime) -> Page | None:
         page = self.pages.get(key)
-        if page is None or page.version != version or (page.expires_at is not None and now >= page.expires_at):
-            return None
-        return page
+        return page if page is not None and self.holds(page, version, now) else None
 
-    def put(self, key, page: Page) -> None:
+    @staticmethod
+    def holds(page: Page, version: int, now: datetime) -> bool:
+        """Whether *page* still holds: built at *version* and not expired by the clock."""
+        return page.version == version and (page.expires_at is None or now < page.expires_at)
+
+    def put(self, key: str, page: Page) -> None:
         kept = self.pages.get(key)
         if kept is None or kept.version <= page.version:
             self.pages[key] = page
@@ -223,105 +279,67 @@ def init_app(app) -> None:
     cache = app.extensions["samlinger.pagecache"] = PageCache()
     with app.app_context():
         event.listen(db.engine, "engine_disposed", lambda _engine: cache.versions.close_all())
-    app.wsgi_app = FrontDoor(app, app.wsgi_app, cache.versions)
+    app.after_request(_not_stored_elsewhere)
+    from .frontdoor import FrontDoor
+
+    app.wsgi_app = FrontDoor(app, app.wsgi_app, cache)
 
 
-#: set by `cached` on the WSGI environ of a request answered with a kept page: (language, version, expiry)
-KEPT = "samlinger.kept_page"
-
-
-@dataclass(frozen=True)
-class Answer:
-    """A kept page as Flask sent it: status line and every header its after-request hooks added."""
-
-    version: int
-    expires_at: datetime | None
-    status: str
-    headers: tuple
-    body: bytes
-
-
-class FrontDoor:
-    """Answers a GET for a kept page before Flask runs, when the visitor sends no cookie.
-
-    Without a cookie there is no session: no language chosen, no login, no flashed message. Such a page
-    depends only on the path, the scheme and the browser's languages, and the visitor who only reads is
-    most of the traffic. The first request goes through Flask, whose `cached` wrapper marks a kept page;
-    the answer Flask gave is then given again, headers and all, while the content version and the clock
-    allow. A cookie, a query string or any other method always goes through Flask.
-    """
-
-    def __init__(self, app, wsgi_app, versions: VersionReader):
-        self.app, self.wsgi_app, self.versions = app, wsgi_app, versions
-        self.answers: dict[tuple, Answer] = {}
-        #: path -> whether its page is kept per language, learnt from the pages Flask built
-        self.per_language: dict[str, bool] = {}
-        with app.app_context():
-            self.engine = db.engine
-
-    @staticmethod
-    def _key(environ, path: str, language: str | None) -> tuple:
-        return path, environ.get("wsgi.url_scheme"), language
-
-    def __call__(self, environ, start_response):
-        if (environ.get("REQUEST_METHOD") != "GET" or environ.get("QUERY_STRING") or "HTTP_COOKIE" in environ
-                or "HTTP_AUTHORIZATION" in environ or not self.app.config["PAGE_CACHE"]):
-            return self.wsgi_app(environ, start_response)
-        path = environ.get("PATH_INFO", "")
-        per_language = self.per_language.get(path)
-        if per_language is not None:
-            from . import browser_language
-
-            language = browser_language(environ.get("HTTP_ACCEPT_LANGUAGE")) if per_language else None
-            answer = self.answers.get(self._key(environ, path, language))
-            if (answer is not None and answer.version == self.versions.read(self.engine)
-                    and (answer.expires_at is None or utcnow() < answer.expires_at)):
-                start_response(answer.status, list(answer.headers))
-                return [answer.body]
-        return self._through_flask(environ, start_response, path)
-
-    def _through_flask(self, environ, start_response, path: str):
-        sent = []
-
-        def remember(status, headers, exc_info=None):
-            sent.append((status, headers))
-            return start_response(status, headers, exc_info)
-
-        body = self.wsgi_app(environ, remember)
-        kept = environ.get(KEPT)
-        if kept is None or not sent or not sent[0][0].startswith("200 ") or any(
-                name.lower() == "set-cookie" for name, _ in sent[0][1]):
-            return body
-        try:
-            data = b"".join(body)
-        finally:
-            if hasattr(body, "close"):
-                body.close()
-        language, version, expires = kept
-        key = self._key(environ, path, language)
-        known = self.answers.get(key)
-        if known is None or known.version <= version:
-            self.per_language[path] = language is not None
-            self.answers[key] = Answer(version, expires, sent[0][0], tuple(sent[0][1]), data)
-        return [data]
+def _not_stored_elsewhere(response):
+    """Only kept pages may be stored by a browser or proxy: every other answer is no-store, unless its
+    view decided (static files, downloads)."""
+    if "Cache-Control" not in response.headers and request.endpoint != "static":
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _cacheable_request() -> bool:
-    return (current_app.config["PAGE_CACHE"] and not request.query_string
-            and "_flashes" not in session and "_user_id" not in session)
+    """Whether nothing personal can be in the answer (see the module's docstring): an allowlist."""
+    if (not current_app.config["PAGE_CACHE"] or request.method not in ("GET", "HEAD") or request.query_string
+            or "Authorization" in request.headers):
+        return False
+    cookies = request.cookies
+    if not cookies:
+        return True
+    if any(name != current_app.config["SESSION_COOKIE_NAME"] for name in cookies):
+        return False
+    return session.keys() <= PUBLIC_SESSION
 
 
-def _serve(page: Page) -> Response:
-    return Response(page.body, status=page.status, headers=list(page.headers))
+def _whole_second_after(instant: datetime) -> datetime:
+    return instant.replace(microsecond=0) + timedelta(seconds=1)
 
 
-def cached(view=None, *, per_language: bool = True):
-    """Serve the view's 200 responses from the process's cache while the content version holds.
+def not_modified(page: Page, now: datetime, if_none_match: str | None, if_modified_since: str | None) -> bool:
+    """If-None-Match first (weak comparison, as for GET); If-Modified-Since only without it."""
+    if if_none_match is not None:
+        return parse_etags(if_none_match).contains_weak(page.etag)
+    since = parse_date(if_modified_since)
+    return since is not None and page.modified <= now and since >= page.modified
 
-    *per_language*: keep one page per language (HTML); feeds without translated text keep one.
+
+def validators(page: Page, now: datetime) -> list[tuple[str, str]]:
+    headers = [("ETag", quote_etag(page.etag)), ("Cache-Control", CACHE_CONTROL)]
+    if page.modified <= now:
+        headers.append(("Last-Modified", http_date(page.modified)))
+    return headers
+
+
+def _answer(page: Page, now: datetime) -> Response:
+    headers = validators(page, now)
+    if not_modified(page, now, request.headers.get("If-None-Match"), request.headers.get("If-Modified-Since")):
+        response = Response(status=304, headers=headers)
+        response.headers.pop("Content-Type", None)
+        return response
+    return Response(page.body, status=200, headers=[*page.headers, *headers])
+
+
+def cached(view):
+    """Keep the view's 200 answers in the process's pages and serve them while the content version holds.
+
+    The view is thereby marked as one whose page depends only on its path and the data: it must not read
+    the session, the query string or the user.
     """
-    if view is None:
-        return lambda view: cached(view, per_language=per_language)
 
     @wraps(view)
     def wrapper(**kwargs):
@@ -329,24 +347,21 @@ def cached(view=None, *, per_language: bool = True):
             return view(**kwargs)
         cache: PageCache = current_app.extensions["samlinger.pagecache"]
         version = current_version()  # read before the page's data: a page is never older than its number
-        # The app's own locale selector: cheaper than get_locale(), which parses a babel Locale.
-        language = current_app.extensions["babel"].locale_selector() if per_language else None
-        key = (request.path, language)
-        page = cache.get(key, version, utcnow())
-        if page is not None:
-            request.environ[KEPT] = (language, page.version, page.expires_at)
-            return _serve(page)
-        g.page_expires_at = None
-        response = current_app.make_response(view(**kwargs))
-        if per_language:
-            response.vary.add("Accept-Language")  # shared caches must keep one copy per language
-        # Flask-WTF keeps the request's token in g: a page with a form belongs to one session.
-        if response.status_code != 200 or response.is_streamed or "csrf_token" in g:
-            return response
-        headers = tuple((k, v) for k, v in response.headers.items()
-                        if k.lower() not in ("content-length", "set-cookie"))
-        cache.put(key, Page(version, response.get_data(), response.status_code, headers, g.page_expires_at))
-        request.environ[KEPT] = (language, version, g.page_expires_at)
-        return response
+        now = utcnow()
+        key = request.script_root + request.path
+        page = cache.get(key, version, now)
+        if page is None:
+            g.page_expires_at = None
+            response = current_app.make_response(view(**kwargs))
+            # Flask-WTF keeps the request's token in g: a page with a form belongs to one session.
+            if response.status_code != 200 or response.is_streamed or "csrf_token" in g:
+                return response
+            body = response.get_data()
+            headers = tuple((name, response.headers[name]) for name in KEPT_HEADERS if name in response.headers)
+            page = Page(version, body, headers, g.page_expires_at, hashlib.blake2b(body, digest_size=16).hexdigest(),
+                        _whole_second_after(now))
+            cache.put(key, page)
+        return _answer(page, now)
 
+    wrapper.cacheable = True
     return wrapper

@@ -10,9 +10,16 @@ from flask import current_app
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
-def absolute_url(endpoint: str, **values) -> str:
-    base = urlsplit(current_app.config["SAMLINGER_BASE_URL"])
-    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
+def absolute_url(endpoint: str, _language: str | None = None, **values) -> str:
+    """The address of *endpoint* on SAMLINGER_BASE_URL in *_language* (by default the current locale's):
+    a link in a Nynorsk e-mail opens in Nynorsk."""
+    from flask_babel import get_locale
+
+    config = current_app.config
+    language = _language or str(get_locale() or config["SAMLINGER_DEFAULT_LANGUAGE"])
+    base = urlsplit(config["SAMLINGER_BASE_URL"])
+    root = base.path.rstrip("/") + ("" if language == config["SAMLINGER_DEFAULT_LANGUAGE"] else "/" + language)
+    adapter = current_app.url_map.bind(base.netloc, script_name=root or "/", url_scheme=base.scheme)
     return adapter.build(endpoint, values, force_external=True)
 
 

@@ -217,7 +217,7 @@ def calendar_parts(message) -> list:
 
 
 def manage_link(message) -> str:
-    match = re.search(r"http://samlinger\.test(/pamelding/[A-Za-z0-9_-]+)", text_part(message))
+    match = re.search(r"http://samlinger\.test((?:/nn|/en)?/pamelding/[A-Za-z0-9_-]+)", text_part(message))
     assert match, "no manage link in the message"
     return match.group(1)
 

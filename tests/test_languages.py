@@ -1,5 +1,6 @@
-"""Language choice: the switcher, then the browser's languages, then Bokmål; a registration keeps its
-language, and every later e-mail to the person is written in it, dates included."""
+"""The language is in the address (/nn/…, /en/…, the default language at /); a registration keeps the
+language of the page it was made on, and every later e-mail to the person is written in it, dates and
+links included."""
 
 import re
 from datetime import timedelta
@@ -13,15 +14,23 @@ from sqlalchemy import select
 from samlinger.extensions import db
 from samlinger.gatherings.models import Gathering
 from samlinger.mail.notify import notify_updated
+from samlinger.registration import service
 from samlinger.registration.models import Registration
 from samlinger.timeutil import oslo_today
 
 from .conftest import csrf_token, form_data, log_in_as, manage_link, text_part
 
 CATALOGUES = Path(__file__).resolve().parent.parent / "samlinger" / "translations"
+BASE = "http://samlinger.test"  # SAMLINGER_BASE_URL in the tests
+
+
+def at(code: str, path: str = "/") -> str:
+    """*path* in a language: the default language (nb) at the root, the others below /nn, /en."""
+    return path if code == "nb" else f"/{code}{path}"
 
 
 def choose(client, code: str, next_url: str = "/"):
+    """The old switcher link, kept working."""
     return client.get(f"/sprak/{code}", query_string={"next": next_url})
 
 
@@ -30,44 +39,84 @@ def page_language(client, url="/", **headers) -> str:
     return html.split('<html lang="', 1)[1].split('"', 1)[0]
 
 
-@pytest.mark.parametrize(("header", "expected"), [
-    ("nn-NO,nn;q=0.9,en;q=0.5", "nn"),
-    ("en-GB,en;q=0.8", "en"),
-    ("nb-NO", "nb"),
-    ("de-DE,fr;q=0.5", "nb"),
-    ("", "nb"),
+@pytest.mark.parametrize(("path", "expected"), [
+    ("/", "nb"), ("/nn/", "nn"), ("/nn", "nn"), ("/en/", "en"), ("/en/personvern", "en"), ("/personvern", "nb"),
+    ("/nn/finnes-ikke", "nn"), ("/en/samlinger/finnes-ikke", "en"),
 ])
-def test_browser_languages_choose_the_page_language(client, header, expected):
-    assert page_language(client, **{"Accept-Language": header}) == expected
+def test_the_path_gives_the_page_language(client, path, expected):
+    assert page_language(client, path) == expected
 
 
-def test_the_switcher_wins_over_the_browser_and_is_remembered(client):
+@pytest.mark.parametrize("header", ["nn-NO,nn;q=0.9,en;q=0.5", "en-GB,en;q=0.8", "de-DE", ""])
+def test_the_browser_languages_do_not_change_a_page(client, header):
+    """/ is the default language for everyone (the switcher is on every page); a link shared in Nynorsk
+    opens in Nynorsk, whatever the browser prefers."""
+    assert page_language(client, "/", **{"Accept-Language": header}) == "nb"
+    assert page_language(client, "/nn/personvern", **{"Accept-Language": header}) == "nn"
+    html = client.get("/", headers={"Accept-Language": header}).get_data(as_text=True)
+    assert '<a href="/nn/" lang="nn" hreflang="nn">Nynorsk</a>' in html
+
+
+def test_the_old_switcher_link_opens_the_page_in_that_language_and_remembers_nothing(client):
     response = choose(client, "nn", "/personvern?x=1")
-    assert response.status_code == 302 and response.headers["Location"] == "/personvern?x=1"
-    html = client.get("/personvern", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert response.status_code == 302 and response.headers["Location"] == "/nn/personvern?x=1"
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
     assert '<html lang="nn">' in html and "Personvernerklæring" in html and "Kva vi lagrar" in html
-    choose(client, "en")
-    html = client.get("/personvern").get_data(as_text=True)
-    assert '<html lang="en">' in html and "What we store" in html
+    assert choose(client, "en", "/nn/personvern").headers["Location"] == "/en/personvern"
+    assert choose(client, "nb", "/en/personvern").headers["Location"] == "/personvern"
+    # Nothing is remembered: the page at / stays in the default language, and no cookie is set.
+    assert "Set-Cookie" not in response.headers
+    assert page_language(client, "/personvern") == "nb"
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "javascript:alert(1)"])
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "javascript:alert(1)",
+                                    "/nn//evil.example"])
 def test_the_switcher_only_returns_to_this_site(client, target):
-    assert choose(client, "nn", target).headers["Location"] == "/"
+    assert choose(client, "nn", target).headers["Location"] == "/nn/"
 
 
 def test_the_switcher_refuses_unknown_languages(client):
     assert choose(client, "de").status_code == 404
 
 
+@pytest.mark.parametrize(("method", "status"), [("get", 301), ("head", 301), ("post", 308)])
+def test_the_default_language_has_one_address(client, method, status):
+    """/nb/x is /x: a permanent redirect, with the query string; a POST keeps its method (308)."""
+    response = getattr(client, method)("/nb/personvern?x=1")
+    assert response.status_code == status and response.headers["Location"] == "/personvern?x=1"
+    assert client.get("/nb/").headers["Location"] == "/"
+    assert client.get("/nb").headers["Location"] == "/"
+
+
+@pytest.fixture
+def nynorsk_by_default(app_config):
+    app_config["SAMLINGER_DEFAULT_LANGUAGE"] = "nn"
+
+
+def test_another_default_language_moves_bokmal_below_nb(nynorsk_by_default, client):
+    assert page_language(client, "/") == "nn" and page_language(client, "/nb/") == "nb"
+    response = client.get("/nn/personvern")
+    assert response.status_code == 301 and response.headers["Location"] == "/personvern"
+    html = client.get("/nb/personvern").get_data(as_text=True)
+    assert f'<link rel="alternate" hreflang="x-default" href="{BASE}/personvern">' in html
+    assert f'<link rel="alternate" hreflang="nb" href="{BASE}/nb/personvern">' in html
+    assert choose(client, "nn", "/nb/personvern").headers["Location"] == "/personvern"
+
+
+def test_an_unknown_default_language_stops_the_start(app_config):
+    from samlinger import create_app
+
+    with pytest.raises(ValueError, match="SAMLINGER_DEFAULT_LANGUAGE"):
+        create_app({**app_config, "SAMLINGER_DEFAULT_LANGUAGE": "de"})
+
+
 def test_accessibility_statement_in_each_language(client):
     expected = {"nb": "Tilgjengelighetserklæring", "nn": "Tilgjengeerklæring", "en": "Accessibility statement"}
     for code, title in expected.items():
-        choose(client, code)
-        html = client.get("/tilgjengelighet").get_data(as_text=True)
+        html = client.get(at(code, "/tilgjengelighet")).get_data(as_text=True)
         assert f"<h1>{title}</h1>" in html
         assert "uutilsynet.no" in html and "(WCAG) 2.1" in html
-        assert f'href="/tilgjengelighet">{title}</a>' in client.get("/").get_data(as_text=True)
+        assert f'href="{at(code, "/tilgjengelighet")}">{title}</a>' in client.get(at(code)).get_data(as_text=True)
 
 
 def _a_tuesday() -> tuple:
@@ -78,8 +127,7 @@ def _a_tuesday() -> tuple:
 
 
 def register_in(client, code: str, email: str):
-    choose(client, code)
-    url = "/samlinger/samling-1/pamelding"
+    url = at(code, "/samlinger/samling-1/pamelding")
     data = form_data(email=email)
     data["csrf_token"] = csrf_token(client, url)
     assert client.post(url, data=data).status_code == 302
@@ -97,14 +145,20 @@ def test_nynorsk_registration_gets_every_email_in_nynorsk(app, client, make_gath
     assert f"tysdag {day.day}. " in body and "kl. 10:00–15:30" in body  # Nynorsk weekday, 24-hour times
     assert "tirsdag" not in body
 
+    # Every link in the mail opens in Nynorsk.
+    links = re.findall(r"http://samlinger\.test\S*", body)
+    assert links and all(link.startswith(f"{BASE}/nn/") for link in links), links
+    assert f"{BASE}/nn/samlinger/samling-1" in body
+
     # The person now reads the site in English; e-mails to them stay in Nynorsk.
-    choose(client, "en")
     with app.app_context():
         registration = db.session.query(Registration).filter_by(email="ingrid@volda.kommune.no").one()
         assert registration.language == "nn"
         notify_updated(registration)
         db.session.commit()
     link = manage_link(confirmation)
+    assert link.startswith("/nn/pamelding/")
+    link = "/en" + link.removeprefix("/nn")
     client.post(f"{link}/avmeld", data={"csrf_token": csrf_token(client, f"{link}/avmeld")})
     deliver()
     subjects = [m["Subject"] for m in smtp.to("ingrid@volda.kommune.no")]
@@ -134,11 +188,9 @@ def test_bokmal_and_english_registrations_get_their_language(client, make_gather
 def test_english_dates_are_written_the_british_way(client, make_gathering):
     day = _a_tuesday()
     make_gathering(day=day)
-    choose(client, "en")
-    html = client.get("/samlinger/samling-1").get_data(as_text=True)
+    html = client.get("/en/samlinger/samling-1").get_data(as_text=True)
     assert f"Tuesday {day.day} {day:%B} {day.year}" in html
-    choose(client, "nn")
-    html = client.get("/samlinger/samling-1").get_data(as_text=True)
+    html = client.get("/nn/samlinger/samling-1").get_data(as_text=True)
     assert f"tysdag {day.day}. " in html
 
 
@@ -232,29 +284,78 @@ def test_switching_language_changes_every_visible_word(app, client, runner):
     for path in pages:
         texts = {}
         for code in ("nb", "en"):
-            choose(client, code)
-            texts[code] = visible_text(client.get(path).get_data(as_text=True))
+            texts[code] = visible_text(client.get(at(code, path)).get_data(as_text=True))
         problems += [f"{path}: {chunk!r}" for chunk in sorted(texts["nb"] & texts["en"])
                      if untranslated(chunk, data, same)]
     assert not problems, "the same in Bokmål and English:\n" + "\n".join(problems)
 
 
-def test_the_switcher_is_a_link_on_every_public_page(client, make_gathering):
+def test_the_switcher_is_a_link_to_the_same_page_on_every_public_page(client, make_gathering):
     make_gathering(slug="lenkje")
     for path in ("/", "/samlinger/lenkje", "/personvern"):
-        html = client.get(path).get_data(as_text=True)
-        assert f'<a href="/sprak/nn?next={path}" lang="nn" hreflang="nn"' in html, path
-        assert '<form method="post" action="/sprak' not in html
+        for code in ("nb", "nn", "en"):
+            html = client.get(at(code, path)).get_data(as_text=True)
+            assert f'<a href="{at("nn", path)}" lang="nn" hreflang="nn"' in html, path
+            assert f'<a href="{path}" lang="nb" hreflang="nb"' in html, path
+            assert '<form method="post" action="/sprak' not in html and "/sprak/" not in html
 
 
 @pytest.mark.parametrize("target", ["/\\evil.example/", "/\\/evil.example", "/side\nSet-Cookie: x=1"])
 def test_the_switcher_refuses_targets_a_browser_would_read_as_another_site(client, target):
-    assert choose(client, "nn", target).headers["Location"] == "/"
+    assert choose(client, "nn", target).headers["Location"] == "/nn/"
 
 
-def test_pages_in_the_browser_language_tell_shared_caches_so(client, make_gathering):
-    make_gathering(slug="vary")
-    for path in ("/", "/samlinger/vary", "/personvern", "/tilgjengelighet"):
-        for _ in range(2):  # built, then kept
-            vary = {v.strip() for v in client.get(path).headers.get("Vary", "").split(",")}
-            assert {"Accept-Language", "Cookie"} <= vary, path
+def alternates(html: str) -> dict[str, str]:
+    return dict(re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', html))
+
+
+def test_every_public_page_names_itself_in_each_language(app, client, make_gathering):
+    """hreflang alternates (absolute, on SAMLINGER_BASE_URL) for nb, nn, en and x-default; <html lang> is the
+    path's language; the page is the same for every reader, so it does not vary on Accept-Language."""
+    make_gathering(slug="alt")
+    with app.app_context():
+        registration = service.register(db.session.scalar(select(Gathering.id)), {"name": "A", "organisation": "B"},
+                                        email="a@alta.kommune.no", language="nb").registration
+        token = registration.manage_token()
+    pages = ["/", "/samlinger/alt", "/samlinger/alt/pamelding", "/samlinger/alt/ny-lenke", "/personvern",
+             "/tilgjengelighet", "/logg-inn", "/logg-inn/glemt-passord", f"/pamelding/{token}", "/finnes-ikke"]
+    for path in pages:
+        for code in ("nb", "nn", "en"):
+            response = client.get(at(code, path))
+            html = response.get_data(as_text=True)
+            assert f'<html lang="{code}">' in html, (code, path)
+            assert alternates(html) == {"nb": BASE + path, "nn": f"{BASE}/nn{path}", "en": f"{BASE}/en{path}",
+                                        "x-default": BASE + path}, (code, path)
+            assert "Accept-Language" not in response.headers.get("Vary", ""), path
+
+
+def test_every_link_keeps_the_reader_in_their_language(app, client, make_gathering, make_user):
+    """url_for carries the language (public pages, forms, the workspace); static files stay at /static."""
+    make_gathering(slug="lenker")
+    html = client.get("/nn/samlinger/lenker").get_data(as_text=True)
+    assert 'href="/nn/samlinger/lenker/pamelding"' in html and 'href="/nn/personvern"' in html
+    assert 'href="/static/samlinger.css"' in html and "/nn/static/" not in html
+    _, email, password = make_user()
+    token = csrf_token(client, "/en/logg-inn")
+    response = client.post("/en/logg-inn", data={"email": email, "password": password, "csrf_token": token})
+    assert response.headers["Location"] == "/en/arrangor/"
+    html = client.get("/en/arrangor/").get_data(as_text=True)
+    assert '<html lang="en">' in html and 'href="/en/arrangor/runder/"' in html
+    assert 'href="/static/workspace.css"' in html or "/en/static/" not in html
+    assert client.get("/en/arrangor/").status_code == 200 and client.get("/arrangor/").status_code == 200
+    login_page = app.test_client().get("/nn/arrangor/")
+    assert login_page.status_code == 302 and login_page.headers["Location"].startswith("/nn/logg-inn")
+
+
+def test_a_form_sent_under_nn_answers_in_nynorsk(client, make_gathering):
+    make_gathering(slug="feil")
+    url = "/nn/samlinger/feil/pamelding"
+    data = form_data(name="", csrf_token=csrf_token(client, url))
+    response = client.post(url, data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and '<html lang="nn">' in html
+    assert "Skriv inn namnet ditt." in html
+    assert "Skriv inn navnet ditt." not in html
+    response = client.post(url, data=form_data(csrf_token=csrf_token(client, url)))
+    assert response.status_code == 302 and response.headers["Location"] == "/nn/samlinger/feil/kvittering"
+    assert '<html lang="nn">' in client.get(response.headers["Location"]).get_data(as_text=True)

@@ -47,8 +47,8 @@ MESSAGE = "Feltet kan ikke inneholde en nettadresse eller e-postadresse."
 INVISIBLE = "Teksten inneholder usynlige tegn"
 
 
-def register(client, slug="samling-1", **overrides):
-    url = f"/samlinger/{slug}/pamelding"
+def register(client, slug="samling-1", prefix="", **overrides):
+    url = f"{prefix}/samlinger/{slug}/pamelding"
     data = form_data(**overrides)
     data["csrf_token"] = csrf_token(client, url)
     return client.post(url, data=data)
@@ -302,8 +302,7 @@ def test_the_receipt_is_the_same_for_a_new_and_an_already_registered_address(app
     # A new address that gets the seat, a new address on the waiting list, an address already registered.
     for address in ("kari@alta.kommune.no", "ola@alta.kommune.no", "kari@alta.kommune.no"):
         browser = app.test_client()
-        browser.get(f"/sprak/{language}")
-        response = register(browser, email=address, name="Noen")
+        response = register(browser, prefix="" if language == "nb" else f"/{language}", email=address, name="Noen")
         assert response.status_code == 302
         receipt = browser.get(response.headers["Location"])
         assert receipt.status_code == 200 and receipt.headers["Cache-Control"] == "no-store"

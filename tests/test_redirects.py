@@ -68,7 +68,9 @@ def test_login_does_not_follow_next_off_the_site(client, account, target):
 
 @pytest.mark.parametrize("target", OFF_THE_SITE)
 def test_the_language_switcher_does_not_follow_next_off_the_site(client, target):
-    assert_stays_on_the_site(client.get(f"/sprak/nn?next={target}"), "/")
+    """The old switcher link leads to the page in that language: the front page when *next* is refused."""
+    assert_stays_on_the_site(client.get(f"/sprak/nn?next={target}"), "/nn/")
+    assert_stays_on_the_site(client.get(f"/sprak/nb?next={target}"), "/")
 
 
 @pytest.mark.parametrize("target", ["/arrangor/runder/", "/arrangor/samlinger/1/deltakere?status=venteliste"])
@@ -78,4 +80,17 @@ def test_login_follows_next_within_the_site(client, account, target):
 
 @pytest.mark.parametrize("target", ["/personvern", "/samlinger/samling-1?x=1", "/samlinger/%C3%A6"])
 def test_the_language_switcher_returns_to_the_page(client, target):
-    assert_stays_on_the_site(client.get(f"/sprak/nn?next={target.replace('?', '%3F')}"), target)
+    assert_stays_on_the_site(client.get(f"/sprak/nn?next={target.replace('?', '%3F')}"), f"/nn{target}")
+    assert_stays_on_the_site(client.get(f"/sprak/nb?next=/en{target.replace('?', '%3F')}"), target)
+
+
+@pytest.mark.parametrize("target", OFF_THE_SITE)
+def test_the_default_language_prefix_does_not_redirect_off_the_site(client, target):
+    """/nb/x answers 301 to /x: whatever follows /nb, the redirect stays on the site, and never fails."""
+    response = client.get(f"/nb/{target}")
+    assert response.status_code in (301, 404), response.status_code
+    if response.status_code == 301:
+        location = response.headers["Location"]
+        for text in (location, unquote(location)):
+            assert text.startswith("/") and not text.startswith("//"), location
+            assert "\\" not in text and not CONTROL.search(text), location

@@ -1,4 +1,4 @@
-"""Tests for samlinger.storage: the same behaviour suite runs against a local folder and a real S3 server.
+"""Tests for samlinger.files.storage: the same behaviour suite runs against a local folder and a real S3 server.
 
 The S3 backend is tested against moto's S3 server running in this process on a free port, reached over
 HTTP by an ordinary boto3 client, so request signing, streaming bodies and error codes are all real.

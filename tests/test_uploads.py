@@ -1,4 +1,4 @@
-"""Tests for samlinger.uploads: uploads are recognised by content, and the file name must agree."""
+"""Tests for samlinger.files.uploads: uploads are recognised by content, and the file name must agree."""
 
 import contextlib
 import io

@@ -113,7 +113,7 @@ def write_password_mail(message) -> Written:
         raise ValueError(f"the account of message {message.id} no longer exists")
     purpose = message.kind.removeprefix("account_")
     token = password_link_token(user, purpose)
-    context = {"user": user, "link": absolute_url("auth.set_password", token=token),
+    context = {"user": user, "link": absolute_url("auth.set_password", message.language, token=token),
                "hours": LINK_LIFETIMES[purpose] // 3600}
     with force_locale(message.language):
         return Written(str(SUBJECTS[purpose]), render_template(f"email/account_{purpose}.txt", **context),

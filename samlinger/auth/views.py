@@ -25,11 +25,8 @@ login.login_message = None
 
 
 def _start_session(user: User) -> None:
-    """A fresh session for *user* (no fixation), keeping only the language choice."""
-    language = session.get("lang")
+    """A fresh session for *user* (no fixation); the language is in the address, not the session."""
     session.clear()
-    if language:
-        session["lang"] = language
     session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME without use
     login_user(user, remember=False)
 
@@ -53,10 +50,7 @@ def logout():
         # Ends this session everywhere, also a copy of the cookie.
         service.end_sessions(db.session.get(User, current_user.id))
     logout_user()
-    language = session.get("lang")
     session.clear()
-    if language:
-        session["lang"] = language
     flash(_("You are logged out."), "success")
     return redirect(url_for(".login_page"))
 

@@ -42,7 +42,7 @@ def _calendar_response(body: bytes, filename: str) -> Response:
 
 
 @bp.get("/samlinger/<slug>.ics")
-@cached(per_language=False)
+@cached
 def detail_ics(slug):
     gathering = public.gathering_by_slug(slug) or abort(404)
     body = ics.download(gathering, url=absolute_url("gatherings.detail", slug=slug))
@@ -50,7 +50,7 @@ def detail_ics(slug):
 
 
 @bp.get("/samlinger.ics")
-@cached(per_language=False)
+@cached
 def feed_ics():
     gatherings = public.visible_gatherings()
     body = ics.feed([(g, absolute_url("gatherings.detail", slug=g.slug)) for g in gatherings])
@@ -58,7 +58,7 @@ def feed_ics():
 
 
 @bp.get("/api/v1/gatherings")
-@cached(per_language=False)
+@cached
 def api_gatherings():
     """Published gatherings as JSON, public fields only."""
     gatherings = public.visible_gatherings()

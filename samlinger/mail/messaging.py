@@ -35,7 +35,8 @@ def audience_counts(gathering_ids) -> dict[str, int]:
 def _context(registration: Registration, **extra) -> dict:
     gathering = registration.gathering
     return {"registration": registration, "gathering": gathering, "manage_url": None,
-            "gathering_url": absolute_url("gatherings.detail", slug=gathering.slug), **extra}
+            "gathering_url": absolute_url("gatherings.detail", registration.language, slug=gathering.slug),
+            **extra}
 
 
 def send_message(target, gathering_ids, audience: str, subject: str, body: str) -> tuple[str, int]:

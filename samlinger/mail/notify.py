@@ -147,28 +147,29 @@ def write(message: OutboundEmail) -> Written:
     # work because SECRET_KEY has changed since: the hash no longer matches.
     if token and (link != registration.manage_token_hash or hash_token(token) != link):
         token = None
+    language = message.language  # every link opens in the language the mail is written in
     context = {
         "registration": registration,
         "gathering": gathering,
-        "gathering_url": absolute_url("gatherings.detail", slug=gathering.slug),
-        "manage_url": absolute_url("registration.manage", token=token) if token else None,
-        "new_link_url": absolute_url("registration.request_link", slug=gathering.slug),
+        "gathering_url": absolute_url("gatherings.detail", language, slug=gathering.slug),
+        "manage_url": absolute_url("registration.manage", language, token=token) if token else None,
+        "new_link_url": absolute_url("registration.request_link", language, slug=gathering.slug),
         **details,
     }
     with force_locale(message.language):
         subject = _subject(message.kind, gathering.title)
         text_body = render_template(f"email/{message.kind}.txt", **context)
         html_body = render_template(f"email/{message.kind}.html", **context)
-    invite = _invite(registration, cancel=method == "CANCEL").decode() if method else None
+    invite = _invite(registration, language, cancel=method == "CANCEL").decode() if method else None
     return Written(subject, text_body, html_body, invite, method, token)
 
 
-def _invite(registration, *, cancel: bool = False) -> bytes:
+def _invite(registration, language: str, *, cancel: bool = False) -> bytes:
     gathering = registration.gathering
     config = current_app.config
     return ics.invite(
         gathering,
-        url=absolute_url("gatherings.detail", slug=gathering.slug),
+        url=absolute_url("gatherings.detail", language, slug=gathering.slug),
         attendee_email=registration.email,
         attendee_name=registration.name,
         organiser_email=config["SAMLINGER_REPLY_TO"] or config["MAIL_DEFAULT_SENDER"],

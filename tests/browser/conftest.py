@@ -159,6 +159,11 @@ def new_page(browser, live):
     assert not foreign, f"requests to other hosts: {foreign}"
 
 
+def prefix(code: str) -> str:
+    """The address prefix of a language: none for the default (Bokmål), /nn, /en."""
+    return "" if code == "nb" else f"/{code}"
+
+
 def choose_language(page, code: str):
     """Switch language with the visible switcher, as a person would."""
     label = {"nb": "Bokmål", "nn": "Nynorsk", "en": "English"}[code]

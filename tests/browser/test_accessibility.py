@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from .conftest import LANGUAGES, choose_language, log_in, screenshot
+from .conftest import LANGUAGES, choose_language, log_in, prefix, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -105,7 +105,7 @@ def test_public_pages_pass_axe_in_every_language(new_page, live, language):
     choose_language(page, language)
     found = []
     for name, path in public_pages(live):
-        page.goto(live.url + path)
+        page.goto(live.url + prefix(language) + path)
         found += check_page(page, name, language, shots="")
     assert not found, "\n".join(found)
 
@@ -116,7 +116,8 @@ def test_organiser_pages_pass_axe_in_every_language(new_page, live, language):
     page = new_page(axe=True)
     log_in(page, live)
     choose_language(page, language)
-    found, seen, queue, checked = [], set(), ["/arrangor/"], []
+    workspace = f"{prefix(language)}/arrangor/"
+    found, seen, queue, checked = [], set(), [workspace], []
     while queue:
         path = queue.pop(0)
         kind = re.sub(r"\d+", "N", path.split("?")[0])
@@ -127,9 +128,9 @@ def test_organiser_pages_pass_axe_in_every_language(new_page, live, language):
         if not response.ok or "text/html" not in response.headers.get("content-type", ""):
             continue
         queue += [href for href in page.eval_on_selector_all(
-            "a[href^='/arrangor/']", "links => links.map(a => a.getAttribute('href'))")
+            f"a[href^='{workspace}']", "links => links.map(a => a.getAttribute('href'))")
             if not href.endswith((".csv", ".xlsx", ".ics", ".pdf"))]
-        name = kind.strip("/").replace("/", "-")
+        name = kind.removeprefix(prefix(language)).strip("/").replace("/", "-")
         checked.append(name)
         # Screenshots of the organiser pages in Bokmål only, to keep the run short.
         found += check_page(page, name, language, shots="organiser-" if language == "nb" else None)

@@ -37,8 +37,8 @@ def tab_to(page, wanted, key="Tab", limit=60) -> dict:
 
 
 def test_register_with_the_keyboard_alone(new_page, live):
-    page = new_page(width=1280, locale="nn-NO")  # the browser asks for Nynorsk
-    page.goto(live.url + "/")
+    page = new_page(width=1280, locale="nn-NO")  # the browser asks for Nynorsk; the address gives it
+    page.goto(live.url + "/nn/")
     assert page.locator("html").get_attribute("lang") == "nn"
 
     skip = press(page, "Tab")
@@ -46,7 +46,7 @@ def test_register_with_the_keyboard_alone(new_page, live):
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
 
-    register_link = f"/samlinger/{live.open}/pamelding"
+    register_link = f"/nn/samlinger/{live.open}/pamelding"
     tab_to(page, lambda f: f["href"] == register_link)
     with page.expect_navigation(url=f"**{register_link}"):
         page.keyboard.press("Enter")
@@ -74,7 +74,7 @@ def test_register_with_the_keyboard_alone(new_page, live):
     page.keyboard.press("Space")
     assert page.is_checked("#consent")
     # Shift+Tab goes back to the privacy link just before the box; Tab returns.
-    assert press(page, "Shift+Tab")["href"] == "/personvern"
+    assert press(page, "Shift+Tab")["href"] == "/nn/personvern"
     assert press(page, "Tab")["id"] == "consent"
     tab_to(page, lambda f: f["tag"] == "button" and f["type"] == "submit")
     with page.expect_navigation(url="**/kvittering"):

@@ -131,8 +131,8 @@ def test_exports_are_in_the_page_language_for_every_row(app, organiser, make_gat
         registration.cancel(gone)
 
     def table(language, file_format):
-        response = organiser.get(f"/arrangor/samlinger/{gid}/deltakere.{file_format}",
-                                 headers={"Accept-Language": language})
+        prefix = "" if language == "nb" else f"/{language}"
+        response = organiser.get(f"{prefix}/arrangor/samlinger/{gid}/deltakere.{file_format}")
         if file_format == "csv":
             rows = read_csv(response)
         else:
