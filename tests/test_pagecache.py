@@ -291,6 +291,9 @@ def test_manage_pages_and_forms_are_never_stored(client, make_gathering):
 
 def test_conditional_get_answers_304_without_a_body(app, client, make_gathering, monkeypatch):
     gathering_id = make_gathering(slug="vilkar", title="Før")
+    now = utcnow()  # one instant, so the first answer cannot fall into the page's next second
+    monkeypatch.setattr("samlinger.pagecache.utcnow", lambda: now)
+    monkeypatch.setattr("samlinger.frontdoor.utcnow", lambda: now)
     first = client.get("/samlinger/vilkar")
     etag = first.headers["ETag"]
     assert first.headers["Cache-Control"] == "no-cache"
@@ -303,7 +306,7 @@ def test_conditional_get_answers_304_without_a_body(app, client, make_gathering,
     assert client.get("/samlinger/vilkar", headers={"If-None-Match": '"other"'}).status_code == 200
     assert client.get("/nn/samlinger/vilkar", headers={"If-None-Match": etag}).status_code == 200
 
-    later = utcnow() + timedelta(seconds=2)
+    later = now + timedelta(seconds=2)
     monkeypatch.setattr("samlinger.pagecache.utcnow", lambda: later)
     monkeypatch.setattr("samlinger.frontdoor.utcnow", lambda: later)
     dated = client.get("/samlinger/vilkar")
@@ -403,9 +406,14 @@ def flask_runs(app):
     return started
 
 
-def test_the_front_door_answers_kept_pages_as_flask_does(app, client, make_gathering, flask_runs):
+def test_the_front_door_answers_kept_pages_as_flask_does(app, client, make_gathering, flask_runs, monkeypatch):
     """A reader without a cookie, and one who has registered (CSRF token and receipt in the session), get
     the kept page before Flask runs, with exactly the headers Flask gives it."""
+    # One instant for every answer: Last-Modified is sent only once its second has passed, so answers
+    # on either side of a second's turn would differ by it.
+    now = utcnow()
+    for module in ("samlinger.pagecache", "samlinger.frontdoor"):
+        monkeypatch.setattr(f"{module}.utcnow", lambda: now)
     make_gathering(slug="dor", title="Samling ved døra")
     token = csrf_token(client, "/samlinger/dor/pamelding")
     assert client.post("/samlinger/dor/pamelding", data=form_data(csrf_token=token)).status_code == 302
@@ -423,6 +431,10 @@ def test_the_front_door_answers_kept_pages_as_flask_does(app, client, make_gathe
         assert again.headers["Content-Security-Policy"] and again.headers["ETag"]
         assert reader.get(path, headers={"If-None-Match": again.headers["ETag"]}).status_code == 304
         assert len(flask_runs) == 1
+    later = now + timedelta(seconds=2)
+    for module in ("samlinger.pagecache", "samlinger.frontdoor"):
+        monkeypatch.setattr(f"{module}.utcnow", lambda: later)
+    assert reader.get("/en/").headers["Last-Modified"], "the page's second has passed"
 
     # A change anywhere is seen at once: the front door checks the content version on every answer.
     with app.app_context():
