@@ -1,6 +1,7 @@
 """The municipality register in the workspace: admins list, edit and import; organisers are refused."""
 
 import io
+import re
 
 from sqlalchemy import select
 
@@ -51,7 +52,7 @@ def test_an_admin_edits_a_municipality_with_an_audit_entry(app, admin_client):
     karasjok = load_finnmark(app)
     url = f"/arrangor/kommuner/{karasjok}"
     page = admin_client.get(url).get_data(as_text=True)
-    assert 'value="unknown" checked' in page or 'checked type="radio" value="unknown"' in page or "checked" in page
+    assert re.search(r'<input checked[^>]*value="unknown"', page), "the stored decision is chosen"
     response = admin_client.post(url, data={"language_decision": "bokmal", "sami_name": "Kárášjohka",
                                             "sami_area": "y", "active": "y", "csrf_token": csrf_token(admin_client, url)})
     assert response.status_code == 302
@@ -84,7 +85,7 @@ def test_the_edit_form_refuses_what_it_cannot_store(app, admin_client):
         response = admin_client.post(url, data={**data, "active": "y", "csrf_token": token}, headers=NB)
         html = response.get_data(as_text=True)
         assert response.status_code == 422, data
-        assert 'class="error-summary"' in html and 'aria-invalid="true"' in html or "error-message" in html
+        assert 'class="error-summary"' in html and 'class="error-message"' in html, data
     assert get(app, "5610").language_decision == "unknown"
     assert admin_client.get("/arrangor/kommuner/999999").status_code == 404
 
