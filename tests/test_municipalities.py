@@ -173,3 +173,15 @@ def test_seed_demo_loads_finnmark_once(app, runner):
     with app.app_context():
         found = register()
         assert len(found) == 18 and {m.county for m in found.values()} == {"Finnmark"}
+
+
+def test_an_edit_with_a_decision_outside_the_list_is_refused(ctx):
+    from samlinger.municipalities import service
+    importing.load(GOOD.encode())
+    time = register()["1119"]
+    with pytest.raises(Refused) as refused:
+        service.edit(time, language_decision="samisk", sami_name="", sami_area=False, active=True)
+    assert refused.value.code == "municipalities.bad_language"
+    assert service.edit(time, language_decision="nynorsk", sami_name="", sami_area=False, active=True) is False
+    assert service.edit(time, language_decision="bokmal", sami_name="", sami_area=False, active=True) is True
+    assert [m.number for m in service.register()] == ["1101", "1103", "1119"]

@@ -1,5 +1,6 @@
 """Rules for the register outside importing: the register in order, and an admin's edit of one entry."""
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..audit.service import record
@@ -18,7 +19,7 @@ def edit(municipality: Municipality, *, language_decision: str, sami_name: str, 
          active: bool) -> bool:
     """Save an admin's changes with an audit entry naming what changed; whether anything did."""
     if language_decision not in LANGUAGE_DECISIONS:
-        raise Refused("municipalities.bad_language", "language decision")
+        raise Refused("municipalities.bad_language", _l("Choose the municipality's written standard."))
     wanted = {"language_decision": language_decision, "sami_name": sami_name, "sami_area": sami_area,
               "active": active}
     changes = [f"{column} {getattr(municipality, column)!r} → {value!r}"
