@@ -6,6 +6,8 @@ from flask.cli import with_appcontext
 
 from .auth.cli import create_user
 from .mail import messaging, worker
+from .municipalities import importing
+from .refusal import Refused
 from .registration import retention
 
 
@@ -14,6 +16,24 @@ def register_commands(app) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(send_reminders)
     app.cli.add_command(purge_personal_data)
+    app.cli.add_command(load_municipalities)
+
+
+@click.command("load-municipalities")
+@with_appcontext
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--county", default=None, help="Set this county name on every municipality in the file.")
+def load_municipalities(file, county):
+    """Add or update municipalities by number from a CSV file (all rows or none)."""
+    with open(file, "rb") as handle:
+        data = handle.read(importing.MAX_BYTES + 1)
+    try:
+        result = importing.load(data, county=county)
+    except Refused as refused:
+        click.echo(f"{file}: {refused}", err=True)
+        raise SystemExit(1)
+    click.echo(f"{result.total} municipalities: {result.added} new, {result.changed} changed, "
+               f"{result.unchanged} unchanged")
 
 
 @click.command("send-reminders")

@@ -10,6 +10,7 @@ from .documents.models import Document
 from .extensions import db
 from .gatherings import service
 from .gatherings.models import Gathering, Round
+from .municipalities import importing
 from .registration.models import Registration, normalise_email
 from .timeutil import oslo, oslo_to_utc, utcnow
 
@@ -121,4 +122,5 @@ def seed_demo():
             db.session.add(Document(gathering=past, title=title, speaker=speaker, position=position,
                                     url=f"https://example.no/presentasjoner/{position + 1}.pdf"))
     db.session.commit()
+    importing.load_demo()
     click.echo("demo data ready")

@@ -27,7 +27,7 @@ def _workspace_routes() -> list[tuple[str, str, dict]]:
 
 
 ROUTES = _workspace_routes()
-ADMIN_ONLY = ("workspace.users.", "workspace.audit.")
+ADMIN_ONLY = ("workspace.users.", "workspace.audit.", "workspace.municipalities.")
 ADMIN_ROUTES = [route for route in ROUTES if route[0].startswith(ADMIN_ONLY)]
 
 

@@ -1,0 +1,1 @@
+"""The municipality register: each municipality's number, names, language decision and Sami area."""

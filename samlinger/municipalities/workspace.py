@@ -1,0 +1,57 @@
+"""Workspace pages for the municipality register, for admins: the list, editing one, importing a CSV file
+(mounted under /arrangor/kommuner)."""
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from ..auth.access import admin_required
+from ..bodylimit import accepts_uploads
+from ..extensions import db
+from ..refusal import Refused
+from . import importing, service
+from .forms import ImportForm, MunicipalityForm
+from .models import Municipality
+
+bp = Blueprint("municipalities", __name__, url_prefix="/kommuner")
+
+
+@bp.get("/")
+@admin_required
+def index():
+    return render_template("organiser/municipalities/index.html", municipalities=service.register())
+
+
+@bp.route("/<int:municipality_id>", methods=["GET", "POST"])
+@admin_required
+def edit(municipality_id):
+    municipality = db.get_or_404(Municipality, municipality_id)
+    form = MunicipalityForm(obj=municipality)
+    if form.validate_on_submit():
+        changed = service.edit(municipality, language_decision=form.language_decision.data,
+                               sami_name=form.sami_name.data or "", sami_area=form.sami_area.data,
+                               active=form.active.data)
+        flash(_("%(name)s is saved.", name=municipality.name) if changed
+              else _("Nothing was changed for %(name)s.", name=municipality.name), "success")
+        return redirect(url_for(".index"))
+    return render_template("organiser/municipalities/edit.html", form=form, municipality=municipality), \
+        422 if form.errors else 200
+
+
+@bp.route("/importer", methods=["GET", "POST"])
+@admin_required
+@accepts_uploads
+def import_file():
+    form = ImportForm()
+    if form.validate_on_submit():
+        try:
+            result = importing.load(form.file.data.read(importing.MAX_BYTES + 1), county=form.county.data or None)
+        except Refused as refused:
+            form.file.errors.append(str(refused))
+        else:
+            flash(ngettext("%(num)d municipality imported: %(added)d new, %(changed)d changed.",
+                           "%(num)d municipalities imported: %(added)d new, %(changed)d changed.",
+                           result.total, added=result.added, changed=result.changed), "success")
+            return redirect(url_for(".index"))
+    return render_template("organiser/municipalities/import.html", form=form,
+                           max_kb=importing.MAX_BYTES // 1024), 422 if form.errors else 200
