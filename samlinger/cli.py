@@ -31,7 +31,7 @@ def load_municipalities(file, county):
         result = importing.load(data, county=county)
     except Refused as refused:
         click.echo(f"{file}: {refused}", err=True)
-        raise SystemExit(1)
+        raise SystemExit(1) from None
     click.echo(f"{result.total} municipalities: {result.added} new, {result.changed} changed, "
                f"{result.unchanged} unchanged")
 

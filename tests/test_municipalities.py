@@ -5,6 +5,7 @@ from collections import Counter
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from samlinger.audit.models import AuditEntry
 from samlinger.extensions import db
@@ -143,7 +144,7 @@ def test_huge_files_and_empty_files_are_refused(ctx):
 
 def test_a_decision_outside_the_list_cannot_be_stored(ctx):
     db.session.add(Municipality(number="9999", name="Prøve", language_decision="samisk"))
-    with pytest.raises(Exception):
+    with pytest.raises(IntegrityError):
         db.session.commit()
     db.session.rollback()
 

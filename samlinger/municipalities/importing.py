@@ -108,7 +108,7 @@ def parse(data: bytes) -> list[Row]:
             if len(cells) != len(header):
                 _refuse("bad_row", _l("Line %(line)d: the row has %(found)d columns, the header %(expected)d.",
                                       line=line, found=len(cells), expected=len(header)))
-            values = {column: cell.strip() for column, cell in zip(header, cells)}
+            values = {column: cell.strip() for column, cell in zip(header, cells, strict=True)}
             rows.append(_row(values, line, seen))
     except csv.Error:
         _refuse("bad_row", _l("Line %(line)d: the row is not valid CSV.", line=reader.line_num))

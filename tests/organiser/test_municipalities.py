@@ -53,11 +53,12 @@ def test_an_admin_edits_a_municipality_with_an_audit_entry(app, admin_client):
     url = f"/arrangor/kommuner/{karasjok}"
     page = admin_client.get(url).get_data(as_text=True)
     assert re.search(r'<input checked[^>]*value="unknown"', page), "the stored decision is chosen"
-    response = admin_client.post(url, data={"language_decision": "bokmal", "sami_name": "Kárášjohka",
-                                            "sami_area": "y", "active": "y", "csrf_token": csrf_token(admin_client, url)})
+    response = admin_client.post(url, data={"language_decision": "bokmal", "sami_name": "Kárášjohka", "sami_area": "y",
+                                            "active": "y", "csrf_token": csrf_token(admin_client, url)})
     assert response.status_code == 302
     saved = get(app, "5610")
-    assert (saved.language_decision, saved.written_standard, saved.sami_area, saved.active) == ("bokmal", "nb", True, True)
+    assert (saved.language_decision, saved.written_standard, saved.sami_area, saved.active) == (
+        "bokmal", "nb", True, True)
     with app.app_context():
         entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "municipality.edit")).one()
         assert entry.object_type == "municipality" and entry.object_id == karasjok
