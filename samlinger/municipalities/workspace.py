@@ -8,6 +8,7 @@ from flask_babel import ngettext
 from ..auth.access import admin_required
 from ..bodylimit import accepts_uploads
 from ..extensions import db
+from ..forms import status_of
 from ..refusal import Refused
 from . import importing, service
 from .forms import ImportForm, MunicipalityForm
@@ -34,8 +35,8 @@ def edit(municipality_id):
         flash(_("%(name)s is saved.", name=municipality.name) if changed
               else _("Nothing was changed for %(name)s.", name=municipality.name), "success")
         return redirect(url_for(".index"))
-    return render_template("organiser/municipalities/edit.html", form=form, municipality=municipality), \
-        422 if form.errors else 200
+    return render_template("organiser/municipalities/edit.html", form=form, municipality=municipality
+                           ), status_of(form)
 
 
 @bp.route("/importer", methods=["GET", "POST"])
@@ -54,4 +55,4 @@ def import_file():
                            result.total, added=result.added, changed=result.changed), "success")
             return redirect(url_for(".index"))
     return render_template("organiser/municipalities/import.html", form=form,
-                           max_kb=importing.MAX_BYTES // 1024), 422 if form.errors else 200
+                           max_kb=importing.MAX_BYTES // 1024), status_of(form)
