@@ -4,9 +4,10 @@ status code."""
 import unicodedata
 
 from flask import abort
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField
+from wtforms import EmailField, SelectChoice, SelectField
 from wtforms.validators import Email, InputRequired, Length, ValidationError
 
 AT_MOST = _l("At most %(max)d characters.")
@@ -46,6 +47,18 @@ def email_field(required_message=ENTER_EMAIL, *, check_format: bool = True) -> E
         validators.append(Email(_l("Enter a valid e-mail address, like name@kommune.no."),
                                 check_deliverability=False))
     return EmailField(_l("E-mail"), filters=[strip], validators=validators)
+
+
+LANGUAGE_CHOICES = [SelectChoice("nb", "Bokmål"), SelectChoice("nn", "Nynorsk"), SelectChoice("en", "English")]
+
+
+def _page_language() -> str:
+    return str(get_locale())
+
+
+def language_field(label) -> SelectField:
+    """The language a person's e-mails are written in; the page's language unless chosen."""
+    return SelectField(label, choices=LANGUAGE_CHOICES, default=_page_language)
 
 
 class ConfirmForm(FlaskForm):

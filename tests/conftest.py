@@ -276,10 +276,10 @@ def make_user(app):
     return make
 
 
-def log_in(client, email: str, password: str):
-    """Log *client* in through the login form; returns the response."""
-    token = csrf_token(client, "/logg-inn")
-    return client.post("/logg-inn", data={"email": email, "password": password, "csrf_token": token})
+def log_in(client, email: str, password: str, path: str = "/logg-inn"):
+    """Log *client* in through the login form (at *path*: /nn/logg-inn for Nynorsk); returns the response."""
+    token = csrf_token(client, path)
+    return client.post(path, data={"email": email, "password": password, "csrf_token": token})
 
 
 def log_in_as(app, client, **account):

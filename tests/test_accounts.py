@@ -214,3 +214,30 @@ def test_admin_deactivates_a_user_and_ends_their_session(app, admin_client, make
     with app.app_context():
         actions = db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
         assert actions == ["user.deactivate", "user.activate"]
+
+
+def _subject(message) -> str:
+    from email.header import decode_header, make_header
+
+    return str(make_header(decode_header(message["Subject"])))
+
+
+def test_account_mails_are_in_the_account_holders_language_not_the_senders(app, client, admin_client, smtp,
+                                                                           deliver, make_user):
+    # An admin reading the English pages makes an account for someone who reads Nynorsk.
+    url = "/en/arrangor/brukere/ny"
+    assert admin_client.post(url, data={"name": "Siv", "email": "siv@statsforvalteren.no", "language": "nn",
+                                        "password_choice": "email", "csrf_token": csrf_token(admin_client, url)}
+                             ).status_code == 302
+    # Anyone may ask for a new password from the English page: the mail goes out in the account's language.
+    _, email, password = make_user("bo@statsforvalteren.no")
+    url = "/en/logg-inn/glemt-passord"
+    assert client.post(url, data={"email": email, "csrf_token": csrf_token(client, url)}).status_code == 302
+    deliver()
+    assert _subject(smtp.to("siv@statsforvalteren.no")[0]) == "Kontoen din for samlingane"
+    assert _subject(smtp.to(email)[0]) == "Velg nytt passord"
+
+    # The language the person logs in with becomes their account's language.
+    assert log_in(app.test_client(), email, password, path="/nn/logg-inn").status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(User.language).where(User.email == email)) == "nn"

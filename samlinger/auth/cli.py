@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 
 from ..audit.service import record
 from ..extensions import db
+from ..refusal import Refused
 from . import service
 from .forms import MIN_PASSWORD, too_common
 
@@ -23,8 +24,10 @@ def _read_password() -> str:
 @click.argument("email")
 @click.option("--name", required=True, help="The person's full name.")
 @click.option("--admin", is_flag=True, help="May manage users and read the audit log.")
+@click.option("--language", type=click.Choice(["nb", "nn", "en"]), default=None,
+              help="Language of the account's e-mails (default: SAMLINGER_DEFAULT_LANGUAGE).")
 @with_appcontext
-def create_user(email, name, admin):
+def create_user(email, name, admin, language):
     """Create an organiser account; the password is read from stdin or asked for."""
     try:
         validate_email(email, check_deliverability=False)
@@ -36,8 +39,8 @@ def create_user(email, name, admin):
     if too_common(password):
         raise click.UsageError("the password is too common or too easy to guess; try a few unrelated words")
     try:
-        user = service.create_user(email, name, admin=admin, password=password)
-    except service.AccountError:
+        user = service.create_user(email, name, admin=admin, password=password, language=language)
+    except Refused:
         raise click.UsageError(f"{email} already has an account") from None
     record("user.create", user, f"{user.email} ({user.role}), from the command line")
     db.session.commit()

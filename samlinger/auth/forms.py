@@ -5,7 +5,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 from zxcvbn import zxcvbn
 
-from ..forms import at_most, email_field, strip
+from ..forms import at_most, email_field, language_field, strip
 
 MIN_PASSWORD = 10
 #: words that make a password easy to guess here, besides zxcvbn's own lists (English words, names, leaked passwords)
@@ -71,6 +71,7 @@ class NewUserForm(FlaskForm):
         InputRequired(_l("Enter the name.")), at_most(200),
     ])
     email = email_field()
+    language = language_field(_l("Language of the account's e-mails"))
     admin = BooleanField(_l("Administrator (may manage users and read the audit log)"))
     password_choice = RadioField(_l("Password"), default="email", choices=[
         SelectChoice("email", _l("Send an e-mail with a link to choose a password")),

@@ -25,6 +25,8 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     #: part of the session identity, so changing the password ends other sessions
     session_version: Mapped[int] = mapped_column(default=0)
+    #: the language of the account's e-mails (welcome, new password), whoever asked for them
+    language: Mapped[str] = mapped_column(String(5), default="nb", server_default="nb")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     @property

@@ -4,7 +4,7 @@ import secrets
 from functools import cache
 
 from flask import current_app, render_template
-from flask_babel import force_locale, get_locale
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select
@@ -14,17 +14,12 @@ from ..audit.service import record
 from ..extensions import db
 from ..mail.notify import Written
 from ..mail.outbox import queue_unwritten
+from ..refusal import Refused
 from ..urls import absolute_url
 from .models import User
 
 #: how long a link is valid, in seconds, by purpose
 LINK_LIFETIMES = {"reset": 2 * 3600, "welcome": 7 * 24 * 3600}
-
-
-class AccountError(Exception):
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
 
 
 def find_by_email(email: str) -> User | None:
@@ -50,15 +45,18 @@ def authenticate(email: str, password: str) -> User | None:
     return user if user.check_password(password) else None
 
 
-def create_user(email: str, name: str, *, admin: bool = False, password: str | None = None) -> User:
-    """Create an account; without *password* it gets one nobody knows until a link sets it.
+def create_user(email: str, name: str, *, admin: bool = False, password: str | None = None,
+                language: str | None = None) -> User:
+    """Create an account; without *password* it gets one nobody knows until a link sets it. *language*
+    is the language of its e-mails (the installation's default language if not given).
 
-    Raises AccountError("exists") for an address that already has an account. The caller commits.
+    Refuses "exists" for an address that already has an account. The caller commits.
     """
     email = email.strip()
     if find_by_email(email) is not None:
-        raise AccountError("exists")
-    user = User(email=email, name=name.strip(), role="admin" if admin else "organiser", active=True)
+        raise Refused("exists", _l("This address already has an account."))
+    user = User(email=email, name=name.strip(), role="admin" if admin else "organiser", active=True,
+                language=language or current_app.config["SAMLINGER_DEFAULT_LANGUAGE"])
     user.set_password(password or secrets.token_urlsafe(32))
     db.session.add(user)
     db.session.flush()
@@ -98,12 +96,12 @@ SUBJECTS = {"reset": _l("Choose a new password"), "welcome": _l("Your account fo
 
 
 def queue_password_link(user: User, purpose: str) -> None:
-    """Queue a reset (or welcome) e-mail; the caller commits.
+    """Queue a reset (or welcome) e-mail in the account's language, whoever asked for it; the caller commits.
 
     The mail worker writes it with its link (write_password_mail), so the outbox never holds a
     usable link; the copy kept after sending has the token redacted.
     """
-    queue_unwritten(f"account_{purpose}", to=user.email, language=str(get_locale()), unwritten={"user": user.id})
+    queue_unwritten(f"account_{purpose}", to=user.email, language=user.language, unwritten={"user": user.id})
 
 
 def write_password_mail(message) -> Written:
@@ -118,6 +116,13 @@ def write_password_mail(message) -> Written:
     with force_locale(message.language):
         return Written(str(SUBJECTS[purpose]), render_template(f"email/account_{purpose}.txt", **context),
                        render_template(f"email/account_{purpose}.html", **context), None, None, token)
+
+
+def remember_language(user: User, language: str) -> None:
+    """The language the person last logged in with is the one their account's e-mails are written in."""
+    if user.language != language:
+        user.language = language
+        db.session.commit()
 
 
 def request_reset(email: str) -> None:

@@ -1,12 +1,14 @@
 """Logging in and out, password reset, the organiser's own account and user administration."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from ..audit.service import record
 from ..extensions import db, login
 from ..forms import ConfirmForm
+from ..refusal import Refused
 from ..security import rate_limited
 from ..urls import safe_next
 from . import service
@@ -29,6 +31,7 @@ def _start_session(user: User) -> None:
     session.clear()
     session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME without use
     login_user(user, remember=False)
+    service.remember_language(user, str(get_locale()))
 
 
 @bp.route("/logg-inn", methods=["GET", "POST"])
@@ -107,9 +110,10 @@ def new():
     if form.validate_on_submit():
         initial = form.initial_password.data if form.password_choice.data == "initial" else None
         try:
-            user = service.create_user(form.email.data, form.name.data, admin=form.admin.data, password=initial)
-        except service.AccountError:
-            form.email.errors.append(_("This address already has an account."))
+            user = service.create_user(form.email.data, form.name.data, admin=form.admin.data, password=initial,
+                                       language=form.language.data)
+        except Refused as refused:
+            form.email.errors.append(str(refused))
         else:
             if initial is None:
                 service.queue_password_link(user, "welcome")

@@ -5,10 +5,10 @@ import unicodedata
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectChoice, SelectField, StringField, TelField, TextAreaField
+from wtforms import BooleanField, StringField, TelField, TextAreaField
 from wtforms.validators import InputRequired, Optional, Regexp, ValidationError
 
-from ..forms import at_most, email_field, no_control_characters, one_line, strip
+from ..forms import at_most, email_field, language_field, no_control_characters, one_line, strip
 
 PHONE = r"^\+?[0-9 ()-]{5,20}$"
 
@@ -118,8 +118,5 @@ class RegistrationEditForm(DetailsForm):
     email = email_field(_l("Enter the e-mail address."))
 
 
-LANGUAGE_CHOICES = [SelectChoice("nb", "Bokmål"), SelectChoice("nn", "Nynorsk"), SelectChoice("en", "English")]
-
-
 class RegistrationAddForm(RegistrationEditForm):
-    language = SelectField(_l("Language of the e-mails"), choices=LANGUAGE_CHOICES, default="nb")
+    language = language_field(_l("Language of the e-mails"))
