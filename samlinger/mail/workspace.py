@@ -2,6 +2,7 @@
 delivery is going (mounted under /arrangor)."""
 
 from flask import Blueprint, abort, redirect, render_template, url_for
+from sqlalchemy import select
 
 from ..extensions import db
 from ..forms import status_of
@@ -38,5 +39,6 @@ def message_round(round_id):
 @bp.get("/utsendinger/<batch>")
 def mailing(batch):
     status = messaging.batch_status(batch) or abort(404)
-    gatherings = [db.session.get(Gathering, gid) for gid in status["gathering_ids"]]
+    gatherings = db.session.scalars(select(Gathering).where(Gathering.id.in_(status["gathering_ids"]))
+                                    .order_by(Gathering.id)).all()
     return render_template("organiser/mailing.html", status=status, gatherings=gatherings)
