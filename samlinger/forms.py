@@ -10,6 +10,8 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectChoice, SelectField
 from wtforms.validators import Email, InputRequired, Length, ValidationError
 
+from .i18n import LABELS
+
 AT_MOST = _l("At most %(max)d characters.")
 ENTER_EMAIL = _l("Enter your e-mail address.")
 
@@ -49,7 +51,7 @@ def email_field(required_message=ENTER_EMAIL, *, check_format: bool = True) -> E
     return EmailField(_l("E-mail"), filters=[strip], validators=validators)
 
 
-LANGUAGE_CHOICES = [SelectChoice("nb", "Bokmål"), SelectChoice("nn", "Nynorsk"), SelectChoice("en", "English")]
+LANGUAGE_CHOICES = [SelectChoice(code, label) for code, label in LABELS.items()]
 
 
 def _page_language() -> str:
