@@ -6,7 +6,7 @@ from flask.cli import with_appcontext
 
 from .auth.cli import create_user
 from .mail import messaging, worker
-from .municipalities import importing
+from .municipalities import importing, resolving
 from .refusal import Refused
 from .registration import retention
 
@@ -34,6 +34,9 @@ def load_municipalities(file, county):
         raise SystemExit(1) from None
     click.echo(f"{result.total} municipalities: {result.added} new, {result.changed} changed, "
                f"{result.unchanged} unchanged")
+    matched = resolving.match_certain()
+    if matched:
+        click.echo(f"{matched} registrations written as free text matched to the register")
 
 
 @click.command("send-reminders")

@@ -10,7 +10,7 @@ from .documents.models import Document
 from .extensions import db
 from .gatherings import service
 from .gatherings.models import Gathering, Round
-from .municipalities import importing
+from .municipalities import importing, resolving
 from .registration.models import Registration, normalise_email
 from .timeutil import oslo, oslo_to_utc, utcnow
 
@@ -79,7 +79,7 @@ def _demo_registration(gathering, n, status):
         gathering=gathering, status=status, name=f"Deltaker {n}", email=email,
         email_normalized=normalise_email(email), organisation=["Alta kommune", "Vardø kommune",
                                                                "Hammerfest kommune"][n % 3],
-        role="Prosjektleder", language="nb", confirmed_at=utcnow() if status == "confirmed" else None,
+        role="Prosjektleder", language="nb", unmatched=True, confirmed_at=utcnow() if status == "confirmed" else None,
     )
     registration.new_link()
     db.session.add(registration)
@@ -123,4 +123,5 @@ def seed_demo():
                                     url=f"https://example.no/presentasjoner/{position + 1}.pdf"))
     db.session.commit()
     importing.load_demo()
+    resolving.match_certain()  # the demo registrations name their municipality as text
     click.echo("demo data ready")

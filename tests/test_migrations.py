@@ -55,14 +55,12 @@ def test_mailbox_keys_are_recomputed_and_a_collision_keeps_both_registrations(da
                 (first, "ola@xn--b-5ga.kommune.no", "confirmed", False),
                 (second, "kari@alta.kommune.no", "confirmed", False),
                 (second, "anonymised", "cancelled", True)]
-        for n, (gathering_id, email, status, anonymised) in enumerate(rows):
-            db.session.add(Registration(
-                gathering_id=gathering_id, status=status, name="N", organisation="O", email=email,
-                email_normalized=f"anonymised-{n + 1}" if anonymised else email.lower(),
-                manage_token_hash=f"{n:064d}", created_at=utcnow() + timedelta(minutes=n),
-                anonymised_at=utcnow() if anonymised else None))
-        db.session.commit()
-        db.session.remove()
+        with db.engine.begin() as conn:  # in SQL: the model describes today's table
+            for n, (gathering_id, email, status, anonymised) in enumerate(rows):
+                old_registration(conn, gathering_id=gathering_id, status=status, email=email,
+                                 email_normalized=f"anonymised-{n + 1}" if anonymised else email.lower(),
+                                 manage_token_hash=f"{n:064d}", created_at=utcnow() + timedelta(minutes=n),
+                                 anonymised_at=utcnow() if anonymised else None)
         capsys.readouterr()
 
         upgrade(revision="0007_email_normalized_as_mailbox")
@@ -87,6 +85,14 @@ def old_gatherings(conn, starts_at, deadline) -> None:
             ":starts_at, :ends_at, :deadline, true, 'published', '', 0, '', '', 'public', :starts_at, :starts_at)"),
             {"id": n, "slug": f"s-{n}", "uid": f"{n}@s", "title": f"S {n}", "starts_at": starts_at,
              "ends_at": starts_at + timedelta(hours=5), "deadline": deadline})
+
+
+def old_registration(conn, **values) -> None:
+    """A registration row as the tables were before 0012, written in SQL."""
+    row = {"name": "N", "organisation": "O", "role": "", "phone": "", "needs": "", "answers": "{}",
+           "language": "nb", "updated_at": values["created_at"], "added_by_organiser": False, **values}
+    conn.execute(text(f"INSERT INTO registration ({', '.join(row)}) VALUES ({', '.join(':' + k for k in row)})"),
+                 row)
 
 
 def _clean_up() -> None:

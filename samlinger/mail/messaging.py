@@ -35,7 +35,7 @@ def audience_counts(gathering_ids) -> dict[str, int]:
 def _context(registration: Registration, **extra) -> dict:
     gathering = registration.gathering
     return {"registration": registration, "gathering": gathering, "manage_url": None,
-            "gathering_url": absolute_url("gatherings.detail", registration.language, slug=gathering.slug),
+            "gathering_url": absolute_url("gatherings.detail", registration.mail_language, slug=gathering.slug),
             **extra}
 
 
@@ -48,7 +48,7 @@ def send_message(target, gathering_ids, audience: str, subject: str, body: str) 
     recipients = with_status(gathering_ids, AUDIENCES[audience])
     for registration in recipients:
         queue("message", to=registration.email, subject=subject, template="message",
-              language=registration.language, context=_context(registration, body=body),
+              language=registration.mail_language, context=_context(registration, body=body),
               gathering_id=registration.gathering_id, registration_id=registration.id, batch=batch)
     # Neither subject nor body: an organiser's own words may name a participant, and the log outlives
     # the retention purge. The batch finds the messages while they are kept.

@@ -50,7 +50,7 @@ def _queue(kind: str, registration, *, link: bool = False, invite: str | None = 
     if link:
         registration.ensure_link()
         details["link"] = registration.manage_token_hash
-    return queue_unwritten(kind, to=registration.email, language=registration.language, unwritten=details,
+    return queue_unwritten(kind, to=registration.email, language=registration.mail_language, unwritten=details,
                            gathering_id=registration.gathering_id, registration_id=registration.id, batch=batch)
 
 
@@ -104,7 +104,7 @@ def notify_documents_ready(registration, *, batch: str, link: bool):
     The subject is written now as well: the organisers follow the mailing by it while it is queued.
     """
     message = _queue("documents_ready", registration, link=link, batch=batch)
-    with force_locale(registration.language):
+    with force_locale(registration.mail_language):
         message.subject = _subject("documents_ready", registration.gathering.title)
     return message
 

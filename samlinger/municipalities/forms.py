@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, RadioField, SelectChoice, StringField
+from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Optional
 
 from ..forms import at_most, one_line, strip
@@ -24,3 +24,15 @@ class MunicipalityForm(FlaskForm):
 class ImportForm(FlaskForm):
     file = FileField(_l("CSV file"), validators=[FileRequired(_l("Choose a CSV file to import."))])
     county = StringField(_l("County (optional)"), filters=[strip], validators=[Optional(), at_most(100), one_line])
+
+
+class ResolveForm(FlaskForm):
+    """What one free-text organisation is: a municipality of the register, or another organisation."""
+
+    key = HiddenField(validators=[InputRequired()])
+    municipality = SelectField(_l("Municipality"), validators=[InputRequired(_l("Choose a municipality."))])
+
+    def __init__(self, register, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.municipality.choices = [("", _l("Choose")), ("other", _l("Not a municipality: another organisation"))] + [
+            (municipality.number, f"{municipality.number} {municipality.label}") for municipality in register]

@@ -45,8 +45,47 @@ class Municipality(db.Model):
         return WRITTEN_STANDARD.get(self.language_decision)
 
     @property
+    def label(self) -> str:
+        """The name as people write it: "Vadsø", a bilingual one with its Sami form first ("Kárášjohka-Karasjok")."""
+        return f"{self.sami_name}-{self.name}" if self.sami_name else self.name
+
+    @property
     def decision_label(self) -> str:
         return str(LANGUAGE_DECISIONS.get(self.language_decision, self.language_decision))
 
     def __repr__(self) -> str:
         return f"<Municipality {self.number} {self.name}>"
+
+
+def mail_language(municipality: "Municipality | None", used: str) -> str:
+    """The language we write to a person in, who used *used* on our pages and works in *municipality*.
+
+    Northern Sami when they chose it (sameloven § 3-2 gives them the right to be answered in Sami); else the
+    written standard their municipality has chosen (språklova § 15), whatever the page language; else, for a
+    neutral municipality or another organisation, the language they used.
+    """
+    if used != "se" and municipality is not None and municipality.written_standard:
+        return municipality.written_standard
+    return used
+
+
+#: why we write in the language we do, in one line on the manage page: by the municipality's decision ...
+_BY_DECISION = {
+    "nb": _l("We write to you in Bokmål, the written standard %(municipality)s kommune has chosen."),
+    "nn": _l("We write to you in Nynorsk, the written standard %(municipality)s kommune has chosen."),
+}
+#: ... or by the language the person used
+_BY_CHOICE = {
+    "nb": _l("We write to you in Bokmål, the language you used when you registered."),
+    "nn": _l("We write to you in Nynorsk, the language you used when you registered."),
+    "en": _l("We write to you in English, the language you used when you registered."),
+    "se": _l("We write to you in Northern Sami, the language you used when you registered."),
+}
+
+
+def mail_language_note(municipality: "Municipality | None", used: str) -> str:
+    """One line saying which language mail_language() picks for this person, and why."""
+    language = mail_language(municipality, used)
+    if municipality is not None and language == municipality.written_standard and used != "se":
+        return str(_BY_DECISION[language]) % {"municipality": municipality.label}
+    return str(_BY_CHOICE.get(language, _BY_CHOICE["nb"]))

@@ -15,6 +15,16 @@ def register() -> list[Municipality]:
         select(Municipality).order_by(Municipality.active.desc(), Municipality.number)))
 
 
+def active() -> list[Municipality]:
+    """The municipalities a person can choose, by name."""
+    return sorted(db.session.scalars(select(Municipality).where(Municipality.active.is_(True))),
+                  key=lambda municipality: municipality.label.casefold())
+
+
+def by_number(number: str) -> Municipality | None:
+    return db.session.scalar(select(Municipality).where(Municipality.number == number))
+
+
 def edit(municipality: Municipality, *, language_decision: str, sami_name: str, sami_area: bool,
          active: bool) -> bool:
     """Save an admin's changes with an audit entry naming what changed; whether anything did."""

@@ -8,10 +8,10 @@ from flask_babel import ngettext
 from ..auth.access import admin_required
 from ..bodylimit import accepts_uploads
 from ..extensions import db
-from ..forms import status_of
+from ..forms import confirmed_post, status_of
 from ..refusal import Refused
-from . import importing, service
-from .forms import ImportForm, MunicipalityForm
+from . import importing, resolving, service
+from .forms import ImportForm, MunicipalityForm, ResolveForm
 from .models import Municipality
 
 bp = Blueprint("municipalities", __name__, url_prefix="/kommuner")
@@ -53,6 +53,45 @@ def import_file():
             flash(ngettext("%(num)d municipality imported: %(added)d new, %(changed)d changed.",
                            "%(num)d municipalities imported: %(added)d new, %(changed)d changed.",
                            result.total, added=result.added, changed=result.changed), "success")
+            matched = resolving.match_certain()
+            if matched:
+                flash(ngettext("%(num)d registration matched to the register.",
+                               "%(num)d registrations matched to the register.", matched), "success")
             return redirect(url_for(".index"))
     return render_template("organiser/municipalities/import.html", form=form,
                            max_kb=importing.MAX_BYTES // 1024), status_of(form)
+
+
+@bp.get("/koble")
+@admin_required
+def unmatched():
+    """Registrations whose municipality was written as free text, grouped by text, each with a choice."""
+    groups = resolving.unmatched()
+    return render_template("organiser/municipalities/unmatched.html", groups=groups,
+                           choices=ResolveForm(service.active(), formdata=None).municipality.choices,
+                           certain=sum(group.count for group in groups if group.suggestion))
+
+
+@bp.post("/koble")
+@admin_required
+def resolve():
+    form = ResolveForm(service.active())
+    if not form.validate_on_submit():
+        flash(_("Choose a municipality."), "error")
+        return redirect(url_for(".unmatched"))
+    municipality = None if form.municipality.data == "other" else service.by_number(form.municipality.data)
+    count = resolving.resolve(form.key.data, municipality)
+    where = f"{municipality.number} {municipality.label}" if municipality else _("another organisation")
+    flash(ngettext("%(num)d registration is now %(where)s.", "%(num)d registrations are now %(where)s.",
+                   count, where=where), "success")
+    return redirect(url_for(".unmatched"))
+
+
+@bp.post("/koble/sikre")
+@admin_required
+def match_certain():
+    confirmed_post()
+    count = resolving.match_certain()
+    flash(ngettext("%(num)d registration matched to the register.",
+                   "%(num)d registrations matched to the register.", count), "success")
+    return redirect(url_for(".unmatched"))

@@ -5,12 +5,17 @@ import unicodedata
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, StringField, TelField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TelField, TextAreaField
 from wtforms.validators import InputRequired, Optional, Regexp, ValidationError
 
 from ..forms import at_most, email_field, language_field, no_control_characters, one_line, strip
+from ..municipalities import matching
+from ..municipalities import service as municipalities
+from ..municipalities.models import Municipality
 
 PHONE = r"^\+?[0-9 ()-]{5,20}$"
+#: the municipality choice for a person who works elsewhere: the organisation field names it
+OTHER = "other"
 
 
 # A dotted word is taken for a domain when it ends in a top-level domain: every country code (IANA) ...
@@ -72,14 +77,28 @@ def _no_links(form, field):
         raise ValidationError(_l("This field cannot contain a web address or an e-mail address."))
 
 
+def _organisation_needed(form, field):
+    """The organisation's name is needed when no municipality of the register is chosen."""
+    # (Neither chosen nor written: the municipality field's message says what to do.)
+    if not field.data and ("municipality" not in form or form.municipality.data == OTHER):
+        message = (_l("Enter the name of your organisation.") if "municipality" in form
+                   else _l("Enter your municipality or organisation."))
+        raise ValidationError(message)
+
+
 class DetailsForm(FlaskForm):
-    """What a participant may correct later; the address is fixed once registered."""
+    """What a participant may correct later; the address is fixed once registered.
+
+    The municipality is chosen from the register (a select grouped by county, which works without JavaScript
+    and on a phone), or "another organisation" and its name. Without a register, only the name is asked for.
+    """
 
     name = StringField(_l("Full name"), filters=[strip], validators=[
         InputRequired(_l("Enter your name.")), at_most(200), one_line, _no_links,
     ])
+    municipality = SelectField(_l("Municipality"), validate_choice=False)
     organisation = StringField(_l("Municipality or organisation"), filters=[strip], validators=[
-        InputRequired(_l("Enter your municipality or organisation.")), at_most(200), one_line, _no_links,
+        _organisation_needed, at_most(200), one_line, _no_links,
     ])
     role = StringField(_l("Role or position (optional)"), filters=[strip], validators=[
         Optional(), at_most(200), one_line, _no_links,
@@ -91,10 +110,49 @@ class DetailsForm(FlaskForm):
         Optional(), at_most(2000), no_control_characters,
     ])
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        registration = kwargs.get("obj")  # the registration being changed, if any
+        current = registration.municipality if registration is not None else None
+        register = municipalities.active()
+        if current is not None and current not in register:
+            register.append(current)  # merged away since: still its own
+        if not register:
+            del self.municipality
+            return
+        if not self.is_submitted():
+            self.municipality.data = (current.number if current is not None
+                                      else OTHER if registration is not None and registration.organisation else "")
+        self.organisation.label.text = _l("Name of the organisation")
+        groups: dict = {None: [("", _l("Choose your municipality"))]}
+        for municipality in register:
+            groups.setdefault(municipality.county or _l("Municipalities"), []).append(
+                (municipality.number, municipality.label))
+        groups[_l("Not a municipality")] = [(OTHER, _l("Another organisation"))]
+        self.municipality.choices = groups
+        self.chosen: Municipality | None = None
+
+    def validate_municipality(self, field):
+        """A number from the list; a name or "X kommune" sent by hand is matched to the register too."""
+        if not field.data and not self.organisation.data:
+            raise ValidationError(_l("Choose your municipality, or «Another organisation»."))
+        if field.data in ("", OTHER):
+            # A municipality written as the organisation's name is that municipality.
+            self.chosen = matching.find(self.organisation.data or "")
+            return
+        by_number = {number: label for group in field.choices.values() for number, label in group}
+        self.chosen = municipalities.by_number(field.data) if field.data in by_number else matching.find(field.data)
+        if self.chosen is None:
+            raise ValidationError(_l("Choose a municipality from the list."))
+
     def details(self) -> dict:
+        chosen = getattr(self, "chosen", None)
         return {
             "name": self.name.data.strip(),
-            "organisation": self.organisation.data.strip(),
+            "municipality_id": chosen.id if chosen else None,
+            "organisation": "" if chosen else self.organisation.data.strip(),
+            # With no register to choose from, the name waits to be matched once there is one.
+            "unmatched": "municipality" not in self,
             "role": (self.role.data or "").strip(),
             "phone": (self.phone.data or "").strip(),
             "needs": (self.needs.data or "").strip(),

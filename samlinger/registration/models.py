@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ..gatherings.models import Gathering
+from ..municipalities.models import Municipality, mail_language, mail_language_note
 from ..timeutil import UTCDateTime, utcnow
 
 STATUSES = {
@@ -105,13 +106,19 @@ class Registration(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str] = mapped_column(String(254))
     email_normalized: Mapped[str] = mapped_column(String(254))
+    #: the municipality from the register; None for another organisation (or text not yet matched)
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id"), index=True, nullable=True)
+    #: the organisation's name when it is not a municipality of the register (or the text written before it)
     organisation: Mapped[str] = mapped_column(String(200))
+    #: the organisation is free text nobody has matched to the register yet (written before the register, or
+    #: with no register loaded); an admin resolves it (municipalities/resolving.py)
+    unmatched: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     role: Mapped[str] = mapped_column(String(200), default="")
     phone: Mapped[str] = mapped_column(String(40), default="")
     needs: Mapped[str] = mapped_column(Text, default="")
     #: answers to the gathering's extra questions, keyed by question id
     answers: Mapped[dict] = mapped_column(JSON, default=dict)
-    #: the language every e-mail to this person is written in
+    #: the language the person used (the page's, or the one an organiser chose); mail_language follows from it
     language: Mapped[str] = mapped_column(String(5), default="nb")
     #: the random secret the manage token is derived from (derive_token); a new one ends the old links.
     #: None for registrations from before derived links, whose random link works until one is mailed.
@@ -130,6 +137,25 @@ class Registration(db.Model):
     added_by_organiser: Mapped[bool] = mapped_column(Boolean, default=False)
 
     gathering: Mapped[Gathering] = relationship()
+    municipality: Mapped[Municipality | None] = relationship()
+
+    @property
+    def mail_language(self) -> str:
+        """The language of every e-mail and invite to this person: their municipality's written standard
+        where it has chosen one, else the language they used (municipalities.models.mail_language)."""
+        return mail_language(self.municipality, self.language)
+
+    @property
+    def mail_language_note(self) -> str:
+        """Which language we write in and why, in one line for the manage page."""
+        return mail_language_note(self.municipality, self.language)
+
+    @property
+    def where_from(self) -> str:
+        """The municipality ("5610 Kárášjohka-Karasjok") or the organisation, as lists and exports show it."""
+        if self.municipality is not None:
+            return f"{self.municipality.number} {self.municipality.label}"
+        return self.organisation
 
     @property
     def is_active(self) -> bool:

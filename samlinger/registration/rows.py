@@ -7,6 +7,7 @@ from sqlalchemy import case, select
 
 from ..extensions import db
 from ..gatherings.models import Gathering
+from ..municipalities.models import Municipality, mail_language
 from ..questions.models import Question
 from ..registration.models import STATUSES, Registration
 from ..timeutil import oslo
@@ -17,7 +18,7 @@ _STATUS_RANK = case({"confirmed": 0, "waitlisted": 1}, value=Registration.status
 _COLUMNS = (Registration.gathering_id, Registration.name, Registration.email, Registration.organisation,
             Registration.role, Registration.phone, Registration.needs, Registration.answers, Registration.status,
             Registration.created_at, Registration.confirmed_at, Registration.checked_in_at,
-            Registration.added_by_organiser, Registration.language)
+            Registration.added_by_organiser, Registration.language, Registration.municipality_id)
 
 
 class Table:
@@ -54,26 +55,34 @@ class Table:
                     select(Gathering.id, Gathering.title, Gathering.starts_at)
                     .where(Gathering.id.in_(gathering_ids)))
             }
+        #: the register is small: every municipality once, rather than a join per row
+        self.municipalities = {municipality.id: municipality for municipality in db.session.scalars(
+            select(Municipality).where(Municipality.id.in_(
+                select(Registration.municipality_id).where(Registration.gathering_id.in_(gathering_ids)))))}
         self.statuses = {status: str(title) for status, title in STATUSES.items()}
         self.yes_no = (_("Yes"), _("No"))
 
     def headers(self) -> list[str]:
         gathering = [_("Gathering"), _("Gathering date")] if self.with_gathering else []
-        return [*gathering, _("Name"), _("E-mail"), _("Municipality or organisation"), _("Role or position"),
+        return [*gathering, _("Name"), _("E-mail"), _("Municipality number"), _("Municipality or organisation"),
+                _("Role or position"),
                 _("Phone"), _("Needs"), *self.labels, _("Status"), _("Registered at"), _("Confirmed at"),
-                _("Checked in at"), _("Added by organiser"), _("Language")]
+                _("Checked in at"), _("Added by organiser"), _("E-mail language")]
 
     def _row(self, registration) -> list:
         questions = self.questions.get(registration.gathering_id)
         answers = ([question.answer_of(registration, self.yes_no) if question else "" for question in questions]
                    if questions else [""] * len(self.labels))
+        municipality = self.municipalities.get(registration.municipality_id)
         return [
             *(self.gatherings[registration.gathering_id] if self.with_gathering else ()),
-            registration.name, registration.email, registration.organisation, registration.role,
+            registration.name, registration.email, municipality.number if municipality else "",
+            municipality.label if municipality else registration.organisation, registration.role,
             registration.phone, registration.needs, *answers,
             self.statuses.get(registration.status, registration.status),
             _local(registration.created_at), _local(registration.confirmed_at), _local(registration.checked_in_at),
-            self.yes_no[0] if registration.added_by_organiser else self.yes_no[1], registration.language,
+            self.yes_no[0] if registration.added_by_organiser else self.yes_no[1],
+            mail_language(municipality, registration.language),
         ]
 
     def rows(self) -> Iterator[list]:

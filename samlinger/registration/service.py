@@ -29,7 +29,7 @@ FULL = _l("The gathering is full and has no waiting list.")
 ANONYMISED = _l("The registration is anonymised: it has no address and no link.")
 ALREADY_REGISTERED = _l("This address is already registered for the gathering.")
 
-DETAIL_FIELDS = ("name", "organisation", "role", "phone", "needs", "answers")
+DETAIL_FIELDS = ("name", "municipality_id", "organisation", "unmatched", "role", "phone", "needs", "answers")
 
 
 @dataclass

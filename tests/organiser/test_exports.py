@@ -35,7 +35,7 @@ def test_gathering_csv_and_xlsx_have_every_field_and_are_safe(app, organiser, ma
     rows = read_csv(response)
     header = rows[0]
     assert len(header) > 5, "columns are split on semicolons"
-    assert header[:3] == ["Navn", "E-post", "Kommune eller virksomhet"]
+    assert header[:4] == ["Navn", "E-post", "Kommunenummer", "Kommune eller virksomhet"]
     ase = dict(zip(header, rows[1], strict=True))
     assert ase["Navn"] == "Åse Ødegård"
     assert ase["Behov"] == "Glutenfri; laktosefri"
@@ -148,4 +148,4 @@ def test_exports_are_in_the_page_language_for_every_row(app, organiser, make_gat
     assert [(en[name]["Status"], en[name]["Added by organiser"], en[name]["Trenger du hotell?"])
             for name in ("Åse Ødegård", "Kari Lagtinn", "Ola Avmeldt")] == [
         ("Confirmed", "No", "Yes"), ("Confirmed", "Yes", ""), ("Cancelled", "No", "No")]
-    assert en["Kari Lagtinn"]["Language"] == "nn"
+    assert en["Kari Lagtinn"]["E-mail language"] == "nn"
