@@ -72,17 +72,18 @@ def test_mailbox_keys_are_recomputed_and_a_collision_keeps_both_registrations(da
         _clean_up()
 
 
-def old_gatherings(conn, starts_at, deadline) -> None:
-    """A round (table `season`, as before 0009) with two published gatherings, ids 1 and 2, written in SQL:
-    the models describe the schema of today."""
-    conn.execute(text("INSERT INTO season (id, year, term, title, intro, published, created_at) "
+def old_gatherings(conn, starts_at, deadline, *, round_table: str = "season") -> None:
+    """A round (table `season`, as before 0009, unless *round_table* is "round") with two published gatherings,
+    ids 1 and 2, written in SQL: the models describe the schema of today."""
+    conn.execute(text(f"INSERT INTO {round_table} (id, year, term, title, intro, published, created_at) "
                       "VALUES (1, 2027, 'spring', 'Våren 2027', '', true, :now)"), {"now": starts_at})
     for n in (1, 2):
         conn.execute(text(
-            "INSERT INTO gathering (id, season_id, slug, uid, title, region, venue, address, starts_at, ends_at, "
-            "registration_deadline, waitlist_enabled, status, cancel_reason, revision, description, programme, "
-            "documents_visibility, created_at, updated_at) VALUES (:id, 1, :slug, :uid, :title, 'east', 'Alta', '', "
-            ":starts_at, :ends_at, :deadline, true, 'published', '', 0, '', '', 'public', :starts_at, :starts_at)"),
+            f"INSERT INTO gathering (id, {round_table}_id, slug, uid, title, region, venue, address, starts_at, "
+            "ends_at, registration_deadline, waitlist_enabled, status, cancel_reason, revision, description, "
+            "programme, documents_visibility, created_at, updated_at) "
+            "VALUES (:id, 1, :slug, :uid, :title, 'east', 'Alta', '', :starts_at, :ends_at, :deadline, true, "
+            "'published', '', 0, '', '', 'public', :starts_at, :starts_at)"),
             {"id": n, "slug": f"s-{n}", "uid": f"{n}@s", "title": f"S {n}", "starts_at": starts_at,
              "ends_at": starts_at + timedelta(hours=5), "deadline": deadline})
 

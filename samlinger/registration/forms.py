@@ -125,7 +125,7 @@ class DetailsForm(FlaskForm):
                                       else OTHER if registration is not None and registration.organisation else "")
         self.organisation.label.text = _l("Name of the organisation")
         groups: dict = {None: [("", _l("Choose your municipality"))]}
-        for municipality in register:
+        for municipality in sorted(register, key=lambda m: m.county.casefold()):  # by name within each county
             groups.setdefault(municipality.county or _l("Municipalities"), []).append(
                 (municipality.number, municipality.label))
         groups[_l("Not a municipality")] = [(OTHER, _l("Another organisation"))]
