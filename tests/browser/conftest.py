@@ -56,6 +56,9 @@ def _seed(app) -> dict:
             role="Rådgiver",
         )
         token = registration.manage_token()
+        # A municipality written as text before the register, for the admin's resolving page.
+        factories.registration_row(open_one.id, email="per@example.no", organisation="Vadsø og Vardø",
+                                   unmatched=True)
         assert len(by_slug) >= 5
         return {
             "open": open_one.slug, "waitlist": waitlist.slug, "closed": closed.slug,

@@ -135,7 +135,7 @@ def test_organiser_pages_pass_axe_in_every_language(new_page, live, language):
         # Screenshots of the organiser pages in Bokmål only, to keep the run short.
         found += check_page(page, name, language, shots="organiser-" if language == "nb" else None)
     assert {"arrangor", "arrangor-samlinger-N-deltakere", "arrangor-kommuner", "arrangor-kommuner-N",
-            "arrangor-kommuner-importer"} <= set(checked)
+            "arrangor-kommuner-importer", "arrangor-kommuner-koble"} <= set(checked)
     assert not found, "\n".join(found)
 
 
