@@ -123,6 +123,7 @@ class DetailsForm(FlaskForm):
         if not self.is_submitted():
             self.municipality.data = (current.number if current is not None
                                       else OTHER if registration is not None and registration.organisation else "")
+        self.offered = {municipality.number: municipality for municipality in register}
         self.organisation.label.text = _l("Name of the organisation")
         groups: dict = {None: [("", _l("Choose your municipality"))]}
         for municipality in sorted(register, key=lambda m: m.county.casefold()):  # by name within each county
@@ -140,8 +141,7 @@ class DetailsForm(FlaskForm):
             # A municipality written as the organisation's name is that municipality.
             self.chosen = matching.find(self.organisation.data or "")
             return
-        by_number = {number: label for group in field.choices.values() for number, label in group}
-        self.chosen = municipalities.by_number(field.data) if field.data in by_number else matching.find(field.data)
+        self.chosen = self.offered.get(field.data) or matching.find(field.data)
         if self.chosen is None:
             raise ValidationError(_l("Choose a municipality from the list."))
 
