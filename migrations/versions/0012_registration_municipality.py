@@ -18,14 +18,21 @@ down_revision = "0011_account_language"
 branch_labels = None
 depends_on = None
 
+FOREIGN_KEY = "fk_registration_municipality_id_municipality"
+
 
 def upgrade():
-    with op.batch_alter_table("registration") as batch_op:
-        batch_op.add_column(sa.Column("municipality_id", sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column("unmatched", sa.Boolean(), server_default=sa.text("false"), nullable=False))
-        batch_op.create_index("ix_registration_municipality_id", ["municipality_id"])
-        batch_op.create_foreign_key("fk_registration_municipality_id_municipality", "municipality",
-                                    ["municipality_id"], ["id"])
+    # Not batch mode on SQLite: copying the table would drop it, and the outbox refers to its rows. SQLite
+    # adds a column with its foreign key in place (and drops it again, 3.35 and later).
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("ALTER TABLE registration ADD COLUMN municipality_id INTEGER "
+                   f"CONSTRAINT {FOREIGN_KEY} REFERENCES municipality (id)")
+    else:
+        op.add_column("registration", sa.Column("municipality_id", sa.Integer(), nullable=True))
+        op.create_foreign_key(FOREIGN_KEY, "registration", "municipality", ["municipality_id"], ["id"])
+    op.add_column("registration", sa.Column("unmatched", sa.Boolean(), server_default=sa.text("false"),
+                                            nullable=False))
+    op.create_index("ix_registration_municipality_id", "registration", ["municipality_id"])
     _match_certain_texts()
 
 
@@ -51,8 +58,11 @@ def _match_certain_texts():
 
 
 def downgrade():
-    with op.batch_alter_table("registration") as batch_op:
-        batch_op.drop_constraint("fk_registration_municipality_id_municipality", type_="foreignkey")
-        batch_op.drop_index("ix_registration_municipality_id")
-        batch_op.drop_column("unmatched")
-        batch_op.drop_column("municipality_id")
+    op.drop_index("ix_registration_municipality_id", table_name="registration")
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("ALTER TABLE registration DROP COLUMN unmatched")
+        op.execute("ALTER TABLE registration DROP COLUMN municipality_id")
+    else:
+        op.drop_constraint(FOREIGN_KEY, "registration", type_="foreignkey")
+        op.drop_column("registration", "unmatched")
+        op.drop_column("registration", "municipality_id")
