@@ -72,4 +72,5 @@ def render_markdown(source: str) -> Markup:
 
 def register(app) -> None:
     app.jinja_env.filters.update(date_long=date_long, time_short=time_short, when=when,
-                                 datetime_short=datetime_short, datetime_long=datetime_long, filesize=filesize, markdown=render_markdown)
+                                 datetime_short=datetime_short, datetime_long=datetime_long, filesize=filesize,
+                                 markdown=render_markdown)
