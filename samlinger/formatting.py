@@ -3,7 +3,7 @@ time, and Markdown."""
 
 import markdown
 import nh3
-from flask_babel import format_date, format_datetime, format_decimal, format_time, get_locale
+from flask_babel import format_date, format_decimal, format_time, get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -21,8 +21,11 @@ def date_long(value) -> str:
 
 
 def time_short(value) -> str:
-    """'10:00' for an aware instant, in Oslo time (through `oslo`, which also copes with year 9999)."""
-    return format_time(oslo(value), format="HH:mm", rebase=False)
+    """'10.00' (Norwegian, with a full stop as Norwegian style writes it) or '10:00' (English) for an aware
+    instant, in Oslo time (through `oslo`, which also copes with year 9999). The «kl.» before it comes from
+    the message the time is put into."""
+    pattern = "HH:mm" if get_locale().language == "en" else "HH.mm"
+    return format_time(oslo(value), format=pattern, rebase=False)
 
 
 def when(gathering) -> str:
@@ -36,8 +39,15 @@ def when(gathering) -> str:
 
 
 def datetime_short(value) -> str:
-    """An instant as '03.02.2027 14:05' in Oslo time."""
-    return format_datetime(value, "dd.MM.yyyy HH:mm") if value else ""
+    """An instant as '03.02.2027 kl. 14.05' (English '03.02.2027 14:05') in Oslo time."""
+    if not value:
+        return ""
+    return _("%(day)s %(time)s", day=format_date(oslo(value).date(), "dd.MM.yyyy"), time=time_short(value))
+
+
+def datetime_long(value) -> str:
+    """An instant as 'tirsdag 3. februar 2027 kl. 14.05' in Oslo time."""
+    return _("%(day)s %(time)s", day=date_long(value), time=time_short(value))
 
 
 def filesize(size: int) -> str:
@@ -62,4 +72,5 @@ def render_markdown(source: str) -> Markup:
 
 def register(app) -> None:
     app.jinja_env.filters.update(date_long=date_long, time_short=time_short, when=when,
-                                 datetime_short=datetime_short, filesize=filesize, markdown=render_markdown)
+                                 datetime_short=datetime_short, datetime_long=datetime_long, filesize=filesize,
+                                 markdown=render_markdown)

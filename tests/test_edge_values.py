@@ -181,8 +181,9 @@ def test_the_formatting_filters_cope_with_the_ends_of_datetime(app, language):
     gathering = SimpleNamespace(starts_at=LAST_HOUR - timedelta(hours=1), ends_at=LAST_HOUR)
     with app.test_request_context(environ_overrides={LANGUAGE: language}):
         assert "9999" in date_long(LAST_HOUR)
-        assert time_short(LAST_HOUR) == "23:30"
-        assert time_short(datetime(2027, 6, 1, 8, tzinfo=UTC)) == "10:00", "summer time in Oslo"
+        separator = ":" if language == "en" else "."  # Norwegian writes 10.00
+        assert time_short(LAST_HOUR) == f"23{separator}30"
+        assert time_short(datetime(2027, 6, 1, 8, tzinfo=UTC)) == f"10{separator}00", "summer time in Oslo"
         assert "9999" in when(gathering)
 
 

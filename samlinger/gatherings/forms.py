@@ -53,6 +53,9 @@ class RoundForm(FlaskForm):
                 "intro": self.intro.data or ""}
 
 
+TIME_FORMATS = ["%H:%M", "%H.%M"]
+
+
 class GatheringForm(FlaskForm):
     title = _text(_l("Title"), _l("Enter a title."))
     slug = StringField(_l("Web address"), filters=[lambda v: v.strip().lower() if isinstance(v, str) else v],
@@ -63,10 +66,11 @@ class GatheringForm(FlaskForm):
     venue = _text(_l("Venue"), _l("Enter the venue."))
     address = _text(_l("Address"), max_length=300)
     start_day = DayField(_l("Start date"), validators=[InputRequired(_l("Enter the start date."))])
-    start_time = TimeField(_l("Starts at"), default=time(10, 0), validators=[
+    # 10:00 is what a time input sends; 10.00, as Norwegian is written, is accepted where one is typed.
+    start_time = TimeField(_l("Starts at"), default=time(10, 0), format=TIME_FORMATS, validators=[
         InputRequired(_l("Enter when it starts, like 10:00."))])
     end_day = DayField(_l("End date"), validators=[Optional()])
-    end_time = TimeField(_l("Ends at"), default=time(15, 30), validators=[
+    end_time = TimeField(_l("Ends at"), default=time(15, 30), format=TIME_FORMATS, validators=[
         InputRequired(_l("Enter when it ends, like 15:30."))])
     registration_deadline = DayField(_l("Registration deadline"), validators=[
         InputRequired(_l("Enter the last day to register."))])

@@ -154,6 +154,7 @@ def write(message: OutboundEmail) -> Written:
         "gathering_url": absolute_url("gatherings.detail", language, slug=gathering.slug),
         "manage_url": absolute_url("registration.manage", language, token=token) if token else None,
         "new_link_url": absolute_url("registration.request_link", language, slug=gathering.slug),
+        "invite_method": method,  # REQUEST, CANCEL or None: what the mail does to the calendar
         **details,
     }
     with force_locale(message.language):

@@ -44,7 +44,7 @@ def add_registration(gathering_id):
         if form.validate_on_submit():
             added = service.register(gathering.id, form.details(), email=form.email.data,
                                      language=form.language.data, by_organiser=True).registration
-            flash(_("%(name)s is registered (%(status)s) and has been sent a confirmation.",
+            flash(_("%(name)s is registered and has been told by e-mail. Status: %(status)s.",
                     name=added.name, status=added.status_title), "success")
             return redirect(url_for(".participants", gathering_id=gathering.id))
     except Refused as refused:

@@ -133,6 +133,8 @@ def test_participants_only_presentations_need_a_manage_link(app, organiser, make
     assert smtp.to("venter@alta.kommune.no") == [], "only confirmed participants are told"
     [ready] = smtp.to("ase@vardo.kommune.no")
     assert "Presentasjonene fra samlingen er klare" in text_part(ready)
+    assert "Se presentasjonene:" in text_part(ready), "the link is named for what it opens"
+    assert ">Se presentasjonene</a>" in ready.get_body(("html",)).get_content()
     link = manage_link(ready)
 
     manage = client.get(link).get_data(as_text=True)

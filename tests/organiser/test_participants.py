@@ -59,7 +59,7 @@ def test_organiser_adds_after_the_deadline_and_person_is_emailed(app, organiser,
     assert response.status_code == 302
     again = post(organiser, url, data, form_url=url)
     assert again.status_code == 409
-    assert "allerede påmeldt" in again.get_data(as_text=True)
+    assert "Det finnes allerede en påmelding med denne e-postadressen" in again.get_data(as_text=True)
     missing_name = post(organiser, url, {**data, "name": ""}, form_url=url)
     assert missing_name.status_code == 422
     assert "sami@karasjok.kommune.no" in missing_name.get_data(as_text=True)
