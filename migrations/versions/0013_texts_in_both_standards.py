@@ -24,11 +24,12 @@ TWINS = {
 }
 
 
+# Plain ALTER TABLE on both databases (SQLite 3.35+ drops columns itself): a batch copy of `round` or
+# `gathering` on SQLite would drop a table that other tables' foreign keys point to.
 def upgrade():
     for table, columns in TWINS.items():
-        with op.batch_alter_table(table) as batch_op:
-            for name, type_ in columns:
-                batch_op.add_column(sa.Column(name, type_, server_default="", nullable=False))
+        for name, type_ in columns:
+            op.add_column(table, sa.Column(name, type_, server_default="", nullable=False))
 
 
 def downgrade():
@@ -37,6 +38,5 @@ def downgrade():
         for name, _type in columns:
             base = name.removesuffix("_nn")
             op.execute(sa.text(f"UPDATE {table} SET {base} = {name} WHERE {base} = '' AND {name} <> ''"))
-        with op.batch_alter_table(table) as batch_op:
-            for name, _type in reversed(columns):
-                batch_op.drop_column(name)
+        for name, _type in reversed(columns):
+            op.execute(sa.text(f"ALTER TABLE {table} DROP COLUMN {name}"))
