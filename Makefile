@@ -33,7 +33,11 @@ extract-messages: $(VENV)/.runtime
 	$(VENV)/bin/pybabel update --no-fuzzy-matching --ignore-obsolete -i samlinger/translations/messages.pot -d samlinger/translations
 
 # The demo runs in debug mode: the development SECRET_KEY is allowed and cookies work over plain http.
+# It is the office in Finnmark (a Bokmål county: nb at /); set the variables yourself to run it as another.
 run: export FLASK_DEBUG ?= 1
+run: export SAMLINGER_OFFICE_NAME ?= Statsforvalteren i Finnmark
+run: export SAMLINGER_OFFICE_NAME_NN ?= Statsforvaltaren i Finnmark
+run: export SAMLINGER_OFFICE_NAME_EN ?= The County Governor of Finnmark
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo

@@ -7,7 +7,7 @@ from flask import Flask, current_app, has_request_context, render_template, requ
 from flask_babel import get_locale
 from flask_wtf.csrf import CSRFError
 
-from . import bodylimit, formatting, i18n, logmask, pagecache, security, startup_checks
+from . import bodylimit, formatting, i18n, logmask, pagecache, security, startup_checks, texts
 from . import config as settings
 from .extensions import babel, csrf, db, limiter, login, mailer, migrate
 from .locking import configure_sqlite
@@ -92,6 +92,7 @@ def create_app(config: dict | None = None) -> Flask:
     demo.register_commands(app)
     formatting.register(app)
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
+    app.jinja_env.globals["office_name"] = texts.office_name
     _register_error_pages(app)
     security.trust_proxies(app)  # outermost: everything inside sees the client's scheme and address
     return app

@@ -4,6 +4,8 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
+from .texts import office_names_from
+
 DEFAULT_SECRET_KEY = "dev-only-change-me"
 
 
@@ -28,6 +30,7 @@ def from_environment(instance_path: str) -> dict:
     """Return the configuration for this process, built from environment variables."""
     sqlite_path = Path(instance_path) / "samlinger.sqlite"
     mail_server = os.environ.get("MAIL_SERVER", "")
+    office_name, office_names = office_names_from(os.environ)
     return {
         "SECRET_KEY": os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY),
         "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL", f"sqlite:///{sqlite_path}"),
@@ -43,7 +46,9 @@ def from_environment(instance_path: str) -> dict:
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "samlinger@localhost"),
         # Where replies to the service's mail go: the organisers' shared mailbox.
         "SAMLINGER_REPLY_TO": os.environ.get("SAMLINGER_REPLY_TO", ""),
-        "SAMLINGER_ORGANISER_NAME": os.environ.get("SAMLINGER_ORGANISER_NAME", "Statsforvalteren"),
+        # The office's name in Bokmål (also for languages without their own) and per language (texts.office_name).
+        "SAMLINGER_OFFICE_NAME": office_name,
+        "SAMLINGER_OFFICE_NAMES": office_names,
         # The language at the site's root (/…); the others are at /nn/…, /en/… (nb, nn or en).
         "SAMLINGER_DEFAULT_LANGUAGE": os.environ.get("SAMLINGER_DEFAULT_LANGUAGE", "nb").strip().lower() or "nb",
         "SAMLINGER_CONTACT_EMAIL": os.environ.get("SAMLINGER_CONTACT_EMAIL", "postmottak@example.no"),

@@ -23,19 +23,23 @@ def _term_of(day: date) -> tuple[int, str]:
     return day.year, "spring" if day.month <= 6 else "autumn"
 
 
-#: "våren", "høsten": the first of the words the rules know for each term
+#: "våren", "høsten" ("hausten" in Nynorsk): the first of the words the rules know for each term
 TERM_WORDS = {term: words[0] for term, words in service.TERM_WORDS.items()}
+TERM_WORDS_NN = {term: words[0] for term, words in service.TERM_WORDS_NN.items()}
 
 
 def _round(year: int, term: str) -> Round:
     round_ = db.session.scalar(select(Round).where(Round.year == year, Round.term == term))
     if round_ is None:
-        words = TERM_WORDS[term]
         round_ = Round(year=year, term=term, published=True,
-                        title=f"Samlinger i Prosjektnettverket {words} {year}",
-                        intro="Har du lyst å lære mer om prosjektarbeid? Skal du lede et prosjekt i kommunal regi? "
-                              "Statsforvalteren inviterer kommunene til samling for prosjektnettverket. "
-                              "Det blir to samlinger, én i øst og én i vest.")
+                        title=f"Samlinger i Prosjektnettverket {TERM_WORDS[term]} {year}",
+                        title_nn=f"Samlingar i Prosjektnettverket {TERM_WORDS_NN[term]} {year}",
+                        intro="Har du lyst til å lære mer om prosjektarbeid? Skal du lede et prosjekt i kommunal "
+                              "regi? Statsforvalteren inviterer kommunene til samling for prosjektnettverket. "
+                              "Det blir to samlinger, én i øst og én i vest.",
+                        intro_nn="Har du lyst til å lære meir om prosjektarbeid? Skal du leie eit prosjekt i "
+                                 "kommunal regi? Statsforvaltaren inviterer kommunane til samling for "
+                                 "prosjektnettverket. Det blir to samlingar, éi i aust og éi i vest.")
         db.session.add(round_)
     return round_
 
@@ -46,9 +50,19 @@ DEMO_DESCRIPTION = (
     "finansiert med skjønnsmidler."
 )
 DEMO_PROGRAMME = (
-    "- 09:30 Registrering og kaffe\n- 10:00 Velkommen og runde rundt bordet\n"
-    "- 10:30 Prosjektveiviseren i praksis\n- 12:00 Lunsj\n- 13:00 Erfaringer fra kommunene\n"
-    "- 14:30 Gevinstrealisering og spredning\n- 15:30 Slutt"
+    "- 09.30 Registrering og kaffe\n- 10.00 Velkommen og runde rundt bordet\n"
+    "- 10.30 Prosjektveiviseren i praksis\n- 12.00 Lunsj\n- 13.00 Erfaringer fra kommunene\n"
+    "- 14.30 Gevinstrealisering og spredning\n- 15.30 Slutt"
+)
+DEMO_DESCRIPTION_NN = (
+    "Vi arbeider vidare med prosjektarbeid i kommunane: frå idé og prosjektplan til gevinstrealisering.\n\n"
+    "Samlinga er for prosjektleiarar, prosjekteigarar og andre som arbeider med utviklingsprosjekt "
+    "finansierte med skjønnsmidlar."
+)
+DEMO_PROGRAMME_NN = (
+    "- 09.30 Registrering og kaffi\n- 10.00 Velkomen og runde rundt bordet\n"
+    "- 10.30 Prosjektvegvisaren i praksis\n- 12.00 Lunsj\n- 13.00 Erfaringar frå kommunane\n"
+    "- 14.30 Gevinstrealisering og spreiing\n- 15.30 Slutt"
 )
 
 
@@ -59,7 +73,9 @@ def _weekday(day: date) -> date:
     return day
 
 
-def _gathering(round_, slug, title, region, venue, address, day, deadline, capacity=30, waitlist=True):
+def _gathering(round_, slug, title, title_nn, region, venue, address, day, deadline, capacity=30, waitlist=True):
+    """A published gathering; *title_nn* None leaves it in Bokmål only (the workspace marks what is missing,
+    Nynorsk readers see the Bokmål texts)."""
     gathering = db.session.scalar(select(Gathering).where(Gathering.slug == slug))
     if gathering is not None:
         return gathering, False
@@ -69,6 +85,9 @@ def _gathering(round_, slug, title, region, venue, address, day, deadline, capac
         registration_deadline=deadline, capacity=capacity, waitlist_enabled=waitlist, status="published",
         description=DEMO_DESCRIPTION, programme=DEMO_PROGRAMME,
     )
+    if title_nn is not None:
+        gathering.title_nn, gathering.description_nn, gathering.programme_nn = (
+            title_nn, DEMO_DESCRIPTION_NN, DEMO_PROGRAMME_NN)
     db.session.add(gathering)
     return gathering, True
 
@@ -91,17 +110,18 @@ def seed_demo():
     """Load demo gatherings with dates relative to today (safe to run again)."""
     today = oslo(utcnow()).date()
     round_ = _round(*_term_of(today + timedelta(days=21)))
-    _gathering(round_, f"{round_.year}-{round_.term}-ost", f"Samling i øst {TERM_WORDS[round_.term]} {round_.year}",
-               "east", "Scandic Kirkenes", "Kongensgate 1–3, 9900 Kirkenes",
+    term, term_nn = TERM_WORDS[round_.term], TERM_WORDS_NN[round_.term]
+    _gathering(round_, f"{round_.year}-{round_.term}-ost", f"Samling i øst {term} {round_.year}",
+               f"Samling i aust {term_nn} {round_.year}", "east", "Scandic Kirkenes", "Kongensgate 1–3, 9900 Kirkenes",
                today + timedelta(days=21), today + timedelta(days=14))
-    _gathering(round_, f"{round_.year}-{round_.term}-vest", f"Samling i vest {TERM_WORDS[round_.term]} {round_.year}",
-               "west", "Thon Hotel Alta", "Løkkeveien 61, 9510 Alta",
+    _gathering(round_, f"{round_.year}-{round_.term}-vest", f"Samling i vest {term} {round_.year}",
+               f"Samling i vest {term_nn} {round_.year}", "west", "Thon Hotel Alta", "Løkkeveien 61, 9510 Alta",
                today + timedelta(days=28), today + timedelta(days=21))
-    _gathering(round_, f"{round_.year}-{round_.term}-frist-ute", "Frokostmøte om gevinstrealisering",
+    _gathering(round_, f"{round_.year}-{round_.term}-frist-ute", "Frokostmøte om gevinstrealisering", None,
                "other", "Statsforvalterens hus", "Damsveien 1, 9815 Vadsø",
                today + timedelta(days=5), today - timedelta(days=1))
     full, created = _gathering(round_, f"{round_.year}-{round_.term}-verksted", "Verksted: prosjektplanen",
-                               "east", "Vadsø rådhus", "Rådhusgata 1, 9800 Vadsø",
+                               "Verkstad: prosjektplanen", "east", "Vadsø rådhus", "Rådhusgata 1, 9800 Vadsø",
                                today + timedelta(days=35), today + timedelta(days=28), capacity=3)
     if created:
         db.session.flush()
@@ -111,15 +131,16 @@ def seed_demo():
     earlier = today - timedelta(days=200)
     past_round = _round(*_term_of(earlier))
     past, created = _gathering(past_round, f"{past_round.year}-{past_round.term}-ost",
-                               f"Samling i øst {TERM_WORDS[past_round.term]} {past_round.year}", "east",
+                               f"Samling i øst {TERM_WORDS[past_round.term]} {past_round.year}",
+                               f"Samling i aust {TERM_WORDS_NN[past_round.term]} {past_round.year}", "east",
                                "Scandic Vadsø", "Oscarsgate 4, 9800 Vadsø", earlier, earlier - timedelta(days=10))
     if created:
         db.session.flush()
-        for position, (title, speaker) in enumerate([
-            ("Prosjektarbeid i kommunene", "Statsforvalteren"),
-            ("Erfaringer fra velferdsteknologiprosjektet", "Vardø kommune"),
+        for position, (title, title_nn, speaker) in enumerate([
+            ("Prosjektarbeid i kommunene", "Prosjektarbeid i kommunane", "Statsforvalteren"),
+            ("Erfaringer fra velferdsteknologiprosjektet", "", "Vardø kommune"),  # not translated yet
         ]):
-            db.session.add(Document(gathering=past, title=title, speaker=speaker, position=position,
+            db.session.add(Document(gathering=past, title=title, title_nn=title_nn, speaker=speaker, position=position,
                                     url=f"https://example.no/presentasjoner/{position + 1}.pdf"))
     db.session.commit()
     importing.load_demo()

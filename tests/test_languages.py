@@ -276,7 +276,7 @@ def test_switching_language_changes_every_visible_word(app, client, runner):
         queue += re.findall(r'href="(/arrangor/[^"]*)"', response.get_data(as_text=True))
     assert len(kinds) > 5
 
-    data = data_values(app) + [app.config["SAMLINGER_CONTACT_EMAIL"], app.config["SAMLINGER_ORGANISER_NAME"],
+    data = data_values(app) + [app.config["SAMLINGER_CONTACT_EMAIL"], app.config["SAMLINGER_OFFICE_NAME"],
                                "Bokmål", "Nynorsk", "English", "uutilsynet.no"]
     with open(CATALOGUES / "nb" / "LC_MESSAGES" / "messages.po", "rb") as f:
         same = {w for m in read_po(f) if m.id and m.string == m.id for w in re.findall(r"[^\W\d_]{2,}", m.id)}

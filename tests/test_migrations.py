@@ -6,6 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import text
 
 from samlinger import ROOT, create_app
@@ -135,5 +136,52 @@ def test_season_becomes_round_with_its_gatherings_and_audit_entries(database_url
         with db.engine.connect() as conn:
             assert conn.execute(text("SELECT season_id FROM gathering ORDER BY id")).scalars().all() == [1, 1]
             assert conn.execute(text("SELECT object_type FROM audit_entry")).scalar() == "season"
+        upgrade()
+        _clean_up()
+
+
+def test_texts_get_a_nynorsk_twin_and_a_nynorsk_only_text_survives_the_downgrade(database_url, tmp_path):
+    """0013 adds the Nynorsk columns, empty, keeping every text as the Bokmål one; the downgrade drops them,
+    moving a text written only in Nynorsk into the Bokmål column rather than leaving it empty."""
+    from samlinger.documents.models import Document
+    from samlinger.gatherings.models import Gathering, Round
+    from samlinger.timeutil import utcnow
+
+    app = create_app(base_config(database_url, tmp_path))
+    with app.app_context():
+        empty_database()
+        upgrade(revision="0012_registration_municipality")
+        start = utcnow() + timedelta(days=30)
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO round (id, year, term, title, intro, published, created_at) "
+                              "VALUES (1, 2027, 'spring', 'Våren 2027', 'Velkommen', true, :now)"), {"now": start})
+            conn.execute(text(
+                "INSERT INTO gathering (id, round_id, slug, uid, title, region, venue, address, starts_at, ends_at, "
+                "registration_deadline, waitlist_enabled, status, cancel_reason, revision, description, programme, "
+                "documents_visibility, created_at, updated_at) VALUES (1, 1, 's-1', '1@s', 'Samling', 'east', 'Alta', "
+                "'', :start, :start, :deadline, true, 'published', '', 0, 'Om', 'Program', 'public', :start, :start)"),
+                {"start": start, "deadline": start.date()})
+            conn.execute(text("INSERT INTO document (id, gathering_id, title, speaker, url, filename, content_type, "
+                              "size, position, created_at) VALUES (1, 1, 'Lysark', '', 'https://example.no', '', '', "
+                              "0, 0, :start)"), {"start": start})
+        upgrade(revision="0013_texts_in_both_standards")
+        round_, gathering, document = (db.session.get(Round, 1), db.session.get(Gathering, 1),
+                                       db.session.get(Document, 1))
+        assert (round_.title, round_.title_nn, round_.intro, round_.intro_nn) == ("Våren 2027", "", "Velkommen", "")
+        assert (gathering.title_nn, gathering.description_nn, gathering.programme_nn) == ("", "", "")
+        assert (document.title, document.title_nn) == ("Lysark", "")
+        assert gathering.text("title", "nn") == "Samling"
+        round_.title_nn, round_.intro, round_.intro_nn = "Våren 2027 (nn)", "", "Velkomen"
+        gathering.title, gathering.title_nn = "", "Samlinga"
+        document.title_nn = "Lysarka"
+        db.session.commit()
+        db.session.remove()
+        downgrade(revision="0012_registration_municipality")
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT title, intro FROM round")).one() == ("Våren 2027", "Velkomen")
+            assert conn.execute(text("SELECT title, description FROM gathering")).one() == ("Samlinga", "Om")
+            assert conn.execute(text("SELECT title FROM document")).scalar() == "Lysark"
+            columns = {c["name"] for c in sa_inspect(conn).get_columns("gathering")}
+            assert "title_nn" not in columns and "description_nn" not in columns
         upgrade()
         _clean_up()

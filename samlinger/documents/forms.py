@@ -10,13 +10,26 @@ from ..forms import at_most, no_control_characters, strip
 
 
 class _DocumentForm(FlaskForm):
-    title = StringField(_l("Title"), filters=[strip], validators=[
-        InputRequired(_l("Give the presentation a title.")),
-        at_most(200), no_control_characters,
+    title = StringField(_l("Title (Bokmål)"), filters=[strip], validators=[
+        Optional(), at_most(200), no_control_characters,
+    ])
+    title_nn = StringField(_l("Title (Nynorsk)"), filters=[strip], validators=[
+        Optional(), at_most(200), no_control_characters,
     ])
     speaker = StringField(_l("Speaker (optional)"), filters=[strip], validators=[
         Optional(), at_most(200), no_control_characters,
     ])
+
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if not (self.title.data or self.title_nn.data):
+            self.title.errors.append(_l("Give the presentation a title in Bokmål or Nynorsk, or both."))
+            return False
+        return valid
+
+    def titles(self) -> dict:
+        return {"title": self.title.data or "", "title_nn": self.title_nn.data or ""}
 
 
 class UploadForm(_DocumentForm):

@@ -7,17 +7,20 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ..gatherings.models import Gathering
+from ..texts import TwoStandards
 from ..timeutil import UTCDateTime, utcnow
 
 
-class Document(db.Model):
-    """A presentation or link attached to a gathering, usually afterwards."""
+class Document(TwoStandards, db.Model):
+    """A presentation or link attached to a gathering, usually afterwards; its title in Bokmål and Nynorsk."""
 
     __tablename__ = "document"
+    TRANSLATED = ("title",)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     gathering_id: Mapped[int] = mapped_column(ForeignKey("gathering.id"), index=True)
     title: Mapped[str] = mapped_column(String(200))
+    title_nn: Mapped[str] = mapped_column(String(200), default="", server_default="")
     speaker: Mapped[str] = mapped_column(String(200), default="")
     #: set for a link; storage_key is set for an uploaded file
     url: Mapped[str | None] = mapped_column(String(1000), nullable=True)

@@ -41,18 +41,19 @@ def _next_position(gathering_id: int) -> int:
     return 0 if highest is None else highest + 1
 
 
-def add_file(gathering: Gathering, *, filename: str, data: bytes, title: str, speaker: str) -> Document:
+def add_file(gathering: Gathering, *, filename: str, data: bytes, title: str, speaker: str,
+             title_nn: str = "") -> Document:
     """Check the upload by its content and store it under a generated name. Refuses what `check_upload` refuses."""
     checked = check_upload(filename, data, max_bytes())
     key = new_key(checked.extension)
     files = storage()
     files.save(key, data, checked.content_type)
-    document = Document(gathering_id=gathering.id, title=title, speaker=speaker, storage_key=key,
+    document = Document(gathering_id=gathering.id, title=title, title_nn=title_nn, speaker=speaker, storage_key=key,
                         filename=display_name(filename, checked.extension), content_type=checked.content_type,
                         size=checked.size, position=_next_position(gathering.id))
     db.session.add(document)
     try:
-        record("document.add", document, f"Uploaded {document.filename} to {gathering.title}")
+        record("document.add", document, f"Uploaded {document.filename} to {gathering.text('title', 'nb')}")
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -61,11 +62,11 @@ def add_file(gathering: Gathering, *, filename: str, data: bytes, title: str, sp
     return document
 
 
-def add_link(gathering: Gathering, *, url: str, title: str, speaker: str) -> Document:
-    document = Document(gathering_id=gathering.id, title=title, speaker=speaker, url=url,
+def add_link(gathering: Gathering, *, url: str, title: str, speaker: str, title_nn: str = "") -> Document:
+    document = Document(gathering_id=gathering.id, title=title, title_nn=title_nn, speaker=speaker, url=url,
                         position=_next_position(gathering.id))
     db.session.add(document)
-    record("document.add", document, f"Added a link to {gathering.title}")
+    record("document.add", document, f"Added a link to {gathering.text('title', 'nb')}")
     db.session.commit()
     return document
 
@@ -97,7 +98,8 @@ def delete_stored_files(keys: Iterable[str]) -> None:
 
 def delete(document: Document) -> None:
     key = document.storage_key
-    record("document.delete", document, f"Removed {document.title} from {document.gathering.title}")
+    record("document.delete", document,
+           f"Removed {document.text('title', 'nb')} from {document.gathering.text('title', 'nb')}")
     db.session.delete(document)
     db.session.commit()
     if key:

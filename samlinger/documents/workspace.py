@@ -46,7 +46,7 @@ def upload_document(gathering_id):
         upload = form.file.data
         try:
             service.add_file(gathering, filename=upload.filename or "", data=upload.read(service.max_bytes() + 1),
-                             title=form.title.data, speaker=form.speaker.data or "")
+                             speaker=form.speaker.data or "", **form.titles())
         except Refused as refused:
             form.file.errors.append(str(refused))
         else:
@@ -60,7 +60,7 @@ def link_document(gathering_id):
     gathering = db.get_or_404(Gathering, gathering_id)
     form = LinkForm(prefix="link")
     if form.validate_on_submit():
-        service.add_link(gathering, url=form.url.data, title=form.title.data, speaker=form.speaker.data or "")
+        service.add_link(gathering, url=form.url.data, speaker=form.speaker.data or "", **form.titles())
         flash(_("The link is added."), "success")
         return _back(gathering.id)
     return _page(gathering, link=form, status=422)

@@ -38,26 +38,49 @@ class DayField(DateField):
                                      first=FIRST_DAY.year, last=LAST_DAY.year))
 
 
+TITLE_MISSING = _l("Enter a title in Bokmål or Nynorsk, or both.")
+
+
+def _title_in_one_standard(form) -> bool:
+    """At least one of the two titles is written; the error goes to the Bokmål field, the first."""
+    if form.title.data or form.title_nn.data:
+        return True
+    form.title.errors.append(TITLE_MISSING)
+    return False
+
+
+def _texts(form, *fields) -> dict:
+    """The Bokmål and Nynorsk texts of *fields* for the service: {"title": …, "title_nn": …}."""
+    return {name: form[name].data or "" for field in fields for name in (field, field + "_nn")}
+
+
 class RoundForm(FlaskForm):
     year = IntegerField(_l("Year"), validators=[
         InputRequired(_l("Enter the year.")),
         NumberRange(FIRST_DAY.year, LAST_DAY.year, message=_l("Enter a year from %(min)d to %(max)d."))])
     term = SelectField(_l("Term"), choices=[SelectChoice(k, v) for k, v in TERMS.items()],
                        validators=[InputRequired(_l("Choose spring or autumn."))])
-    title = _text(_l("Title"), _l("Enter a title."))
-    intro = TextAreaField(_l("Introduction (Markdown)"), filters=[strip],
+    title = _text(_l("Title (Bokmål)"))
+    title_nn = _text(_l("Title (Nynorsk)"))
+    intro = TextAreaField(_l("Introduction (Bokmål, Markdown)"), filters=[strip],
                           validators=[at_most(5000)])
+    intro_nn = TextAreaField(_l("Introduction (Nynorsk, Markdown)"), filters=[strip],
+                             validators=[at_most(5000)])
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        return _title_in_one_standard(self) and valid
 
     def data_for_service(self) -> dict:
-        return {"year": self.year.data, "term": self.term.data, "title": self.title.data,
-                "intro": self.intro.data or ""}
+        return {"year": self.year.data, "term": self.term.data, **_texts(self, "title", "intro")}
 
 
 TIME_FORMATS = ["%H:%M", "%H.%M"]
 
 
 class GatheringForm(FlaskForm):
-    title = _text(_l("Title"), _l("Enter a title."))
+    title = _text(_l("Title (Bokmål)"))
+    title_nn = _text(_l("Title (Nynorsk)"))
     slug = StringField(_l("Web address"), filters=[lambda v: v.strip().lower() if isinstance(v, str) else v],
                        validators=[Optional(), at_most(100),
                                    Regexp(SLUG.pattern, message=_l(
@@ -77,10 +100,14 @@ class GatheringForm(FlaskForm):
     capacity = IntegerField(_l("Seats"), validators=[
         Optional(), NumberRange(1, 10000, message=_l("Enter a number of seats from 1 up, or leave it empty."))])
     waitlist_enabled = BooleanField(_l("Waiting list when full"), default=True)
-    description = TextAreaField(_l("Description (Markdown)"), filters=[strip],
+    description = TextAreaField(_l("Description (Bokmål, Markdown)"), filters=[strip],
                                 validators=[at_most(10000)])
-    programme = TextAreaField(_l("Programme (Markdown)"), filters=[strip],
+    description_nn = TextAreaField(_l("Description (Nynorsk, Markdown)"), filters=[strip],
+                                   validators=[at_most(10000)])
+    programme = TextAreaField(_l("Programme (Bokmål, Markdown)"), filters=[strip],
                               validators=[at_most(10000)])
+    programme_nn = TextAreaField(_l("Programme (Nynorsk, Markdown)"), filters=[strip],
+                                 validators=[at_most(10000)])
     documents_visibility = SelectField(_l("Who may see the presentations"),
                                        choices=[SelectChoice(k, v) for k, v in VISIBILITY.items()])
     notify_participants = BooleanField(_l("Send confirmed participants an updated calendar invitation"),
@@ -89,8 +116,9 @@ class GatheringForm(FlaskForm):
     def fill_from(self, gathering) -> None:
         """Put a saved gathering into the form (GET of the edit page)."""
         start, end = oslo(gathering.starts_at), oslo(gathering.ends_at)
-        for name in ("title", "slug", "region", "venue", "address", "registration_deadline", "capacity",
-                     "waitlist_enabled", "description", "programme", "documents_visibility"):
+        for name in ("title", "title_nn", "slug", "region", "venue", "address", "registration_deadline", "capacity",
+                     "waitlist_enabled", "description", "description_nn", "programme", "programme_nn",
+                     "documents_visibility"):
             self[name].data = getattr(gathering, name)
         self.start_day.data, self.start_time.data = start.date(), start.time().replace(tzinfo=None)
         self.end_day.data = end.date() if end.date() != start.date() else None
@@ -103,6 +131,7 @@ class GatheringForm(FlaskForm):
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
+        valid = _title_in_one_standard(self) and valid
         if not valid or not all((self.start_day.data, self.start_time.data, self.end_time.data)):
             return valid
         starts_at, ends_at = self._instants()
@@ -117,11 +146,11 @@ class GatheringForm(FlaskForm):
     def data_for_service(self, slug: str) -> dict:
         starts_at, ends_at = self._instants()
         return {
-            "title": self.title.data, "slug": slug, "region": self.region.data, "venue": self.venue.data,
+            **_texts(self, "title", "description", "programme"), "slug": slug, "region": self.region.data,
+            "venue": self.venue.data,
             "address": self.address.data or "", "starts_at": starts_at, "ends_at": ends_at,
             "registration_deadline": self.registration_deadline.data, "capacity": self.capacity.data,
-            "waitlist_enabled": self.waitlist_enabled.data, "description": self.description.data or "",
-            "programme": self.programme.data or "", "documents_visibility": self.documents_visibility.data,
+            "waitlist_enabled": self.waitlist_enabled.data, "documents_visibility": self.documents_visibility.data,
         }
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..texts import TwoStandards
 from ..timeutil import UTCDateTime, end_of_day_utc, utcnow
 
 TERMS = {"spring": _l("spring"), "autumn": _l("autumn")}
@@ -17,17 +18,21 @@ REGIONS = {"east": _l("East"), "west": _l("West"), "other": _l("Other")}
 STATUSES = {"draft": _l("Draft"), "published": _l("Published"), "cancelled": lazy_pgettext("gathering", "Cancelled")}
 
 
-class Round(db.Model):
-    """A round of gatherings, published each spring and autumn."""
+class Round(TwoStandards, db.Model):
+    """A round of gatherings, published each spring and autumn. Its texts are in Bokmål and Nynorsk (`_nn`):
+    read them with `text("title")` (texts.py); at least one title is written."""
 
     __tablename__ = "round"
+    TRANSLATED = ("title", "intro")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(Integer)
     #: spring | autumn
     term: Mapped[str] = mapped_column(String(10))
     title: Mapped[str] = mapped_column(String(200))
+    title_nn: Mapped[str] = mapped_column(String(200), default="", server_default="")
     intro: Mapped[str] = mapped_column(Text, default="")
+    intro_nn: Mapped[str] = mapped_column(Text, default="", server_default="")
     published: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -40,10 +45,12 @@ class Round(db.Model):
         return str(TERMS.get(self.term, self.term))
 
 
-class Gathering(db.Model):
-    """One session of a round, in one place, with its own deadline and seats."""
+class Gathering(TwoStandards, db.Model):
+    """One session of a round, in one place, with its own deadline and seats. Its texts are in Bokmål and
+    Nynorsk (`_nn`): read them with `text("title")` (texts.py); at least one title is written."""
 
     __tablename__ = "gathering"
+    TRANSLATED = ("title", "description", "programme")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), index=True)
@@ -52,6 +59,7 @@ class Gathering(db.Model):
     #: the calendar UID, stable for the gathering's whole life
     uid: Mapped[str] = mapped_column(String(80), unique=True, default=lambda: f"{uuid.uuid4()}@samlinger")
     title: Mapped[str] = mapped_column(String(200))
+    title_nn: Mapped[str] = mapped_column(String(200), default="", server_default="")
     #: east | west | other
     region: Mapped[str] = mapped_column(String(10), default="other")
     venue: Mapped[str] = mapped_column(String(200), default="")
@@ -69,7 +77,9 @@ class Gathering(db.Model):
     #: raised whenever time or place changes: the invite's SEQUENCE
     revision: Mapped[int] = mapped_column(Integer, default=0)
     description: Mapped[str] = mapped_column(Text, default="")
+    description_nn: Mapped[str] = mapped_column(Text, default="", server_default="")
     programme: Mapped[str] = mapped_column(Text, default="")
+    programme_nn: Mapped[str] = mapped_column(Text, default="", server_default="")
     #: public | participants
     documents_visibility: Mapped[str] = mapped_column(String(12), default="public")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -24,12 +24,15 @@ from .models import Gathering, Round
 from .slugs import unique_slug
 
 #: what a gathering form may set
-GATHERING_FIELDS = ("title", "slug", "region", "venue", "address", "starts_at", "ends_at", "registration_deadline",
-                    "capacity", "waitlist_enabled", "description", "programme", "documents_visibility")
-ROUND_FIELDS = ("year", "term", "title", "intro")
+GATHERING_FIELDS = ("title", "title_nn", "slug", "region", "venue", "address", "starts_at", "ends_at",
+                    "registration_deadline", "capacity", "waitlist_enabled", "description", "description_nn",
+                    "programme", "programme_nn", "documents_visibility")
+ROUND_FIELDS = ("year", "term", "title", "title_nn", "intro", "intro_nn")
 #: spring to autumn and autumn to spring: 26 weeks, so every gathering keeps its weekday
 NEXT_TERM_SHIFT = timedelta(weeks=26)
 TERM_WORDS = {"spring": ("våren", "vår"), "autumn": ("høsten", "hausten", "haust", "høst")}
+#: the same for a Nynorsk title: "våren" becomes "hausten", not "høsten"
+TERM_WORDS_NN = {"spring": ("våren", "vår"), "autumn": ("hausten", "haust", "høsten", "høst")}
 
 ROUND_EXISTS = _l("There is already a round for that term and year.")
 CANCELLED = _l("The gathering is cancelled.")
@@ -65,14 +68,14 @@ def save_round(round_: Round | None, data: dict) -> Round:
         db.session.add(round_)
     for field in ROUND_FIELDS:
         setattr(round_, field, data[field])
-    record("round.create" if created else "round.edit", round_, round_.title)
+    record("round.create" if created else "round.edit", round_, round_.text("title", "nb"))
     db.session.commit()
     return round_
 
 
 def set_round_published(round_: Round, published: bool) -> None:
     round_.published = published
-    record("round.publish" if published else "round.unpublish", round_, round_.title)
+    record("round.publish" if published else "round.unpublish", round_, round_.text("title", "nb"))
     db.session.commit()
 
 
@@ -81,7 +84,7 @@ def delete_round(round_: Round) -> None:
     if round_.gatherings:
         raise Refused("round_has_gatherings",
                       _l("Only an empty round can be deleted. Delete or move its gatherings first."))
-    record("round.delete", round_, round_.title)
+    record("round.delete", round_, round_.text("title", "nb"))
     db.session.delete(round_)
     db.session.commit()
 
@@ -90,10 +93,10 @@ def next_term(year: int, term: str) -> tuple[int, str]:
     return (year, "autumn") if term == "spring" else (year + 1, "spring")
 
 
-def _retitle(text: str, old: tuple[int, str], new: tuple[int, str]) -> str:
+def _retitle(text: str, old: tuple[int, str], new: tuple[int, str], words=TERM_WORDS) -> str:
     """Put the new term and year into a title written for the old ones, where they appear."""
     text = re.sub(rf"\b{old[0]}\b", str(new[0]), text)
-    old_words, new_words = TERM_WORDS[old[1]], TERM_WORDS[new[1]]
+    old_words, new_words = words[old[1]], words[new[1]]
     for i, word in enumerate(old_words):
         replacement = new_words[min(i, len(new_words) - 1)]
         text = re.sub(rf"\b{word}\b", replacement, text)
@@ -128,24 +131,28 @@ def copy_to_next_round(round_: Round) -> Round:
         raise Refused("round_exists", ROUND_EXISTS)
     old_term = (round_.year, round_.term)
     copy = Round(year=new_term[0], term=new_term[1], title=_retitle(round_.title, old_term, new_term),
-                  intro=round_.intro, published=False)
+                  title_nn=_retitle(round_.title_nn, old_term, new_term, TERM_WORDS_NN),
+                  intro=round_.intro, intro_nn=round_.intro_nn, published=False)
     db.session.add(copy)
     for gathering in round_.gatherings:
         title = _retitle(gathering.title, old_term, new_term)
+        title_nn = _retitle(gathering.title_nn, old_term, new_term, TERM_WORDS_NN)
         new = Gathering(
-            round=copy, title=title, slug=unique_slug(title), region=gathering.region, venue=gathering.venue,
+            round=copy, title=title, title_nn=title_nn, slug=unique_slug(title or title_nn),
+            region=gathering.region, venue=gathering.venue,
             address=gathering.address, starts_at=_shift(gathering.starts_at, NEXT_TERM_SHIFT),
             ends_at=_shift(gathering.ends_at, NEXT_TERM_SHIFT),
             registration_deadline=gathering.registration_deadline + NEXT_TERM_SHIFT, capacity=gathering.capacity,
             waitlist_enabled=gathering.waitlist_enabled, status="draft", description=gathering.description,
-            programme=gathering.programme, documents_visibility=gathering.documents_visibility,
+            description_nn=gathering.description_nn, programme=gathering.programme,
+            programme_nn=gathering.programme_nn, documents_visibility=gathering.documents_visibility,
         )
         db.session.add(new)
         db.session.flush()  # the next unique_slug sees this one
         for question in gathering.questions:
             db.session.add(Question(gathering=new, position=question.position, kind=question.kind,
                                     label=question.label, choices=list(question.choices), required=question.required))
-    record("round.copy", copy, f"Copied from {round_.title}")
+    record("round.copy", copy, f"Copied from {round_.text('title', 'nb')}")
     db.session.commit()
     return copy
 
@@ -158,7 +165,7 @@ def create_gathering(round_: Round, data: dict) -> Gathering:
     for field in GATHERING_FIELDS:
         setattr(gathering, field, data[field])
     db.session.add(gathering)
-    record("gathering.create", gathering, gathering.title)
+    record("gathering.create", gathering, gathering.text("title", "nb"))
     db.session.commit()
     return gathering
 
@@ -188,9 +195,10 @@ def update_gathering(gathering_id: int, data: dict, *, notify_participants: bool
                 notified += 1
     if moved:
         record("gathering.move", gathering,
-               f"{gathering.title}: new time or place (revision {gathering.revision}), {notified} notified")
+               f"{gathering.text('title', 'nb')}: new time or place (revision {gathering.revision}), "
+               f"{notified} notified")
     else:
-        record("gathering.edit", gathering, gathering.title)
+        record("gathering.edit", gathering, gathering.text("title", "nb"))
     db.session.commit()
     return gathering, notified
 
@@ -205,7 +213,7 @@ def set_gathering_published(gathering: Gathering, published: bool) -> None:
     if not published and counts_of(gathering.id).total:
         raise Refused("has_registrations", HAS_REGISTRATIONS)
     gathering.status = "published" if published else "draft"
-    record("gathering.publish" if published else "gathering.unpublish", gathering, gathering.title)
+    record("gathering.publish" if published else "gathering.unpublish", gathering, gathering.text("title", "nb"))
     db.session.commit()
 
 
@@ -221,7 +229,7 @@ def cancel_gathering(gathering_id: int, reason: str) -> int:
     for registration in registrations:
         notify.notify_gathering_cancelled(registration, reason)
     # Not the reason: an organiser's own words may name a participant, and the log outlives the purge.
-    record("gathering.cancel", gathering, f"{gathering.title} ({len(registrations)} notified)")
+    record("gathering.cancel", gathering, f"{gathering.text('title', 'nb')} ({len(registrations)} notified)")
     db.session.commit()
     return len(registrations)
 
@@ -237,7 +245,7 @@ def delete_gathering(gathering_id: int) -> None:
                        .values(gathering_id=None))
     # Its documents go with it (cascade); their files only once that is committed.
     keys = documents.stored_keys(gathering.id)
-    record("gathering.delete", gathering, gathering.title)
+    record("gathering.delete", gathering, gathering.text("title", "nb"))
     db.session.delete(gathering)
     db.session.commit()
     documents.delete_stored_files(keys)

@@ -8,6 +8,7 @@ from sqlalchemy import text
 from ..extensions import db
 from ..mail import ics
 from ..pagecache import cached, expires_at
+from ..texts import current_language
 from ..timeutil import oslo
 from ..urls import absolute_url
 from . import public
@@ -45,7 +46,7 @@ def _calendar_response(body: bytes, filename: str) -> Response:
 @cached
 def detail_ics(slug):
     gathering = public.gathering_by_slug(slug) or abort(404)
-    body = ics.download(gathering, url=absolute_url("gatherings.detail", slug=slug))
+    body = ics.download(gathering, url=absolute_url("gatherings.detail", slug=slug), language=current_language())
     return _calendar_response(body, f"{slug}.ics")
 
 
@@ -53,23 +54,26 @@ def detail_ics(slug):
 @cached
 def feed_ics():
     gatherings = public.visible_gatherings()
-    body = ics.feed([(g, absolute_url("gatherings.detail", slug=g.slug)) for g in gatherings])
+    body = ics.feed([(g, absolute_url("gatherings.detail", slug=g.slug)) for g in gatherings], current_language())
     return _calendar_response(body, "samlinger.ics")
 
 
 @bp.get("/api/v1/gatherings")
 @cached
 def api_gatherings():
-    """Published gatherings as JSON, public fields only."""
+    """Published gatherings as JSON, public fields only; texts in the path's language (/nn/api/v1/…)."""
     gatherings = public.visible_gatherings()
     expires_at(public.next_change(gatherings))
     seats = public.availability(gatherings)
-    return jsonify({"gatherings": [_public_fields(g, seats[g.id]) for g in gatherings]})
+    language = current_language()
+    return jsonify({"language": language,
+                    "gatherings": [_public_fields(g, seats[g.id], language) for g in gatherings]})
 
 
-def _public_fields(g, seats) -> dict:
+def _public_fields(g, seats, language: str) -> dict:
     return {
-        "id": g.id, "title": g.title, "round": g.round.title, "region": g.region, "status": g.status,
+        "id": g.id, "title": g.text("title", language), "round": g.round.text("title", language),
+        "region": g.region, "status": g.status,
         "starts_at": oslo(g.starts_at).isoformat(), "ends_at": oslo(g.ends_at).isoformat(),
         "venue": g.venue, "address": g.address, "deadline": g.registration_deadline.isoformat(),
         "deadline_at": oslo(g.deadline_at).isoformat(), "registration_open": seats.open,

@@ -105,13 +105,14 @@ def delete_round(round_id):
 # --- gatherings ----------------------------------------------------------------------------
 
 def _slug_for(form, gathering_id=None) -> str | None:
-    """The slug typed (if free) or one made from the title; None after adding an error to the form."""
+    """The slug typed (if free) or one made from the Bokmål title (the Nynorsk one if that is all there is);
+    None after adding an error to the form."""
     if form.slug.data:
         if slug_taken(form.slug.data, gathering_id):
             form.slug.errors.append(_("Another gathering already has this web address."))
             return None
         return form.slug.data
-    return unique_slug(form.title.data, gathering_id)
+    return unique_slug(form.title.data or form.title_nn.data, gathering_id)
 
 
 @bp.route("/runder/<int:round_id>/samlinger/ny", methods=["GET", "POST"])

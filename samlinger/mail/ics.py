@@ -1,23 +1,34 @@
 """Every calendar object the service sends or serves is built here.
 
 One UID per gathering for its whole life and SEQUENCE = the gathering's revision, so an
-update or cancellation replaces the event in the participant's calendar.
+update or cancellation replaces the event in the participant's calendar. Titles and the organiser's
+name are in the reader's language (the feed's path, the recipient's mail language).
 """
 
 from datetime import timedelta
 
+from flask import current_app
 from icalendar import Calendar, Event, vCalAddress
 
+from ..texts import office_name
 from ..timeutil import FIRST_DAY, LAST_DAY, oslo, utcnow
 
 PRODID = "-//samlinger//samlinger 1.0//NB"
 
 
-def _event(gathering, url: str, status: str) -> Event:
+def organiser(language: str) -> vCalAddress:
+    """The ORGANIZER: the organisers' mailbox, named as the office is in *language*."""
+    config = current_app.config
+    email = config["SAMLINGER_REPLY_TO"] or config["MAIL_DEFAULT_SENDER"]
+    return vCalAddress.new(f"mailto:{email}", cn=office_name(language))
+
+
+def _event(gathering, url: str, status: str, language: str) -> Event:
     location = ", ".join(part for part in (gathering.venue, gathering.address) if part)
+    title = gathering.text("title", language)
     event = Event.new(
         uid=gathering.uid,
-        summary=gathering.title,
+        summary=title,
         start=oslo(gathering.starts_at),
         end=oslo(gathering.ends_at),
         location=location or None,
@@ -25,8 +36,9 @@ def _event(gathering, url: str, status: str) -> Event:
         sequence=gathering.revision,
         stamp=utcnow(),
         status=status,
-        description=f"{gathering.title}\n{url}",
+        description=f"{title}\n{url}",
     )
+    event.add("organizer", organiser(language))
     return event
 
 
@@ -39,15 +51,14 @@ def _calendar(method: str, events: list[Event], first, last) -> bytes:
     return calendar.to_ical()
 
 
-def invite(gathering, *, url: str, attendee_email: str, attendee_name: str, organiser_email: str,
-           organiser_name: str, cancel: bool = False) -> bytes:
+def invite(gathering, *, url: str, attendee_email: str, attendee_name: str, language: str,
+           cancel: bool = False) -> bytes:
     """Return a METHOD:REQUEST invite (or METHOD:CANCEL) for one participant.
 
     The participant is listed as attendee without a request to reply; no manage link is
     put in the invite, since calendars are often shared.
     """
-    event = _event(gathering, url, "CANCELLED" if cancel else "CONFIRMED")
-    event.add("organizer", vCalAddress.new(f"mailto:{organiser_email}", cn=organiser_name))
+    event = _event(gathering, url, "CANCELLED" if cancel else "CONFIRMED", language)
     event.add(
         "attendee",
         vCalAddress.new(
@@ -62,17 +73,17 @@ def invite(gathering, *, url: str, attendee_email: str, attendee_name: str, orga
     return _calendar("CANCEL" if cancel else "REQUEST", [event], day, day)
 
 
-def download(gathering, *, url: str) -> bytes:
+def download(gathering, *, url: str, language: str) -> bytes:
     """Return a METHOD:PUBLISH file with one gathering: the 'add to calendar' download."""
     status = "CANCELLED" if gathering.status == "cancelled" else "CONFIRMED"
     day = gathering.starts_at.date()
-    return _calendar("PUBLISH", [_event(gathering, url, status)], day, day)
+    return _calendar("PUBLISH", [_event(gathering, url, status, language)], day, day)
 
 
-def feed(gatherings_with_urls: list[tuple]) -> bytes:
+def feed(gatherings_with_urls: list[tuple], language: str) -> bytes:
     """Return a METHOD:PUBLISH feed of (gathering, url) pairs."""
     events = [
-        _event(g, url, "CANCELLED" if g.status == "cancelled" else "CONFIRMED")
+        _event(g, url, "CANCELLED" if g.status == "cancelled" else "CONFIRMED", language)
         for g, url in gatherings_with_urls
     ]
     if not events:

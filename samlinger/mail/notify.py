@@ -12,7 +12,7 @@ afterwards only with its token replaced by REDACTED: no usable link is ever stor
 
 from dataclasses import dataclass
 
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
@@ -105,7 +105,8 @@ def notify_documents_ready(registration, *, batch: str, link: bool):
     """
     message = _queue("documents_ready", registration, link=link, batch=batch)
     with force_locale(registration.mail_language):
-        message.subject = _subject("documents_ready", registration.gathering.title)
+        message.subject = _subject("documents_ready",
+                                   registration.gathering.text("title", registration.mail_language))
     return message
 
 
@@ -158,7 +159,7 @@ def write(message: OutboundEmail) -> Written:
         **details,
     }
     with force_locale(message.language):
-        subject = _subject(message.kind, gathering.title)
+        subject = _subject(message.kind, gathering.text("title", language))
         text_body = render_template(f"email/{message.kind}.txt", **context)
         html_body = render_template(f"email/{message.kind}.html", **context)
     invite = _invite(registration, language, cancel=method == "CANCEL").decode() if method else None
@@ -167,13 +168,11 @@ def write(message: OutboundEmail) -> Written:
 
 def _invite(registration, language: str, *, cancel: bool = False) -> bytes:
     gathering = registration.gathering
-    config = current_app.config
     return ics.invite(
         gathering,
         url=absolute_url("gatherings.detail", language, slug=gathering.slug),
         attendee_email=registration.email,
         attendee_name=registration.name,
-        organiser_email=config["SAMLINGER_REPLY_TO"] or config["MAIL_DEFAULT_SENDER"],
-        organiser_name=config["SAMLINGER_ORGANISER_NAME"],
+        language=language,
         cancel=cancel,
     )

@@ -14,6 +14,7 @@ from sqlalchemy import or_, select, update
 from ..extensions import db, mailer
 from ..locking import begin_write
 from ..registration.models import deliverable_email
+from ..texts import office_name
 from ..timeutil import utcnow
 from . import notify
 from .models import OutboundEmail
@@ -54,7 +55,8 @@ def build_message(outbound: OutboundEmail, content: notify.Written | None = None
     content = content or content_of(outbound)
     message = EmailMessage()
     message["Subject"] = content.subject
-    message["From"] = formataddr((config["SAMLINGER_ORGANISER_NAME"], config["MAIL_DEFAULT_SENDER"]))
+    # The office's name in the mail's language; formataddr encodes a name that is not ASCII (RFC 2047).
+    message["From"] = formataddr((office_name(outbound.language), config["MAIL_DEFAULT_SENDER"]))
     message["To"] = deliverable_email(outbound.recipient)
     if outbound.reply_to:
         message["Reply-To"] = outbound.reply_to

@@ -15,7 +15,7 @@ def save_question(question: Question | None, gathering, *, label: str, kind: str
         db.session.add(question)
     question.label, question.kind, question.required = label, kind, required
     question.choices = choices if kind == "choice" else []
-    record("question.create" if created else "question.edit", question, f"{gathering.title}: {label}")
+    record("question.create" if created else "question.edit", question, f"{gathering.text('title', 'nb')}: {label}")
     db.session.commit()
     return question
 
@@ -28,6 +28,6 @@ def move_question(question: Question, step: int) -> None:
 
 def delete_question(question: Question) -> None:
     """Remove a question; answers already given stay in the registrations but are no longer shown."""
-    record("question.delete", question, f"{question.gathering.title}: {question.label}")
+    record("question.delete", question, f"{question.gathering.text('title', 'nb')}: {question.label}")
     db.session.delete(question)
     db.session.commit()

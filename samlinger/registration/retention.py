@@ -58,7 +58,7 @@ def erase(registration_id: int, now: datetime | None = None) -> None:
     _anonymise(registration, now)
     _forget_mail([registration.id])
     record("registration.erase", registration,
-           f"Personal data deleted by the participant ({registration.gathering.title})")
+           f"Personal data deleted by the participant ({registration.gathering.text('title', 'nb')})")
     db.session.commit()
 
 

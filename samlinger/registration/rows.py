@@ -10,6 +10,7 @@ from ..gatherings.models import Gathering
 from ..municipalities.models import Municipality, mail_language
 from ..questions.models import Question
 from ..registration.models import STATUSES, Registration
+from ..texts import current_language, pick
 from ..timeutil import oslo
 
 _STATUS_RANK = case({"confirmed": 0, "waitlisted": 1}, value=Registration.status, else_=2)
@@ -50,9 +51,9 @@ class Table:
         self.gatherings: dict[int, list] = {}
         if with_gathering:
             self.gatherings = {
-                gathering_id: [title, oslo(starts_at).date()]
-                for gathering_id, title, starts_at in db.session.execute(
-                    select(Gathering.id, Gathering.title, Gathering.starts_at)
+                gathering_id: [pick(title, title_nn, current_language()), oslo(starts_at).date()]
+                for gathering_id, title, title_nn, starts_at in db.session.execute(
+                    select(Gathering.id, Gathering.title, Gathering.title_nn, Gathering.starts_at)
                     .where(Gathering.id.in_(gathering_ids)))
             }
         #: the register is small: every municipality once, rather than a join per row

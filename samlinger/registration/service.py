@@ -121,7 +121,8 @@ def register(gathering_id: int, details: dict, *, email: str, language: str,
         db.session.flush()
         notify.notify_registered(registration)
         if by_organiser:
-            record("registration.add", registration, f"Added by hand to {gathering.title} ({registration.status})")
+            record("registration.add", registration,
+                   f"Added by hand to {gathering.text('title', 'nb')} ({registration.status})")
         db.session.commit()
     except IntegrityError:
         # Only reachable if the lock was bypassed; the unique index still holds the rule.
@@ -169,7 +170,7 @@ def cancel(registration_id: int, *, by_organiser: bool = False, now=None) -> Reg
     if was_confirmed:
         promote_waiting(gathering, now=now)
     if by_organiser:
-        record("registration.cancel", registration, f"Cancelled for {gathering.title}")
+        record("registration.cancel", registration, f"Cancelled for {gathering.text('title', 'nb')}")
     db.session.commit()
     return registration
 
@@ -187,7 +188,8 @@ def move_up(registration_id: int, *, now=None) -> Registration:
         _refuse("not_waitlisted", _l("Only someone on the waiting list of a published gathering can be moved up."))
     registration.status, registration.confirmed_at = "confirmed", now
     notify.notify_promoted(registration)
-    record("registration.move_up", registration, f"Given a seat from the waiting list of {gathering.title}")
+    record("registration.move_up", registration,
+           f"Given a seat from the waiting list of {gathering.text('title', 'nb')}")
     db.session.commit()
     return registration
 
@@ -217,7 +219,7 @@ def edit(registration_id: int, details: dict, *, email: str) -> Registration:
     moved = email_normalized != registration.email_normalized
     registration.email, registration.email_normalized = canonical_email(email), email_normalized
     _set_details(registration, details)
-    summary = f"Corrected details for {gathering.title}"
+    summary = f"Corrected details for {gathering.text('title', 'nb')}"
     if moved:
         registration.new_link()
         if registration.is_active:
@@ -268,7 +270,8 @@ def renew_link(registration_id: int, *, by_organiser: bool = False) -> Registrat
     registration.new_link()
     notify.notify_new_link(registration)
     if by_organiser:
-        record("registration.new_link", registration, f"New manage link sent for {registration.gathering.title}")
+        record("registration.new_link", registration,
+               f"New manage link sent for {registration.gathering.text('title', 'nb')}")
     db.session.commit()
     return registration
 

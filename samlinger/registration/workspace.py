@@ -147,10 +147,10 @@ def toggle_checkin(registration_id):
 def _export(about, gathering_ids: list[int], file_format: str, name: str) -> Response:
     if file_format not in ("csv", "xlsx"):
         abort(404)
-    record("registration.export", about, f"Exported {file_format.upper()} of {about.title}")
+    record("registration.export", about, f"Exported {file_format.upper()} of {about.text('title', 'nb')}")
     db.session.commit()
     table = Table(gathering_ids, with_gathering=isinstance(about, Round))
-    return download(file_format, table.headers(), table.rows(), name, sheet_title=about.title)
+    return download(file_format, table.headers(), table.rows(), name, sheet_title=about.text("title"))
 
 
 @bp.get("/samlinger/<int:gathering_id>/deltakere.<file_format>")

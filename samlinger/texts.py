@@ -1,0 +1,87 @@
+"""Organiser-written text in both written standards, and the office's name in each language.
+
+Rounds, gatherings and documents keep their texts in Bokmål (`title`) and Nynorsk (`title_nn`). A reader
+gets their own standard and the other one when theirs is not written: Nynorsk readers the Nynorsk text,
+everyone else (Bokmål, English and any other language) the Bokmål one. `pick` is that one rule; pages,
+the API, calendar files and e-mails all read texts through `TwoStandards.text`.
+"""
+
+from flask import current_app, has_app_context
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+#: what the workspace calls each translated field when it says a translation is missing
+FIELD_NAMES = {"title": _l("title"), "intro": _l("introduction"), "description": _l("description"),
+               "programme": _l("programme")}
+#: the office's name where the installation names none
+DEFAULT_OFFICE_NAME = "Statsforvalteren"
+DEFAULT_OFFICE_NAMES = {"nn": "Statsforvaltaren", "en": "The County Governor"}
+
+
+def current_language() -> str:
+    """The language being written in: the page's, or the recipient's inside `force_locale`."""
+    locale = get_locale() if has_app_context() else None
+    return str(locale) if locale is not None else current_app.config["SAMLINGER_DEFAULT_LANGUAGE"]
+
+
+def pick(bokmal: str, nynorsk: str, language: str) -> str:
+    """The text a reader of *language* gets: their standard, else the other one."""
+    if language == "nn":
+        return nynorsk or bokmal or ""
+    return bokmal or nynorsk or ""
+
+
+class TwoStandards:
+    """A model whose fields in TRANSLATED each have a Nynorsk twin `<field>_nn`."""
+
+    TRANSLATED: tuple[str, ...] = ()
+
+    def text(self, field: str, language: str | None = None) -> str:
+        """*field* for a reader of *language* (default: the language being written in)."""
+        return pick(getattr(self, field), getattr(self, field + "_nn"), language or current_language())
+
+    def missing_translations(self) -> dict[str, list[str]]:
+        """The fields written in one standard only, by the standard they lack: {"nn": ["title"], "nb": []}."""
+        missing: dict[str, list[str]] = {"nb": [], "nn": []}
+        for field in self.TRANSLATED:
+            bokmal, nynorsk = getattr(self, field), getattr(self, field + "_nn")
+            if bokmal and not nynorsk:
+                missing["nn"].append(field)
+            elif nynorsk and not bokmal:
+                missing["nb"].append(field)
+        return missing
+
+    def translation_notes(self) -> list[str]:
+        """What the workspace says about missing translations, in words (never colour alone)."""
+        missing = self.missing_translations()
+        names = {language: ", ".join(str(FIELD_NAMES[field]) for field in fields)
+                 for language, fields in missing.items()}
+        notes = []
+        if names["nn"]:
+            notes.append(_("Not written in Nynorsk: %(fields)s", fields=names["nn"]))
+        if names["nb"]:
+            notes.append(_("Not written in Bokmål: %(fields)s", fields=names["nb"]))
+        return notes
+
+
+def office_name(language: str | None = None) -> str:
+    """The office's name in *language* (default: the language being written in); the Bokmål name
+    (SAMLINGER_OFFICE_NAME) where a language has none of its own (SAMLINGER_OFFICE_NAME_NN, _EN, _SE …)."""
+    config = current_app.config
+    return config["SAMLINGER_OFFICE_NAMES"].get(language or current_language()) or config["SAMLINGER_OFFICE_NAME"]
+
+
+def office_names_from(environ) -> tuple[str, dict[str, str]]:
+    """(the Bokmål name, {language: its own name}) from the environment. SAMLINGER_ORGANISER_NAME is the old
+    name of SAMLINGER_OFFICE_NAME, read when that is unset. With no name set at all, the defaults name the
+    office in nb, nn and en; once the installation names itself, a language without its own name gets the
+    Bokmål one (a generic «Statsforvaltaren» would lose the county)."""
+    prefix = "SAMLINGER_OFFICE_NAME_"
+    own = {key[len(prefix):].lower(): value.strip() for key, value in environ.items()
+           if key.startswith(prefix) and value.strip()}
+    name = ((environ.get("SAMLINGER_OFFICE_NAME") or "").strip()
+            or (environ.get("SAMLINGER_ORGANISER_NAME") or "").strip())
+    if not name:
+        return DEFAULT_OFFICE_NAME, DEFAULT_OFFICE_NAMES | own
+    return name, own
