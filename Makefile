@@ -27,10 +27,12 @@ install-dev: $(VENV)/.dev translations
 
 translations: $(COMPILED)
 
-## Collect the messages the code uses and merge them into the nb, nn and en catalogues.
+## Collect the messages the code uses and merge them into the nb, nn, se and en catalogues (review.py puts back
+## the review status header that pybabel drops).
 extract-messages: $(VENV)/.runtime
 	$(VENV)/bin/pybabel extract --no-location --sort-output -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -k lazy_pgettext:1c,2 -o samlinger/translations/messages.pot .
 	$(VENV)/bin/pybabel update --no-fuzzy-matching --ignore-obsolete -i samlinger/translations/messages.pot -d samlinger/translations
+	$(PY) samlinger/translations/review.py
 
 # The demo runs in debug mode: the development SECRET_KEY is allowed and cookies work over plain http.
 run: export FLASK_DEBUG ?= 1
