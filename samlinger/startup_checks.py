@@ -4,6 +4,8 @@ from pathlib import Path
 
 from flask import Flask
 
+from .i18n import FALLBACK
+
 #: the languages with a catalogue; English is the language of the source texts and needs none
 TRANSLATED = {"nb": "Bokmål", "nn": "Nynorsk", "se": "Northern Sami"}
 
@@ -53,11 +55,12 @@ def _catalogue_problems(app: Flask) -> list[str]:
         paths = [d / language / "LC_MESSAGES" / "messages" for d in directories]
         po = next((p.with_suffix(".po") for p in paths if p.with_suffix(".po").exists()), None)
         mo = next((p.with_suffix(".mo") for p in paths if p.with_suffix(".mo").exists()), None)
+        instead = "Bokmål" if language in FALLBACK else "English"
         if mo is None:
-            found.append(f"The {name} language catalogue ({language}) is not compiled: the site shows "
-                         f"{'Bokmål' if language == 'se' else 'English'} instead of {name}. Run `make translations` (pybabel compile -d samlinger/translations) "
+            found.append(f"The {name} language catalogue ({language}) is not compiled: the site shows {instead} "
+                         f"instead of {name}. Run `make translations` (pybabel compile -d samlinger/translations) "
                          "when installing, then restart.")
         elif po is not None and po.stat().st_mtime > mo.stat().st_mtime:
             found.append(f"The {name} language catalogue {mo} is older than {po.name}: texts changed since it "
-                         "was compiled are shown in English. Run `make translations`, then restart.")
+                         f"was compiled are shown in {instead}. Run `make translations`, then restart.")
     return found
