@@ -151,9 +151,13 @@ class FallbackDomain(Domain):
         if key not in self.cache:
             translations = self._load(locale)
             if locale in FALLBACK:
-                translations.add_fallback(self._load(FALLBACK[locale]))
+                translations.add_fallback(self.fallback_for(locale))
             self.cache[key] = translations
         return self.cache[key]
+
+    def fallback_for(self, locale: str):
+        """What a message missing from *locale*'s catalogue shows (tests replace it to find such messages)."""
+        return self._load(FALLBACK[locale])
 
     def _load(self, locale: str):
         """One language's catalogues from every translation directory, merged (as Flask-Babel does)."""
@@ -184,7 +188,10 @@ def check_languages(languages, default: str) -> None:
 
 def init_app(app, babel) -> None:
     default = app.config["SAMLINGER_DEFAULT_LANGUAGE"]
-    languages = tuple(app.config["SAMLINGER_LANGUAGES"])
+    languages = app.config["SAMLINGER_LANGUAGES"]
+    if isinstance(languages, str):  # "nb,nn,se" given as it is written in the environment
+        languages = languages.split(",")
+    languages = tuple(code.strip().lower() for code in languages if code.strip())
     check_languages(languages, default)
     app.config["SAMLINGER_LANGUAGES"] = languages
     app.config["BABEL_DEFAULT_LOCALE"] = default
