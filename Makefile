@@ -36,6 +36,8 @@ extract-messages: $(VENV)/.runtime
 
 # The demo runs in debug mode: the development SECRET_KEY is allowed and cookies work over plain http.
 run: export FLASK_DEBUG ?= 1
+# The Finnmark demo offers Northern Sami on the participant's path (Karasjok, Kautokeino, Tana … are in the Sami area).
+run: export SAMLINGER_LANGUAGES ?= nb,nn,se,en
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
