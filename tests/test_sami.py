@@ -214,7 +214,7 @@ class Leak(support.NullTranslations):
 def test_the_whole_path_in_sami_uses_no_message_the_catalogue_lacks(sami, app, client, smtp, deliver, monkeypatch):
     """Front page to cancelling, with an error on the way, every participant e-mail: nothing falls back."""
     monkeypatch.setattr(i18n.FallbackDomain, "fallback_for", lambda self, locale: Leak())
-    gathering_id = factories_gathering(app, capacity=1)
+    factories_gathering(app, capacity=1)
     pages = {}
 
     def page(url, expected=200, **kwargs):
