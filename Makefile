@@ -27,10 +27,12 @@ install-dev: $(VENV)/.dev translations
 
 translations: $(COMPILED)
 
-## Collect the messages the code uses and merge them into the nb, nn and en catalogues.
+## Collect the messages the code uses and merge them into the nb, nn, se and en catalogues (review.py puts back
+## the review status header that pybabel drops).
 extract-messages: $(VENV)/.runtime
 	$(VENV)/bin/pybabel extract --no-location --sort-output -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -k lazy_pgettext:1c,2 -o samlinger/translations/messages.pot .
 	$(VENV)/bin/pybabel update --no-fuzzy-matching --ignore-obsolete -i samlinger/translations/messages.pot -d samlinger/translations
+	$(PY) samlinger/translations/review.py
 
 # The demo runs in debug mode: the development SECRET_KEY is allowed and cookies work over plain http.
 # It is the office in Finnmark (a Bokmål county: nb at /); set the variables yourself to run it as another.
@@ -38,6 +40,9 @@ run: export FLASK_DEBUG ?= 1
 run: export SAMLINGER_OFFICE_NAME ?= Statsforvalteren i Finnmark
 run: export SAMLINGER_OFFICE_NAME_NN ?= Statsforvaltaren i Finnmark
 run: export SAMLINGER_OFFICE_NAME_EN ?= The County Governor of Finnmark
+run: export SAMLINGER_OFFICE_NAME_SE ?= Stáhtahálddašeaddji Finnmárkkus
+# The Finnmark demo offers Northern Sami on the participant's path (Karasjok, Kautokeino, Tana … are in the Sami area).
+run: export SAMLINGER_LANGUAGES ?= nb,nn,se,en
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo

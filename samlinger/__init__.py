@@ -51,7 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
         SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
     )
     app.config.update(config or {})
-    i18n.init_app(app)  # checks SAMLINGER_DEFAULT_LANGUAGE, sets BABEL_DEFAULT_LOCALE; wraps wsgi_app
+    i18n.init_app(app, babel)  # checks the languages, sets BABEL_DEFAULT_LOCALE; wraps wsgi_app
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
     bodylimit.init_app(app)  # before csrf: its check reads the form

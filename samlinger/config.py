@@ -26,6 +26,12 @@ def _int(name: str, default: int) -> int:
     return int(value) if value not in (None, "") else default
 
 
+def _list(name: str, default: str) -> tuple:
+    """A comma-separated setting, lower case, in its order: "nb, nn,se" -> ("nb", "nn", "se")."""
+    value = os.environ.get(name, "").strip() or default
+    return tuple(item.strip().lower() for item in value.split(",") if item.strip())
+
+
 def from_environment(instance_path: str) -> dict:
     """Return the configuration for this process, built from environment variables."""
     sqlite_path = Path(instance_path) / "samlinger.sqlite"
@@ -49,8 +55,10 @@ def from_environment(instance_path: str) -> dict:
         # The office's name in Bokmål (also for languages without their own) and per language (texts.office_name).
         "SAMLINGER_OFFICE_NAME": office_name,
         "SAMLINGER_OFFICE_NAMES": office_names,
-        # The language at the site's root (/…); the others are at /nn/…, /en/… (nb, nn or en).
+        # The language at the site's root (/…); the others are at /nn/…, /se/…, /en/… (nb, nn or en).
         "SAMLINGER_DEFAULT_LANGUAGE": os.environ.get("SAMLINGER_DEFAULT_LANGUAGE", "nb").strip().lower() or "nb",
+        # The languages offered, in the switcher's order: nb and nn always; se (Northern Sami) and en may be.
+        "SAMLINGER_LANGUAGES": _list("SAMLINGER_LANGUAGES", "nb,nn,en"),
         "SAMLINGER_CONTACT_EMAIL": os.environ.get("SAMLINGER_CONTACT_EMAIL", "postmottak@example.no"),
         "REMINDER_DAYS_BEFORE": _int("REMINDER_DAYS_BEFORE", 3),
         "RETENTION_MONTHS": _int("RETENTION_MONTHS", 12),

@@ -17,6 +17,9 @@ def date_long(value) -> str:
     if get_locale().language == "en":
         # British order ('Tuesday 3 February 2027'), as Norwegian bodies write English, not Babel's American.
         return format_date(value, format="EEEE d MMMM y")
+    if get_locale().language == "se":
+        # CLDR's full pattern for se is year first ('2027 guovvamánnu 3, gaskavahkku'); Sami texts put the day first.
+        return format_date(value, format="EEEE d. MMMM y")
     return format_date(value, format="full")
 
 

@@ -3,14 +3,14 @@ status code."""
 
 import unicodedata
 
-from flask import abort
+from flask import abort, current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectChoice, SelectField
 from wtforms.validators import Email, InputRequired, Length, ValidationError
 
-from .i18n import LABELS
+from .i18n import LABELS, WORKSPACE_LANGUAGES
 
 AT_MOST = _l("At most %(max)d characters.")
 ENTER_EMAIL = _l("Enter your e-mail address.")
@@ -51,16 +51,24 @@ def email_field(required_message=ENTER_EMAIL, *, check_format: bool = True) -> E
     return EmailField(_l("E-mail"), filters=[strip], validators=validators)
 
 
-LANGUAGE_CHOICES = [SelectChoice(code, label) for code, label in LABELS.items()]
-
-
 def _page_language() -> str:
     return str(get_locale())
 
 
-def language_field(label) -> SelectField:
-    """The language a person's e-mails are written in; the page's language unless chosen."""
-    return SelectField(label, choices=LANGUAGE_CHOICES, default=_page_language)
+def _participant_languages() -> list:
+    return [SelectChoice(code, LABELS[code]) for code in current_app.config["SAMLINGER_LANGUAGES"]]
+
+
+def _account_languages() -> list:
+    return [SelectChoice(code, LABELS[code]) for code in current_app.config["SAMLINGER_LANGUAGES"]
+            if code in WORKSPACE_LANGUAGES]
+
+
+def language_field(label, *, account: bool = False) -> SelectField:
+    """The language a person's e-mails are written in; the page's language unless chosen. A participant's
+    may be any language the installation offers, an account's only one the workspace has (never Sami)."""
+    return SelectField(label, choices=_account_languages if account else _participant_languages,
+                       default=_page_language)
 
 
 class ConfirmForm(FlaskForm):

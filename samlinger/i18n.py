@@ -1,4 +1,4 @@
-"""The language is part of the address: the default language at /…, the others at /nn/…, /en/….
+"""The language is part of the address: the default language at /…, the others at /nn/…, /se/…, /en/….
 
 `LanguagePath`, a WSGI layer in front of Flask, moves a leading language segment from PATH_INFO into
 SCRIPT_NAME and notes the language in the environ, so the routes know nothing of languages and every
@@ -7,17 +7,32 @@ A link shared in Nynorsk opens in Nynorsk for whoever gets it, and the page cach
 
 `/<default>/x` answers a permanent redirect to `/x` (one address per page). The old switcher link
 `/sprak/<code>?next=/path` redirects to the same path in that language, through `urls.safe_next`.
+
+The code knows `LANGUAGES`; an installation offers some of them (`SAMLINGER_LANGUAGES`, in switcher order).
+A path in a language it does not offer is an ordinary path (a 404). Northern Sami is for the participant's
+path only: the workspace and the login pages are in `WORKSPACE_LANGUAGES`, and a workspace address in another
+language redirects to the same page in the default language. Untranslated Sami messages show Bokmål.
 """
 
 from urllib.parse import quote
 
-from flask import Blueprint, abort, current_app, redirect, request
+from babel import support
+from flask import Blueprint, abort, current_app, has_app_context, redirect, request
+from flask_babel import Domain, get_locale
 
 from .urls import safe_next
 
-#: the languages of the site, the order of the switcher
-LANGUAGES = ("nb", "nn", "en")
-LABELS = {"nb": "Bokmål", "nn": "Nynorsk", "en": "English"}
+#: every language the code has texts for; an installation offers some of them (SAMLINGER_LANGUAGES)
+LANGUAGES = ("nb", "nn", "se", "en")
+LABELS = {"nb": "Bokmål", "nn": "Nynorsk", "se": "Davvisámegiella", "en": "English"}
+#: the languages of the workspace, the login pages and account e-mails (Sami is for the participant's path)
+WORKSPACE_LANGUAGES = ("nb", "nn", "en")
+#: the language act asks for forms in Bokmål and Nynorsk alike: an installation offers both
+REQUIRED = ("nb", "nn")
+#: where a catalogue has no translation of a message, it is taken from this one (Sami readers read Norwegian)
+FALLBACK = {"se": "nb"}
+#: blueprints whose pages stay in WORKSPACE_LANGUAGES (every workspace endpoint is workspace.*)
+WORKSPACE_BLUEPRINTS = {"workspace", "auth"}
 #: environ keys set by LanguagePath: the page's language; the default language's prefix to drop
 LANGUAGE = "samlinger.language"
 CANONICAL = "samlinger.canonical"
@@ -30,13 +45,13 @@ bp = Blueprint("i18n", __name__)
 class LanguagePath:
     """/nn/x → SCRIPT_NAME …/nn, PATH_INFO /x, environ[LANGUAGE] = "nn"; any other path is the default's."""
 
-    def __init__(self, wsgi_app, default: str):
-        self.wsgi_app, self.default = wsgi_app, default
+    def __init__(self, wsgi_app, default: str, languages=LANGUAGES):
+        self.wsgi_app, self.default, self.languages = wsgi_app, default, frozenset(languages)
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
         first, _, rest = path[1:].partition("/")
-        if path.startswith("/") and first in LANGUAGES:
+        if path.startswith("/") and first in self.languages:
             environ["PATH_INFO"] = "/" + rest
             if first == self.default:
                 environ[CANONICAL] = True  # answered with a redirect to the address without it
@@ -50,6 +65,16 @@ class LanguagePath:
 
 def default_language() -> str:
     return current_app.config["SAMLINGER_DEFAULT_LANGUAGE"]
+
+
+def offered() -> tuple:
+    """The languages this installation offers, in the switcher's order."""
+    return current_app.config["SAMLINGER_LANGUAGES"]
+
+
+def in_workspace() -> bool:
+    """This request is for a workspace or login page (Norwegian and English only)."""
+    return bool(WORKSPACE_BLUEPRINTS.intersection(request.blueprints))
 
 
 def prefix(code: str) -> str:
@@ -67,7 +92,7 @@ def site_root() -> str:
 def strip_language(path: str) -> str:
     """A site path without a leading language segment: /nn/personvern → /personvern."""
     first, _, rest = path[1:].partition("/")
-    return "/" + rest if path.startswith("/") and first in LANGUAGES else path
+    return "/" + rest if path.startswith("/") and first in offered() else path
 
 
 def _here() -> str:
@@ -78,11 +103,13 @@ def _here() -> str:
 
 
 def versions() -> list[dict]:
-    """This page in each language: the switcher's links and the hreflang alternates (absolute)."""
+    """This page in each language: the switcher's links and the hreflang alternates (absolute). The workspace
+    offers only its own languages."""
     here, root = _here(), site_root()
     base, default = current_app.config["SAMLINGER_BASE_URL"], default_language()
+    codes = [code for code in offered() if code in WORKSPACE_LANGUAGES or not in_workspace()]
     return [{"code": code, "label": LABELS[code], "href": root + prefix(code) + here,
-             "absolute": base + prefix(code) + here, "default": code == default} for code in LANGUAGES]
+             "absolute": base + prefix(code) + here, "default": code == default} for code in codes]
 
 
 def _redirect_to_canonical():
@@ -93,21 +120,84 @@ def _redirect_to_canonical():
     return redirect(target, 301 if request.method in ("GET", "HEAD") else 308)
 
 
+def _keep_workspace_in_its_languages():
+    """A workspace or login page asked for in Sami: the same page in the default language. Temporary (302/307),
+    as which languages the workspace has may change; a POST keeps its method and body."""
+    language = request.environ.get(LANGUAGE)
+    if language in WORKSPACE_LANGUAGES or not in_workspace():
+        return None
+    target = safe_next(site_root() + prefix(default_language()) + _here(), "/")
+    return redirect(target, 302 if request.method in ("GET", "HEAD") else 307)
+
+
 @bp.get("/sprak/<code>")
 def choose_language(code):
     """The old switcher link: the same page in *code*'s language (a link kept working)."""
-    if code not in LANGUAGES:
+    if code not in offered():
         abort(404)
     target = safe_next(strip_language(request.args.get("next") or "/"), "/")
     return redirect(site_root() + prefix(code) + target)
 
 
-def init_app(app) -> None:
+class FallbackDomain(Domain):
+    """Flask-Babel's message domain, with a catalogue's missing messages taken from its FALLBACK language: an
+    untranslated Sami message shows Bokmål, not the English msgid."""
+
+    def get_translations(self):
+        if not has_app_context():
+            return support.NullTranslations()
+        locale = str(get_locale())
+        key = (locale, self.domain[0])
+        if key not in self.cache:
+            translations = self._load(locale)
+            if locale in FALLBACK:
+                translations.add_fallback(self.fallback_for(locale))
+            self.cache[key] = translations
+        return self.cache[key]
+
+    def fallback_for(self, locale: str):
+        """What a message missing from *locale*'s catalogue shows (tests replace it to find such messages)."""
+        return self._load(FALLBACK[locale])
+
+    def _load(self, locale: str):
+        """One language's catalogues from every translation directory, merged (as Flask-Babel does)."""
+        translations = support.Translations()
+        for dirname in self.translation_directories:
+            catalogue = support.Translations.load(dirname, [locale], self.domain[0])
+            translations.merge(catalogue)
+            if hasattr(catalogue, "plural"):  # merge() leaves the plural rule behind
+                translations.plural = catalogue.plural
+        return translations
+
+
+def check_languages(languages, default: str) -> None:
+    """Refuse settings the site cannot serve, at start, with what to write instead."""
+    unknown = [code for code in languages if code not in LANGUAGES]
+    if unknown or not languages or len(set(languages)) != len(languages):
+        raise ValueError(f"SAMLINGER_LANGUAGES must list languages from {', '.join(LANGUAGES)} once each, "
+                         f"separated by commas (e.g. nb,nn,se,en), not {','.join(languages)!r}")
+    missing = [code for code in REQUIRED if code not in languages]
+    if missing:
+        raise ValueError(f"SAMLINGER_LANGUAGES must offer both Bokmål (nb) and Nynorsk (nn): the language act "
+                         f"asks for forms in both. Add {', '.join(missing)} to {','.join(languages)!r}")
+    if default not in languages or default not in WORKSPACE_LANGUAGES:
+        choices = ", ".join(code for code in languages if code in WORKSPACE_LANGUAGES)
+        raise ValueError(f"SAMLINGER_DEFAULT_LANGUAGE must be one of the offered languages that the workspace "
+                         f"also has ({choices}), not {default!r}")
+
+
+def init_app(app, babel) -> None:
     default = app.config["SAMLINGER_DEFAULT_LANGUAGE"]
-    if default not in LANGUAGES:
-        raise ValueError(f"SAMLINGER_DEFAULT_LANGUAGE must be one of {', '.join(LANGUAGES)}, not {default!r}")
+    languages = app.config["SAMLINGER_LANGUAGES"]
+    if isinstance(languages, str):  # "nb,nn,se" given as it is written in the environment
+        languages = languages.split(",")
+    languages = tuple(code.strip().lower() for code in languages if code.strip())
+    check_languages(languages, default)
+    app.config["SAMLINGER_LANGUAGES"] = languages
     app.config["BABEL_DEFAULT_LOCALE"] = default
+    babel.domain_instance = FallbackDomain()
     # First of all before-request functions: a redirect needs no rate limit, session or login check.
     app.before_request_funcs.setdefault(None, []).insert(0, _redirect_to_canonical)
+    app.before_request_funcs[None].insert(1, _keep_workspace_in_its_languages)
     app.jinja_env.globals["language_versions"] = versions
-    app.wsgi_app = LanguagePath(app.wsgi_app, default)
+    app.wsgi_app = LanguagePath(app.wsgi_app, default, languages)

@@ -4,8 +4,10 @@ from pathlib import Path
 
 from flask import Flask
 
+from .i18n import FALLBACK
+
 #: the languages with a catalogue; English is the language of the source texts and needs none
-TRANSLATED = {"nb": "Bokmål", "nn": "Nynorsk"}
+TRANSLATED = {"nb": "Bokmål", "nn": "Nynorsk", "se": "Northern Sami"}
 
 #: what this process has warned about already (each app of a process is checked; each warning is given once)
 _warned: set[str] = set()
@@ -48,14 +50,17 @@ def _catalogue_problems(app: Flask) -> list[str]:
     found = []
     directories = [Path(d) for d in app.config["BABEL_TRANSLATION_DIRECTORIES"].split(";")]
     for language, name in TRANSLATED.items():
+        if language not in app.config["SAMLINGER_LANGUAGES"]:
+            continue
         paths = [d / language / "LC_MESSAGES" / "messages" for d in directories]
         po = next((p.with_suffix(".po") for p in paths if p.with_suffix(".po").exists()), None)
         mo = next((p.with_suffix(".mo") for p in paths if p.with_suffix(".mo").exists()), None)
+        instead = "Bokmål" if language in FALLBACK else "English"
         if mo is None:
-            found.append(f"The {name} language catalogue ({language}) is not compiled: the site shows English "
+            found.append(f"The {name} language catalogue ({language}) is not compiled: the site shows {instead} "
                          f"instead of {name}. Run `make translations` (pybabel compile -d samlinger/translations) "
                          "when installing, then restart.")
         elif po is not None and po.stat().st_mtime > mo.stat().st_mtime:
             found.append(f"The {name} language catalogue {mo} is older than {po.name}: texts changed since it "
-                         "was compiled are shown in English. Run `make translations`, then restart.")
+                         f"was compiled are shown in {instead}. Run `make translations`, then restart.")
     return found

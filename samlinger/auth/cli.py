@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 
 from ..audit.service import record
 from ..extensions import db
+from ..i18n import WORKSPACE_LANGUAGES
 from ..refusal import Refused
 from . import service
 from .forms import MIN_PASSWORD, too_common
@@ -24,7 +25,7 @@ def _read_password() -> str:
 @click.argument("email")
 @click.option("--name", required=True, help="The person's full name.")
 @click.option("--admin", is_flag=True, help="May manage users and read the audit log.")
-@click.option("--language", type=click.Choice(["nb", "nn", "en"]), default=None,
+@click.option("--language", type=click.Choice(WORKSPACE_LANGUAGES), default=None,
               help="Language of the account's e-mails (default: SAMLINGER_DEFAULT_LANGUAGE).")
 @with_appcontext
 def create_user(email, name, admin, language):

@@ -71,7 +71,7 @@ class NewUserForm(FlaskForm):
         InputRequired(_l("Enter the name.")), at_most(200),
     ])
     email = email_field()
-    language = language_field(_l("Language of the account's e-mails"))
+    language = language_field(_l("Language of the account's e-mails"), account=True)
     admin = BooleanField(_l("Administrator (may manage users and read the audit log)"))
     password_choice = RadioField(_l("Password"), default="email", choices=[
         SelectChoice("email", _l("Send an e-mail with a link to choose a password")),

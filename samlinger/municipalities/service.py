@@ -4,15 +4,16 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..audit.service import record
+from ..collation import sort_key
 from ..extensions import db
 from ..refusal import Refused
 from .models import LANGUAGE_DECISIONS, Municipality
 
 
 def register() -> list[Municipality]:
-    """Every municipality, active ones first, by number."""
-    return list(db.session.scalars(
-        select(Municipality).order_by(Municipality.active.desc(), Municipality.number)))
+    """Every municipality, active ones first, by name in Norwegian and Sami order (Åsnes after Vardø)."""
+    municipalities = db.session.scalars(select(Municipality).order_by(Municipality.number))
+    return sorted(municipalities, key=lambda m: (not m.active, sort_key(m.name), m.number))
 
 
 def active() -> list[Municipality]:

@@ -4,6 +4,7 @@ municipality or organisation."""
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..collation import sort_key
 from ..extensions import db
 from ..municipalities.models import Municipality
 from .models import Registration
@@ -49,13 +50,13 @@ def organisation_counts(gathering_id: int) -> list[tuple[str, int, int]]:
             name = " ".join(organisation.split())
         entry = totals.setdefault(name.casefold(), [name, 0, 0])
         entry[1 if status == "confirmed" else 2] += 1
-    return sorted((tuple(entry) for entry in totals.values()), key=lambda e: (-e[1] - e[2], e[0].casefold()))
+    return sorted((tuple(entry) for entry in totals.values()), key=lambda e: (-e[1] - e[2], sort_key(e[0])))
 
 
 def checkin_list(gathering_id: int, *, query: str = "") -> list[Registration]:
     """Confirmed participants by name: those who have not arrived first."""
     people = registrations(gathering_id, query=query, status="confirmed")
-    return sorted(people, key=lambda r: (r.checked_in_at is not None, r.name.casefold()))
+    return sorted(people, key=lambda r: (r.checked_in_at is not None, sort_key(r.name)))
 
 
 def with_status(gathering_ids, statuses) -> list[Registration]:

@@ -5,6 +5,7 @@ from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_t
 from flask_babel import gettext as _
 
 from ..audit.service import record
+from ..collation import sorted_by_name
 from ..extensions import db
 from ..forms import ConfirmForm, confirmed_post, status_of
 from ..gatherings.models import Gathering, Round
@@ -169,5 +170,5 @@ def export_round(round_id, file_format):
 @bp.get("/samlinger/<int:gathering_id>/deltakerliste")
 def print_list(gathering_id):
     gathering = db.get_or_404(Gathering, gathering_id)
-    people = sorted(lists.registrations(gathering.id, status="confirmed"), key=lambda r: r.name.casefold())
+    people = sorted_by_name(lists.registrations(gathering.id, status="confirmed"), lambda r: r.name)
     return render_template("organiser/print_list.html", gathering=gathering, people=people)
