@@ -17,9 +17,9 @@ def register() -> list[Municipality]:
 
 
 def active() -> list[Municipality]:
-    """The municipalities a person can choose, by name."""
+    """The municipalities a person can choose, by name as written (Kárášjohka-Karasjok under K, Åsnes last)."""
     return sorted(db.session.scalars(select(Municipality).where(Municipality.active.is_(True))),
-                  key=lambda municipality: municipality.label.casefold())
+                  key=lambda municipality: sort_key(municipality.label))
 
 
 def by_number(number: str) -> Municipality | None:

@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TelField, TextAreaField
 from wtforms.validators import InputRequired, Optional, Regexp, ValidationError
 
+from ..collation import sort_key
 from ..forms import at_most, email_field, language_field, no_control_characters, one_line, strip
 from ..municipalities import matching
 from ..municipalities import service as municipalities
@@ -126,7 +127,7 @@ class DetailsForm(FlaskForm):
         self.offered = {municipality.number: municipality for municipality in register}
         self.organisation.label.text = _l("Name of the organisation")
         groups: dict = {None: [("", _l("Choose your municipality"))]}
-        for municipality in sorted(register, key=lambda m: m.county.casefold()):  # by name within each county
+        for municipality in sorted(register, key=lambda m: sort_key(m.county)):  # by name within each county
             groups.setdefault(municipality.county or _l("Municipalities"), []).append(
                 (municipality.number, municipality.label))
         groups[_l("Not a municipality")] = [(OTHER, _l("Another organisation"))]
