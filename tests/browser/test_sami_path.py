@@ -105,9 +105,7 @@ def test_a_karasjok_participant_does_the_whole_path_in_northern_sami(browser, si
 
     page.fill("#name", NAME)
     page.fill("#email", EMAIL)
-    page.fill("#organisation", "Kárášjoga gielda")
-    if page.locator("select[name=municipality]").count():  # the municipality choice, once it is merged
-        page.select_option("select[name=municipality]", "5610")
+    page.select_option("select[name=municipality]", "5610")  # Kárášjohka-Karasjok, in the Sami area
     page.fill("#needs", "Čáhci, đ, ŧ, ž")
     if not page.is_checked("#consent"):
         page.check("#consent")
@@ -117,9 +115,14 @@ def test_a_karasjok_participant_does_the_whole_path_in_northern_sami(browser, si
     check("receipt")
     found = registration(site)
     assert (found.name, found.language, found.status) == (NAME, "se", "confirmed")
+    with site.app.app_context():
+        assert db.session.get(Registration, found.id).municipality.number == "5610"
 
     page.goto(manage_path(site))
     expect(page.locator("h1")).to_have_text("Du dieđiheapmi")
+    # Karasjok has no Bokmål or Nynorsk decision, and the person chose Sami: we write in Sami.
+    expect(page.locator("#mail-language")).to_have_text(
+        "Mii čállit dutnje davvisámegillii, dan gillii maid geavahit go dieđihit iežat.")
     check("manage")
     page.fill("#role", "Prošeaktajođiheaddji")
     page.get_by_role("button", name="Vurke rievdadusaid").click()
