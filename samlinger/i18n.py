@@ -72,6 +72,12 @@ def offered() -> tuple:
     return current_app.config["SAMLINGER_LANGUAGES"]
 
 
+def usable(language: str) -> str:
+    """*language* if the installation offers it, else the default: mail stored in a language taken off the
+    list since (SAMLINGER_LANGUAGES) is written, and linked, in one that still has pages."""
+    return language if language in offered() else default_language()
+
+
 def in_workspace() -> bool:
     """This request is for a workspace or login page (Norwegian and English only)."""
     return bool(WORKSPACE_BLUEPRINTS.intersection(request.blueprints))

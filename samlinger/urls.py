@@ -15,8 +15,10 @@ def absolute_url(endpoint: str, _language: str | None = None, **values) -> str:
     a link in a Nynorsk e-mail opens in Nynorsk."""
     from flask_babel import get_locale
 
+    from .i18n import usable
+
     config = current_app.config
-    language = _language or str(get_locale() or config["SAMLINGER_DEFAULT_LANGUAGE"])
+    language = usable(_language or str(get_locale() or config["SAMLINGER_DEFAULT_LANGUAGE"]))
     base = urlsplit(config["SAMLINGER_BASE_URL"])
     root = base.path.rstrip("/") + ("" if language == config["SAMLINGER_DEFAULT_LANGUAGE"] else "/" + language)
     adapter = current_app.url_map.bind(base.netloc, script_name=root or "/", url_scheme=base.scheme)

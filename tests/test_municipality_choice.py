@@ -92,6 +92,9 @@ def test_the_municipality_is_found_however_it_is_written(app, client, counties, 
     ({"municipality": "9999"}, "Velg en kommune fra listen."),
     ({"municipality": "Vadsø og Vardø"}, "Velg en kommune fra listen."),
     ({"municipality": "<script>alert(1)</script>"}, "Velg en kommune fra listen."),
+    # Written but not chosen, and not certainly a municipality: neither a municipality nor another organisation.
+    ({"municipality": "", "organisation": "Vadsø kommune, helse og omsorg"},
+     "Velg kommunen din, eller «Annen virksomhet»."),
 ])
 def test_a_missing_or_unknown_municipality_is_a_clear_message_and_nothing_is_lost(app, client, counties, sent,
                                                                                  message):
@@ -177,3 +180,36 @@ def test_matching_is_certain_or_nothing(ctx):
                      "5607": "5607", "kommune Vadsø": "5607", "Deatnu": "5628", "Tana kommune": "5628",
                      "Deatnu-Tana": "5628", "Unjárga gielda": "5636", "Vadsø kommune, helse": None,
                      "Vadsø og Vardø": None, "Vads": None, "": None, "kommune": None}
+
+
+def test_text_nobody_has_matched_is_not_saved_as_another_organisation(app, client, counties, smtp, deliver):
+    """A registration from before the register is not quietly made "another organisation" when its owner
+    saves a change: they are asked to choose, and their choice resolves it."""
+    with app.app_context():
+        gathering_id = db.session.scalar(select(Registration.gathering_id)) or factories.gathering().id
+        old = factories.registration_row(gathering_id, email="old@vadso.kommune.no",
+                                         organisation="Vadsø kommune, helse", unmatched=True)
+        link = f"/pamelding/{old.manage_token()}"
+    page = client.get(link).get_data(as_text=True)
+    assert '<option selected value="">Velg kommunen din</option>' in page
+    assert 'value="Vadsø kommune, helse"' in page
+    data = {"name": "Kari Nordmann", "organisation": "Vadsø kommune, helse", "phone": "+47 912 34 567",
+            "municipality": "", "csrf_token": csrf_token(client, link)}
+    response = client.post(link, data=data)
+    assert response.status_code == 422
+    assert "Velg kommunen din, eller «Annen virksomhet»." in response.get_data(as_text=True)
+    assert registration(app, "old@vadso.kommune.no").unmatched is True
+    assert client.post(link, data={**data, "municipality": "5607"}).status_code == 302
+    found = registration(app, "old@vadso.kommune.no")
+    assert (found.unmatched, municipality_of(app, "old@vadso.kommune.no")) == (False, "5607")
+
+
+def test_a_language_no_longer_offered_falls_back_to_the_default(app, counties, smtp, deliver):
+    """Someone who registered in Northern Sami, after the installation stopped offering it: the mail is in
+    the default language, and its links open pages that exist."""
+    with app.app_context():
+        gathering_id = db.session.scalar(select(Registration.gathering_id)) or factories.gathering().id
+        factories.registration(gathering_id, email="maret@karasjok.kommune.no", language="se")
+    message = mail_to(smtp, deliver, "maret@karasjok.kommune.no")
+    assert "Plassen din er bekreftet" in text_part(message)
+    assert manage_link(message).startswith("/pamelding/")

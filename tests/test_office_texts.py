@@ -236,6 +236,17 @@ def test_organisers_write_both_standards_and_at_least_one_title(app, client, org
         as_text=True)
 
 
+def test_a_title_in_either_standard_is_one_line(app, organiser_client):
+    """A title reaches mail bodies and calendar files: no line break in either standard."""
+    with app.app_context():
+        round_id = factories.round_().id
+    url = f"/arrangor/runder/{round_id}/samlinger/ny"
+    for field in ("title", "title_nn", "venue"):
+        response = post(organiser_client, url, **gathering_data(**{field: "Samling\r\nX-Injected: 1"}))
+        assert response.status_code == 422, field
+        assert "Teksten inneholder tegn som ikke er tillatt." in response.get_data(as_text=True)
+
+
 def test_a_round_in_nynorsk_only(app, organiser_client):
     missing = post(organiser_client, "/arrangor/runder/ny", year="2028", term="autumn", title="", title_nn="")
     assert missing.status_code == 422

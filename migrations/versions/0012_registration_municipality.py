@@ -8,7 +8,8 @@ to resolve on the workspace page /arrangor/kommuner/koble, which also matches th
 Revision ID: 0012_registration_municipality
 Revises: 0011_account_language
 """
-from types import SimpleNamespace
+import re
+import unicodedata
 
 import sqlalchemy as sa
 from alembic import op
@@ -36,20 +37,41 @@ def upgrade():
     _match_certain_texts()
 
 
-def _match_certain_texts():
-    from samlinger.municipalities.matching import certain_match, index
+# The matching rule as it was when this migration was written (municipalities/matching.py): a migration
+# must do the same on every database, whatever the application's code becomes later.
+_WORDS = "kommune|kommun|komm|kom|k|gielda|suohkan"
+_AFFIX = re.compile(rf"^(?:(?:{_WORDS})\.?\s+)?(.*?)(?:\s+(?:{_WORDS})\.?)?$")
 
+
+def _normalise(text):
+    text = " ".join(unicodedata.normalize("NFC", text).casefold().replace("–", "-").split()).strip(" .,")
+    return _AFFIX.match(text).group(1).strip(" .,")
+
+
+def _certain_names(register):
+    """Written form → municipality id, leaving out any form two municipalities share."""
+    found, shared = {}, set()
+    for id_, number, name, sami_name in register:
+        names = {number, name}
+        if sami_name:
+            names |= {sami_name, f"{sami_name}-{name}", f"{name}-{sami_name}"}
+        for key in {_normalise(n) for n in names}:
+            if found.get(key, id_) != id_:
+                shared.add(key)
+            found[key] = id_
+    return {key: id_ for key, id_ in found.items() if key not in shared}
+
+
+def _match_certain_texts():
     conn = op.get_bind()
-    register = [SimpleNamespace(id=row.id, number=row.number, name=row.name, sami_name=row.sami_name)
-                for row in conn.execute(sa.text(
-                    "SELECT id, number, name, sami_name FROM municipality WHERE active"))]
-    known = index(register)
+    known = _certain_names(conn.execute(sa.text(
+        "SELECT id, number, name, sami_name FROM municipality WHERE active")).all())
     matched = 0
     for row in conn.execute(sa.text("SELECT id, organisation FROM registration")).fetchall():
-        municipality = certain_match(row.organisation, known)
-        if municipality is not None:
+        municipality_id = known.get(_normalise(row.organisation)) if row.organisation else None
+        if municipality_id is not None:
             conn.execute(sa.text("UPDATE registration SET municipality_id = :m WHERE id = :id"),
-                         {"m": municipality.id, "id": row.id})
+                         {"m": municipality_id, "id": row.id})
             matched += 1
         else:
             conn.execute(sa.text("UPDATE registration SET unmatched = true WHERE id = :id"), {"id": row.id})

@@ -12,6 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..audit.service import record
 from ..extensions import db
+from ..i18n import usable
 from ..mail.notify import Written
 from ..mail.outbox import queue_unwritten
 from ..refusal import Refused
@@ -101,7 +102,8 @@ def queue_password_link(user: User, purpose: str) -> None:
     The mail worker writes it with its link (write_password_mail), so the outbox never holds a
     usable link; the copy kept after sending has the token redacted.
     """
-    queue_unwritten(f"account_{purpose}", to=user.email, language=user.language, unwritten={"user": user.id})
+    queue_unwritten(f"account_{purpose}", to=user.email, language=usable(user.language),
+                    unwritten={"user": user.id})
 
 
 def write_password_mail(message) -> Written:

@@ -6,20 +6,13 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import RadioField, SelectChoice, StringField, URLField
 from wtforms.validators import InputRequired, Optional, Regexp
 
-from ..forms import at_most, no_control_characters, strip
+from ..forms import at_most, one_line, strip
 
 
 class _DocumentForm(FlaskForm):
-    title = StringField(_l("Title (Bokmål)"), filters=[strip], validators=[
-        Optional(), at_most(200), no_control_characters,
-    ])
-    title_nn = StringField(_l("Title (Nynorsk)"), filters=[strip], validators=[
-        Optional(), at_most(200), no_control_characters,
-    ])
-    speaker = StringField(_l("Speaker (optional)"), filters=[strip], validators=[
-        Optional(), at_most(200), no_control_characters,
-    ])
-
+    title = StringField(_l("Title (Bokmål)"), filters=[strip], validators=[Optional(), at_most(200), one_line])
+    title_nn = StringField(_l("Title (Nynorsk)"), filters=[strip], validators=[Optional(), at_most(200), one_line])
+    speaker = StringField(_l("Speaker (optional)"), filters=[strip], validators=[Optional(), at_most(200), one_line])
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

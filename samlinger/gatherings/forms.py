@@ -8,7 +8,7 @@ from wtforms import BooleanField, DateField, IntegerField, SelectField, StringFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional, Regexp, ValidationError
 
-from ..forms import at_most, strip
+from ..forms import at_most, one_line, strip
 from ..timeutil import FIRST_DAY, LAST_DAY, oslo, oslo_to_utc
 from .models import REGIONS, TERMS
 from .slugs import SLUG
@@ -19,7 +19,7 @@ VISIBILITY = {"public": _l("Everyone"), "participants": _l("Only participants, t
 def _text(label, required_message=None, max_length=200):
     first = InputRequired(required_message) if required_message else Optional()
     return StringField(label, filters=[strip], validators=[
-        first, at_most(max_length)])
+        first, at_most(max_length), one_line])
 
 
 class DayField(DateField):

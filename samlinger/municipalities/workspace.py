@@ -81,6 +81,9 @@ def resolve():
         return redirect(url_for(".unmatched"))
     municipality = None if form.municipality.data == "other" else service.by_number(form.municipality.data)
     count = resolving.resolve(form.key.data, municipality)
+    if not count:  # resolved meanwhile (another tab, another admin) or a key that was never on the page
+        flash(_("Nothing was changed: no registration has that text any more."), "success")
+        return redirect(url_for(".unmatched"))
     where = f"{municipality.number} {municipality.label}" if municipality else _("another organisation")
     flash(ngettext("%(num)d registration is now %(where)s.", "%(num)d registrations are now %(where)s.",
                    count, where=where), "success")

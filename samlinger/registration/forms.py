@@ -122,8 +122,9 @@ class DetailsForm(FlaskForm):
             del self.municipality
             return
         if not self.is_submitted():
-            self.municipality.data = (current.number if current is not None
-                                      else OTHER if registration is not None and registration.organisation else "")
+            # Text nobody has matched yet is not taken for "another organisation": the person chooses.
+            chose_other = registration is not None and registration.organisation and not registration.unmatched
+            self.municipality.data = current.number if current is not None else OTHER if chose_other else ""
         self.offered = {municipality.number: municipality for municipality in register}
         self.organisation.label.text = _l("Name of the organisation")
         groups: dict = {None: [("", _l("Choose your municipality"))]}
@@ -141,6 +142,9 @@ class DetailsForm(FlaskForm):
         if field.data in ("", OTHER):
             # A municipality written as the organisation's name is that municipality.
             self.chosen = matching.find(self.organisation.data or "")
+            if field.data == "" and self.chosen is None:
+                # A name typed without choosing: neither a municipality for sure nor "another organisation".
+                raise ValidationError(_l("Choose your municipality, or «Another organisation»."))
             return
         self.chosen = self.offered.get(field.data) or matching.find(field.data)
         if self.chosen is None:

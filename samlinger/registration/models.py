@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ..gatherings.models import Gathering
+from ..i18n import usable
 from ..municipalities.models import Municipality, mail_language, mail_language_note
 from ..timeutil import UTCDateTime, utcnow
 
@@ -143,7 +144,7 @@ class Registration(db.Model):
     def mail_language(self) -> str:
         """The language of every e-mail and invite to this person: their municipality's written standard
         where it has chosen one, else the language they used (municipalities.models.mail_language)."""
-        return mail_language(self.municipality, self.language)
+        return usable(mail_language(self.municipality, self.language))
 
     @property
     def mail_language_note(self) -> str:

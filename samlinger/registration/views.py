@@ -98,9 +98,11 @@ def manage(token):
         service.update_details(registration, form.details())
         flash(_("Your changes are saved."), "success")
         return redirect(url_for(".manage", token=token))
-    return _no_store(render_template("registration/manage.html", registration=registration,
-                                     gathering=registration.gathering, form=form, editable=editable,
-                                     erasable=retention.can_erase(registration), cancel_form=ConfirmForm()))
+    response = _no_store(render_template("registration/manage.html", registration=registration,
+                                         gathering=registration.gathering, form=form, editable=editable,
+                                         erasable=retention.can_erase(registration), cancel_form=ConfirmForm()))
+    response.status_code = status_of(form)  # 422 when the changes had errors, as on the registration form
+    return response
 
 
 @bp.route("/pamelding/<token>/avmeld", methods=["GET", "POST"])
