@@ -1,0 +1,46 @@
+"""The reach page in the workspace (/arrangor/rekkevidde) and its XLSX export."""
+
+from flask import Blueprint, abort, render_template, request
+
+from .. import spreadsheets
+from ..gatherings.models import REGIONS
+from . import charts, export, figures
+
+bp = Blueprint("reach", __name__, url_prefix="/rekkevidde")
+
+
+def period_of(args) -> dict:
+    """The period asked for: `?periode=runde-<id>` (one round) or `?periode=<years>` (the last years, this one
+    included); anything else is the default number of years."""
+    value = args.get("periode", "")
+    if value.startswith("runde-") and value[6:].isdigit():
+        return {"round_id": int(value[6:])}
+    years = int(value) if value.isdigit() else figures.DEFAULT_YEARS
+    return {"years": years if years in figures.YEARS_CHOICES else figures.DEFAULT_YEARS}
+
+
+def region_title(region: str) -> str:
+    return str(REGIONS.get(region, region))
+
+
+def _reach():
+    period = period_of(request.args)
+    reach = figures.reach(**period)
+    if "round_id" in period and reach.round is None:
+        abort(404)
+    return reach, period
+
+
+@bp.get("/")
+def index():
+    reach, period = _reach()
+    chosen = f"runde-{period['round_id']}" if "round_id" in period else str(period["years"])
+    return render_template("reach/workspace.html", reach=reach, chosen=chosen, rounds=figures.all_rounds(),
+                           years_choices=figures.YEARS_CHOICES, grid=charts.grid(reach, export.line_label),
+                           bars=charts.bars(reach), line_label=export.line_label, region_title=region_title)
+
+
+@bp.get("/rekkevidde.xlsx")
+def download():
+    reach, _period = _reach()
+    return spreadsheets.download_workbook(export.sheets(reach), export.file_name(reach))
