@@ -23,12 +23,6 @@ def tally_cells(tally: Tally) -> list[int]:
     return [tally.registered, tally.attended, tally.no_show, tally.upcoming, tally.waitlisted, tally.cancelled]
 
 
-def period_title(reach: Reach) -> str:
-    if reach.round is not None:
-        return reach.round.text("title")
-    return _("%(first)d–%(last)d", first=reach.first_year, last=reach.last_year)
-
-
 def file_name(reach: Reach) -> str:
     if reach.round is not None:
         return f"rekkevidde-{reach.round.year}-{reach.round.term}"
