@@ -131,7 +131,7 @@ def test_the_workspace_page_shows_the_tables_and_charts(app, organiser_client):
 
 def test_the_export_has_the_same_figures(app, organiser_client):
     seed_small(app)
-    response = organiser_client.get("/arrangor/rekkevidde/rekkevidde.xlsx?periode=2")
+    response = organiser_client.get("/arrangor/rekkevidde/2.xlsx")
     assert response.status_code == 200
     assert response.headers["Content-Disposition"].startswith('attachment; filename="rekkevidde-')
     workbook = load_workbook(io.BytesIO(response.data), read_only=True)
@@ -209,11 +209,11 @@ def test_statements_do_not_grow_with_the_rounds(app, organiser_client, statement
             db.session.remove()
 
     def count():
-        for path in ("/arrangor/rekkevidde/?periode=10", "/arrangor/rekkevidde/rekkevidde.xlsx?periode=10"):
+        for path in ("/arrangor/rekkevidde/?periode=10", "/arrangor/rekkevidde/10.xlsx"):
             assert organiser_client.get(path).status_code == 200
         statements.clear()
         counted = []
-        for path in ("/arrangor/rekkevidde/?periode=10", "/arrangor/rekkevidde/rekkevidde.xlsx?periode=10"):
+        for path in ("/arrangor/rekkevidde/?periode=10", "/arrangor/rekkevidde/10.xlsx"):
             statements.clear()
             assert organiser_client.get(path).status_code == 200
             counted.append(len(statements))

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from .figures import Line, Reach
 
 CELL_W, CELL_H = 56, 26
-LABEL_W = 190
+LABEL_W = 240
 HEAD_H = 44
 BAR_GROUP_W, BAR_W, BAR_AREA_H, BAR_TOP, BAR_FOOT = 84, 30, 180, 24, 48
 

@@ -23,8 +23,8 @@ def region_title(region: str) -> str:
     return str(REGIONS.get(region, region))
 
 
-def _reach():
-    period = period_of(request.args)
+def _reach(args=None):
+    period = period_of(request.args if args is None else args)
     reach = figures.reach(**period)
     if "round_id" in period and reach.round is None:
         abort(404)
@@ -40,7 +40,8 @@ def index():
                            bars=charts.bars(reach), line_label=export.line_label, region_title=region_title)
 
 
-@bp.get("/rekkevidde.xlsx")
-def download():
-    reach, _period = _reach()
+@bp.get("/<period>.xlsx")
+def download(period):
+    """The page's figures as a workbook; the period is in the path (`3`, `runde-12`), so the address ends in .xlsx."""
+    reach, _period = _reach({"periode": period})
     return spreadsheets.download_workbook(export.sheets(reach), export.file_name(reach))
