@@ -160,8 +160,8 @@ def _rounds(years: int | None, round_id: int | None, now: datetime) -> tuple[lis
     if round_id is not None:
         chosen = db.session.get(Round, round_id)
         return ([chosen] if chosen is not None else []), chosen
-    last = this_year(now)
-    return list(db.session.scalars(query.where(Round.year > last - years, Round.year <= last))), None
+    # Rounds already planned for next year are in the period too: their registrations have begun.
+    return list(db.session.scalars(query.where(Round.year > this_year(now) - years))), None
 
 
 def _counts(round_ids: list[int], now: datetime):
@@ -187,7 +187,8 @@ def _counts(round_ids: list[int], now: datetime):
 
 
 def reach(years: int | None = None, round_id: int | None = None, now: datetime | None = None) -> Reach:
-    """The figures for one round (*round_id*) or the rounds of the last *years* years (this one included)."""
+    """The figures for one round (*round_id*) or the rounds of the last *years* years (this one included, and
+    any round planned for a later year)."""
     now = now or utcnow()
     if round_id is None and years is None:
         years = DEFAULT_YEARS
@@ -227,7 +228,8 @@ def reach(years: int | None = None, round_id: int | None = None, now: datetime |
     if round_id is not None:
         first_year = last_year = chosen.year if chosen is not None else None
     else:
-        first_year, last_year = this_year(now) - years + 1, this_year(now)
+        first_year = this_year(now) - years + 1
+        last_year = max([this_year(now)] + [r.year for r in rounds])
     return Reach(
         years=None if round_id is not None else years, round=chosen, first_year=first_year, last_year=last_year,
         rounds=rounds, gatherings=gatherings, per_gathering=per_gathering, per_round=per_round,
