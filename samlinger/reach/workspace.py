@@ -4,6 +4,7 @@ from flask import Blueprint, abort, render_template, request
 
 from .. import spreadsheets
 from ..gatherings.models import REGIONS
+from ..timeutil import oslo
 from . import charts, export, figures
 
 bp = Blueprint("reach", __name__, url_prefix="/rekkevidde")
@@ -19,8 +20,14 @@ def period_of(args) -> dict:
     return {"years": years if years in figures.YEARS_CHOICES else figures.DEFAULT_YEARS}
 
 
-def region_title(region: str) -> str:
-    return str(REGIONS.get(region, region))
+def regions() -> dict[str, str]:
+    """Region names translated once per page, not once per row."""
+    return {region: str(title) for region, title in REGIONS.items()}
+
+
+def day_of(gathering) -> str:
+    """The gathering's date in numbers (Oslo): a long date per row of 200 costs more than the rest of the row."""
+    return f"{oslo(gathering.starts_at):%d.%m.%Y}"
 
 
 def _reach(args=None):
@@ -37,7 +44,7 @@ def index():
     chosen = f"runde-{period['round_id']}" if "round_id" in period else str(period["years"])
     return render_template("reach/workspace.html", reach=reach, chosen=chosen, rounds=figures.all_rounds(),
                            years_choices=figures.YEARS_CHOICES, grid=charts.grid(reach, export.line_label),
-                           bars=charts.bars(reach), line_label=export.line_label, region_title=region_title)
+                           bars=charts.bars(reach), line_label=export.line_label, regions=regions(), day_of=day_of)
 
 
 @bp.get("/<period>.xlsx")
