@@ -226,3 +226,19 @@ def test_statements_do_not_grow_with_the_rounds(app, organiser_client, statement
     with app.app_context():
         assert len(figures.reach(years=10).rounds) >= 15
     assert many == few, (few, many)
+
+
+def test_the_demo_makes_a_picture_and_seeding_again_adds_nothing(app, runner):
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    with app.app_context():
+        first = totals(figures.reach(years=3))
+        reach = figures.reach(years=3)
+        assert len(reach.rounds) >= 5 and {"east", "west"} <= set(reach.regions)
+        total = reach.total
+        assert total.attended and total.no_show and total.waitlisted and total.cancelled
+        assert reach.reached_count >= 10 and len(reach.never_reached) >= 3 and reach.other is not None
+        assert reach.cancelled_gatherings, "a gathering the organisers cancelled, shown apart"
+        db.session.remove()
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    with app.app_context():
+        assert totals(figures.reach(years=3)) == first
