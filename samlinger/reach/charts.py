@@ -50,7 +50,8 @@ def grid(reach: Reach, municipality_label) -> Grid:
     """Municipalities (reached, then never reached) × rounds."""
     lines: list[tuple[str, Line | None]] = [(municipality_label(line), line) for line in reach.lines]
     lines += [(f"{m.number} {m.label}", None) for m in reach.never_reached]
-    columns = [(LABEL_W + i * CELL_W + CELL_W // 2, r.term_title.capitalize(), r.year) for i, r in enumerate(reach.rounds)]
+    columns = [(LABEL_W + i * CELL_W + CELL_W // 2, r.term_title.capitalize(), r.year)
+               for i, r in enumerate(reach.rounds)]
     rows = []
     for n, (label, line) in enumerate(lines):
         y = HEAD_H + n * CELL_H
