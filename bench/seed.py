@@ -7,6 +7,7 @@ migrations (`flask db upgrade`), the rows by SQLAlchemy bulk inserts through the
 """
 
 import argparse
+import csv
 import hashlib
 import sys
 import tempfile
@@ -23,6 +24,8 @@ if str(ROOT) not in sys.path:
 from samlinger.documents.models import Document  # noqa: E402
 from samlinger.extensions import db  # noqa: E402
 from samlinger.gatherings.models import Gathering, Round  # noqa: E402
+from samlinger.municipalities.importing import DEMO_FILE  # noqa: E402
+from samlinger.municipalities.models import Municipality  # noqa: E402
 from samlinger.registration.models import Registration  # noqa: E402
 from samlinger.timeutil import oslo, oslo_to_utc, utcnow  # noqa: E402
 
@@ -30,6 +33,10 @@ from samlinger.timeutil import oslo, oslo_to_utc, utcnow  # noqa: E402
 REGISTER_SLUG = "bench-open"
 #: A gathering page as people see it before a gathering: description, programme, seats.
 DETAIL_SLUG = "bench-detail"
+#: The organiser the benchmark logs in as, to measure the reach page.
+ORGANISER = ("bench@statsforvalteren.test", "benk med lang og trygg passordfrase")
+#: Municipalities of the register (Finnmark) the registrations come from; the rest are never reached.
+REACHED = 15
 
 MUNICIPALITIES = ["Alta", "Vardø", "Hammerfest", "Vadsø", "Sør-Varanger", "Tromsø", "Harstad", "Senja",
                   "Nordreisa", "Lyngen", "Karasjok", "Kautokeino", "Porsanger", "Lebesby", "Gamvik"]
@@ -110,6 +117,7 @@ def seed(gatherings: int = 200, registrations: int = 20_000, export_sizes=(1_000
             ))
     db.session.execute(insert(Round), round_rows)
     db.session.execute(insert(Gathering), gathering_rows)
+    municipality_ids = _register()[:REACHED]
 
     now = utcnow()
     past = [g for g in gathering_rows if g["ends_at"] < now]
@@ -140,18 +148,29 @@ def seed(gatherings: int = 200, registrations: int = 20_000, export_sizes=(1_000
 
     number = 0
     batch = []
+    starts = {g["id"]: g["starts_at"] for g in gathering_rows}
     for gid, count in plan:
         for k in range(count):
             number += 1
             place = MUNICIPALITIES[number % len(MUNICIPALITIES)]
             email = f"deltaker{number}-{gid}@{place.lower().replace('ø', 'o').replace('-', '')}.kommune.no"
+            status = "confirmed" if k < 60 or gid in seeded.export_gatherings else "waitlisted"
+            if status == "confirmed" and number % 11 == 0 and gid not in seeded.export_gatherings:
+                status = "cancelled"
+            # For the reach page: a municipality of the register (every 12th another organisation), and
+            # most confirmed participants of past gatherings checked in.
+            municipality_id = municipality_ids[number % len(municipality_ids)] if number % 12 else None
+            arrived = status == "confirmed" and starts[gid] < now and number % 6 != 0
             batch.append(dict(
-                gathering_id=gid, status="confirmed" if k < 60 or gid in seeded.export_gatherings else "waitlisted",
+                gathering_id=gid, status=status,
                 name=f"Deltaker {number}", email=email, email_normalized=email, organisation=f"{place} kommune",
+                municipality_id=municipality_id, unmatched=False,
                 role="Prosjektleder", phone="912 34 567", needs="Vegetar" if number % 7 == 0 else "",
                 answers={}, language="nb",
                 manage_token_hash=hashlib.sha256(f"bench-{gid}-{number}".encode()).hexdigest(),
                 created_at=now, updated_at=now, confirmed_at=now, added_by_organiser=False,
+                checked_in_at=starts[gid] if arrived else None,
+                cancelled_at=now if status == "cancelled" else None,
             ))
             if len(batch) == 5_000:
                 db.session.execute(insert(Registration), batch)
@@ -161,6 +180,30 @@ def seed(gatherings: int = 200, registrations: int = 20_000, export_sizes=(1_000
     seeded.registrations = number
     db.session.commit()
     return seeded
+
+
+def _register() -> list[int]:
+    """The Finnmark municipalities (inserted once, from the demo file), their ids in number order."""
+    if not db.session.scalar(select(func.count()).select_from(Municipality)):
+        with DEMO_FILE.open(encoding="utf-8") as handle:
+            rows = [dict(number=row["number"], name=row["name"], sami_name=row["sami_name"],
+                         language_decision=row["language_decision"], sami_area=row["sami_area"] == "yes",
+                         active=True, county="Finnmark") for row in csv.DictReader(handle)]
+        db.session.execute(insert(Municipality), rows)
+    return list(db.session.scalars(select(Municipality.id).order_by(Municipality.number)))
+
+
+def add_organiser() -> None:
+    """The account the benchmark logs in with to read the reach page."""
+    from samlinger.auth.models import User
+
+    email, password = ORGANISER
+    if db.session.scalar(select(func.count()).where(User.email == email)):
+        return
+    user = User(email=email, name="Bench Arrangør", role="organiser", active=True)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
 
 
 def sqlite_url(folder: str) -> str:
@@ -178,6 +221,7 @@ def prepare(database_url: str, **sizes) -> Seeded:
     with app.app_context():
         upgrade()
         seeded = seed(**sizes)
+        add_organiser()
         db.session.remove()
         settle(db.engine)
         db.engine.dispose()

@@ -76,6 +76,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .documents.views import bp as documents_bp
     from .gatherings.views import bp as gatherings_bp
     from .i18n import bp as i18n_bp
+    from .reach.views import bp as reach_bp
     from .registration.views import bp as registration_bp
     from .workspace.views import bp as workspace_bp
 
@@ -85,6 +86,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(auth_bp)
     app.register_blueprint(workspace_bp)
     app.register_blueprint(documents_bp)
+    app.register_blueprint(reach_bp)
 
     from . import cli, demo
 

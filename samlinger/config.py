@@ -62,6 +62,8 @@ def from_environment(instance_path: str) -> dict:
         "SAMLINGER_CONTACT_EMAIL": os.environ.get("SAMLINGER_CONTACT_EMAIL", "postmottak@example.no"),
         "REMINDER_DAYS_BEFORE": _int("REMINDER_DAYS_BEFORE", 3),
         "RETENTION_MONTHS": _int("RETENTION_MONTHS", 12),
+        # The public reach page /rekkevidde (attendance per municipality, never people), for the annual report.
+        "SAMLINGER_PUBLIC_REACH": _bool("SAMLINGER_PUBLIC_REACH", False),
         "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER", str(Path(instance_path) / "uploads")),
         "UPLOAD_STORAGE": os.environ.get("UPLOAD_STORAGE", "local"),
         "MAX_UPLOAD_MB": _int("MAX_UPLOAD_MB", 50),

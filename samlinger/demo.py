@@ -1,16 +1,18 @@
 """Demo data for trying the service and for `make run`: `flask --app app seed-demo`, safe to run again."""
 
+import random
 from datetime import date, time, timedelta
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from .documents.models import Document
 from .extensions import db
 from .gatherings import service
 from .gatherings.models import Gathering, Round
 from .municipalities import importing, resolving
+from .municipalities.models import Municipality
 from .registration.models import Registration, normalise_email
 from .timeutil import oslo, oslo_to_utc, utcnow
 
@@ -104,6 +106,86 @@ def _demo_registration(gathering, n, status):
     db.session.add(registration)
 
 
+#: who comes to the east and the west gatherings of the demo's past rounds (municipality numbers), the first ones
+#: most often; Loppa, Hasvik, Måsøy, Gamvik and Berlevåg never come, so the reach page has gaps to show
+HISTORY_EAST = ["5607", "5605", "5634", "5628", "5636", "5632"]
+HISTORY_WEST = ["5601", "5603", "5610", "5612", "5622", "5620", "5624"]
+HISTORY_OTHERS = ["KS Finnmark", "Finnmarkssykehuset", "Sametinget"]
+#: past rounds for the reach page: three years
+HISTORY_TERMS = 6
+
+
+def _terms_before(year: int, term: str, count: int):
+    for _ in range(count):
+        year, term = (year, "spring") if term == "autumn" else (year - 1, "autumn")
+        yield year, term
+
+
+def _history(current: Round) -> None:
+    """Six past rounds, east and west, with attendance, no-shows, waiting lists and withdrawals from Finnmark
+    municipalities, reaching a few more municipalities each year; one gathering the organisers cancelled.
+    Each gathering gets its registrations once (when it has none), the same every time: the random numbers
+    are seeded by the gathering's slug."""
+    numbers = dict(db.session.execute(select(Municipality.number, Municipality.id)).all())
+    names = dict(db.session.execute(select(Municipality.id, Municipality.name)).all())
+    for age, (year, term) in enumerate(_terms_before(current.year, current.term, HISTORY_TERMS)):
+        round_ = _round(year, term)
+        month = 3 if term == "spring" else 10
+        words, words_nn = TERM_WORDS[term], TERM_WORDS_NN[term]
+        # Fewer municipalities came in the earlier years: the page shows the reach growing.
+        places = {"east": HISTORY_EAST[:len(HISTORY_EAST) - age // 2],
+                  "west": HISTORY_WEST[:len(HISTORY_WEST) - age // 2]}
+        plan = [
+            (f"{year}-{term}-ost", f"Samling i øst {words} {year}", f"Samling i aust {words_nn} {year}", "east",
+             "Scandic Vadsø", "Oscarsgate 4, 9800 Vadsø", date(year, month, 10), "published"),
+            (f"{year}-{term}-vest", f"Samling i vest {words} {year}", f"Samling i vest {words_nn} {year}", "west",
+             "Thon Hotel Alta", "Løkkeveien 61, 9510 Alta", date(year, month, 24), "published"),
+        ]
+        if age == 3:
+            plan.append((f"{year}-{term}-verksted", "Verksted: gevinstrealisering", "Verkstad: gevinstrealisering",
+                         "west", "Hammerfest rådhus", "Rådhusplassen 1, 9600 Hammerfest", date(year, month, 17),
+                         "cancelled"))
+        for slug, title, title_nn, region, venue, address, day, status in plan:
+            gathering, _created = _gathering(round_, slug, title, title_nn, region, venue, address, day,
+                                             day - timedelta(days=7), capacity=14)
+            if status == "cancelled" and gathering.status != "cancelled":
+                gathering.status, gathering.cancel_reason = "cancelled", "For få påmeldte."
+            db.session.flush()
+            if db.session.scalar(select(func.count()).where(Registration.gathering_id == gathering.id)):
+                continue
+            _past_registrations(gathering, places[region], numbers, names)
+
+
+def _past_registrations(gathering, places, numbers, names) -> None:
+    chance = random.Random(gathering.slug)
+    confirmed = 0
+    for n in range(chance.randint(10, 17)):
+        if chance.random() < 0.1:
+            municipality_id, organisation = None, chance.choice(HISTORY_OTHERS)
+        else:
+            municipality_id = numbers.get(chance.choice(places + places[:3]))
+            organisation = f"{names.get(municipality_id, 'Alta')} kommune"
+        if chance.random() < 0.1:
+            status = "cancelled"
+        elif confirmed < (gathering.capacity or 0):
+            status, confirmed = "confirmed", confirmed + 1
+        else:
+            status = "waitlisted"
+        arrived = status == "confirmed" and gathering.status != "cancelled" and chance.random() < 0.82
+        email = f"deltaker{n}@{gathering.slug}.example.no"
+        registered = gathering.starts_at - timedelta(days=30 - n)
+        registration = Registration(
+            gathering=gathering, status=status, name=f"Deltaker {n}", email=email,
+            email_normalized=normalise_email(email), municipality_id=municipality_id, organisation=organisation,
+            role="Prosjektleder", language="nb", created_at=registered,
+            confirmed_at=registered if status == "confirmed" else None,
+            cancelled_at=registered + timedelta(days=3) if status == "cancelled" else None,
+            checked_in_at=gathering.starts_at + timedelta(minutes=chance.randint(-20, 15)) if arrived else None,
+        )
+        registration.new_link()
+        db.session.add(registration)
+
+
 @click.command("seed-demo")
 @with_appcontext
 def seed_demo():
@@ -144,5 +226,7 @@ def seed_demo():
                                     url=f"https://example.no/presentasjoner/{position + 1}.pdf"))
     db.session.commit()
     importing.load_demo()
+    _history(round_)
+    db.session.commit()
     resolving.match_certain()  # the demo registrations name their municipality as text
     click.echo("demo data ready")

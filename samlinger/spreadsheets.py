@@ -30,6 +30,8 @@ __all__ = [
     "neutralise_csv",
     "safe_sheet_title",
     "download",
+    "download_workbook",
+    "write_workbook",
     "write_xlsx",
 ]
 
@@ -199,18 +201,25 @@ def write_xlsx(target: str | BinaryIO, headers: Sequence[str], rows: Iterable[Se
     stays flat for large exports; to serve a file without holding it in memory, pass a
     tempfile.SpooledTemporaryFile and rewind it afterwards.
     """
+    write_workbook(target, [(sheet_title, headers, rows)])
+
+
+def write_workbook(target: str | BinaryIO, sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]
+                   ) -> None:
+    """Write an XLSX workbook with one sheet per (title, headers, rows), each written as `write_xlsx` does."""
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=safe_sheet_title(sheet_title))
-    ws.freeze_panes = "A2"
     bold = Font(bold=True)
-    header_cells = []
-    for header in headers:
-        cell = WriteOnlyCell(ws, value=_xlsx_text(str(header)))
-        cell.font = bold
-        header_cells.append(cell)
-    ws.append(header_cells)
-    for row in rows:
-        ws.append([_xlsx_cell(ws, value) for value in row])
+    for sheet_title, headers, rows in sheets:
+        ws = wb.create_sheet(title=safe_sheet_title(sheet_title))
+        ws.freeze_panes = "A2"
+        header_cells = []
+        for header in headers:
+            cell = WriteOnlyCell(ws, value=_xlsx_text(str(header)))
+            cell.font = bold
+            header_cells.append(cell)
+        ws.append(header_cells)
+        for row in rows:
+            ws.append([_xlsx_cell(ws, value) for value in row])
     wb.save(target)
 
 
@@ -233,16 +242,29 @@ def download(file_format: str, headers: Sequence[str], rows: Iterable[Sequence[A
         chunks = (chunk.encode("utf-8") for chunk in csv_stream(headers, rows))
         response = Response(stream_with_context(chunks), content_type=CSV_CONTENT_TYPE)
     else:
-        spool = tempfile.SpooledTemporaryFile(max_size=2**20)
-        try:
-            write_xlsx(spool, headers, rows, sheet_title=sheet_title)
-        except BaseException:
-            spool.close()
-            raise
-        response = Response(_read_and_close(spool), content_type=XLSX_CONTENT_TYPE)
-        response.content_length = spool.tell()
-        spool.seek(0)
-        response.call_on_close(spool.close)  # also when the client leaves before the end
+        response = _xlsx_response([(sheet_title, headers, rows)])
     response.headers["Content-Disposition"] = f'attachment; filename="{name}.{file_format}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _xlsx_response(sheets) -> Response:
+    spool = tempfile.SpooledTemporaryFile(max_size=2**20)
+    try:
+        write_workbook(spool, sheets)
+    except BaseException:
+        spool.close()
+        raise
+    response = Response(_read_and_close(spool), content_type=XLSX_CONTENT_TYPE)
+    response.content_length = spool.tell()
+    spool.seek(0)
+    response.call_on_close(spool.close)  # also when the client leaves before the end
+    return response
+
+
+def download_workbook(sheets, name: str) -> Response:
+    """An XLSX workbook of several sheets, (title, headers, rows) each, as the attachment `<name>.xlsx`."""
+    response = _xlsx_response(sheets)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -25,6 +25,10 @@ def test_seed_exports_and_write_check(app, client, tmp_path):
         assert db.session.scalar(select(func.count()).select_from(Round)) == 3
         assert db.session.scalar(select(func.count()).select_from(Document)) == seeded.documents
         assert sorted(seeded.export_gatherings.values()) == [50, 200]
+        # The reach page has something to show: municipalities, check-ins, withdrawals, another organisation.
+        for condition in (Registration.municipality_id.is_not(None), Registration.municipality_id.is_(None),
+                          Registration.checked_in_at.is_not(None), Registration.status == "cancelled"):
+            assert db.session.scalar(select(func.count()).where(condition)), condition
 
         figures = []
         for gathering_id, size in seeded.export_gatherings.items():
@@ -73,5 +77,9 @@ def test_seed_exports_and_write_check(app, client, tmp_path):
     assert "| registration POST | 500 | 1000 | 0.50 (≥ 0.25)" in report
     assert "| front page, language chosen | 500 | 1000 | 0.50 (not judged)" in report and "| – |" in report
     assert "| XLSX | 200 |" in report
+    reach = {"name": run.REACH_NAME, "connections": 1, "limit_ms": 200, "app_rps": 10.0, "app_p50_ms": 60.0,
+             "app_p99_ms": 150.0, "app_cpu_ms": 50.0, "failed": 0, "met": True}
+    assert "| reach page, ten years | 10.0 | 60.0 | 150.0 (< 200) | 50.0 | 0 | yes |" in run.summary(
+        [], [], args, "SQLite (WAL)", reach)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Registration)) == 403

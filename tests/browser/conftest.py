@@ -112,7 +112,8 @@ def serving(app, port: int = 0, ssl_context=None):
 def live(tmp_path_factory):
     """The app served on a free port of 127.0.0.1, with its data."""
     tmp = tmp_path_factory.mktemp("browser")
-    app = create_app(base_config(f"sqlite:///{tmp / 'browser.sqlite'}", tmp))
+    # The public reach page is on, so that it is checked with the other public pages.
+    app = create_app(base_config(f"sqlite:///{tmp / 'browser.sqlite'}", tmp) | {"SAMLINGER_PUBLIC_REACH": True})
     with app.app_context():
         db.create_all()
     data = _seed(app)

@@ -27,6 +27,7 @@ def public_pages(live) -> list[tuple[str, str]]:
         ("not-found", "/finnes-ikke"),
         ("login", "/logg-inn"),
         ("forgot-password", "/logg-inn/glemt-passord"),
+        ("reach", "/rekkevidde"),
     ]
 
 
@@ -135,7 +136,7 @@ def test_organiser_pages_pass_axe_in_every_language(new_page, live, language):
         # Screenshots of the organiser pages in Bokmål only, to keep the run short.
         found += check_page(page, name, language, shots="organiser-" if language == "nb" else None)
     assert {"arrangor", "arrangor-samlinger-N-deltakere", "arrangor-kommuner", "arrangor-kommuner-N",
-            "arrangor-kommuner-importer", "arrangor-kommuner-koble"} <= set(checked)
+            "arrangor-kommuner-importer", "arrangor-kommuner-koble", "arrangor-rekkevidde"} <= set(checked)
     assert not found, "\n".join(found)
 
 

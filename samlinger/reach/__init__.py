@@ -1,0 +1,1 @@
+"""Reach: which municipalities the gatherings reached, over rounds and years (figures.py)."""

@@ -1,0 +1,113 @@
+"""The geometry of the reach page's two charts, drawn as SVG by templates/reach/_charts.html (no script).
+
+Neither chart tells anything by colour alone: the grid uses a filled circle (someone attended), a ring
+(registered, nobody attended yet or at all) and a dash (no registration), each with its number as text; the
+bars are a filled bar (attended) next to an outlined one (registered), each with its number above it.
+"""
+
+from dataclasses import dataclass
+
+from .figures import Line, Reach
+
+CELL_W, CELL_H = 56, 26
+LABEL_W = 240
+HEAD_H = 44
+BAR_GROUP_W, BAR_W, BAR_AREA_H, BAR_TOP, BAR_FOOT = 84, 30, 180, 24, 48
+
+
+@dataclass
+class Cell:
+    x: int
+    y: int
+    #: attended | registered | none
+    state: str
+    #: the number written in the cell: attended, else registered, else ""
+    text: str
+
+
+@dataclass
+class Row:
+    y: int
+    label: str
+    cells: list[Cell]
+
+
+@dataclass
+class Grid:
+    width: int
+    height: int
+    #: (x of the centre, term, year) per round
+    columns: list[tuple[int, str, int]]
+    rows: list[Row]
+
+
+def round_label(round_) -> str:
+    """A round as a label: its term and year ("Vår 2026")."""
+    return f"{round_.term_title.capitalize()} {round_.year}"
+
+
+def grid(reach: Reach, municipality_label) -> Grid:
+    """Municipalities (reached, then never reached) × rounds."""
+    lines: list[tuple[str, Line | None]] = [(municipality_label(line), line) for line in reach.lines]
+    lines += [(f"{m.number} {m.label}", None) for m in reach.never_reached]
+    columns = [(LABEL_W + i * CELL_W + CELL_W // 2, r.term_title.capitalize(), r.year)
+               for i, r in enumerate(reach.rounds)]
+    rows = []
+    for n, (label, line) in enumerate(lines):
+        y = HEAD_H + n * CELL_H
+        cells = []
+        for i, r in enumerate(reach.rounds):
+            tally = line.in_round(r.id) if line is not None else None
+            if tally is not None and tally.attended:
+                state, text = "attended", str(tally.attended)
+            elif tally is not None and tally.registered:
+                state, text = "registered", str(tally.registered)
+            else:
+                state, text = "none", ""
+            cells.append(Cell(LABEL_W + i * CELL_W, y, state, text))
+        rows.append(Row(y, label, cells))
+    return Grid(width=LABEL_W + max(len(reach.rounds), 1) * CELL_W + 8, height=HEAD_H + len(lines) * CELL_H + 4,
+                columns=columns, rows=rows)
+
+
+@dataclass
+class Bar:
+    x: int
+    y: int
+    height: int
+    value: int
+
+
+@dataclass
+class BarGroup:
+    label: str
+    centre: int
+    registered: Bar
+    attended: Bar
+
+
+@dataclass
+class Bars:
+    width: int
+    height: int
+    baseline: int
+    groups: list[BarGroup]
+
+
+def bars(reach: Reach) -> Bars:
+    """Registered and attended per round, in time order."""
+    top = max([reach.per_round[r.id].registered for r in reach.rounds] + [1])
+    baseline = BAR_TOP + BAR_AREA_H
+
+    def bar(x: int, value: int) -> Bar:
+        height = round(BAR_AREA_H * value / top)
+        return Bar(x, baseline - height, height, value)
+
+    groups = []
+    for i, r in enumerate(reach.rounds):
+        left = 12 + i * BAR_GROUP_W
+        tally = reach.per_round[r.id]
+        groups.append(BarGroup(round_label(r), left + BAR_W, bar(left, tally.registered),
+                               bar(left + BAR_W + 4, tally.attended)))
+    return Bars(width=24 + max(len(reach.rounds), 1) * BAR_GROUP_W, height=baseline + BAR_FOOT,
+                baseline=baseline, groups=groups)
