@@ -57,6 +57,8 @@ def availability(gatherings, now=None) -> dict[int, Availability]:
     """Return the seats shown to the public for each gathering."""
     now = now or utcnow()
     counts = status_counts(g.id for g in gatherings)
+    # Only gatherings holding seats need the count per municipality: one more query, whatever their number.
+    holding = seats.tallies(g.id for g in gatherings if g.holding(now))
     return {
         g.id: Availability(
             confirmed=counts[g.id].confirmed,
@@ -65,8 +67,7 @@ def availability(gatherings, now=None) -> dict[int, Availability]:
             open=g.registration_open(now),
             waitlist_enabled=g.waitlist_enabled,
             per_municipality_limit=g.per_municipality_limit,
-            # Only gatherings holding seats need the count per municipality.
-            held=seats.unused_held(g, seats.tally(g.id), now) if g.holding(now) else 0,
+            held=seats.unused_held(g, holding[g.id], now) if g.id in holding else 0,
             held_until=g.held_until,
         )
         for g in gatherings

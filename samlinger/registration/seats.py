@@ -49,12 +49,22 @@ class Tally:
 
 def tally(gathering_id: int) -> Tally:
     """The confirmed registrations of the gathering per municipality, in one query."""
-    rows = db.session.execute(
-        select(Registration.municipality_id, func.count())
-        .where(Registration.gathering_id == gathering_id, Registration.status == "confirmed")
-        .group_by(Registration.municipality_id)
-    ).all()
-    return Tally(sum(number for _, number in rows), dict(rows))
+    return tallies([gathering_id])[gathering_id]
+
+
+def tallies(gathering_ids) -> dict[int, Tally]:
+    """{gathering id: Tally} for several gatherings in one query (the public pages)."""
+    found = {gathering_id: Tally() for gathering_id in gathering_ids}
+    if found:
+        rows = db.session.execute(
+            select(Registration.gathering_id, Registration.municipality_id, func.count())
+            .where(Registration.gathering_id.in_(list(found)), Registration.status == "confirmed")
+            .group_by(Registration.gathering_id, Registration.municipality_id)
+        )
+        for gathering_id, municipality_id, number in rows:
+            found[gathering_id].confirmed += number
+            found[gathering_id].per_municipality[municipality_id] = number
+    return found
 
 
 def unused_held(gathering, counted: Tally, now) -> int:
