@@ -18,7 +18,7 @@ from ..gatherings.models import Gathering
 from ..locking import begin_write, locked
 from ..mail import notify
 from ..refusal import Refused
-from ..timeutil import utcnow
+from ..timeutil import oslo, utcnow
 from . import mailcap, seats
 from .models import Registration, canonical_email, hash_token, normalise_email
 
@@ -188,7 +188,8 @@ def release_held_seats(now=None) -> int:
     now = now or utcnow()
     candidates = db.session.scalars(
         select(Gathering.id).where(Gathering.status == "published", Gathering.held_seats > 0,
-                                   Gathering.held_until.is_not(None), Gathering.starts_at > now,
+                                   Gathering.held_until < oslo(now).date(),  # released: the day has ended
+                                   Gathering.starts_at > now,
                                    Gathering.id.in_(select(Registration.gathering_id)
                                                     .where(Registration.status == "waitlisted")))
     ).all()
