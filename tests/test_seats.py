@@ -323,3 +323,19 @@ def test_the_gathering_form_saves_the_limit_and_the_held_seats_and_copies_them(a
         copy = gatherings.copy_to_next_round(made.round)
         assert (copy.gatherings[0].per_municipality_limit, copy.gatherings[0].held_seats) == (3, 5)
         assert copy.gatherings[0].held_until == made.held_until + gatherings.NEXT_TERM_SHIFT
+
+
+def test_raising_the_limit_moves_the_waiting_list_up_and_lowering_it_removes_nobody(places):
+    from samlinger.gatherings import service as gatherings
+    from samlinger.gatherings.public import next_change
+
+    made = factories.gathering(capacity=10, per_municipality_limit=1, held_seats=1,
+                               held_until=oslo_today() + timedelta(days=2))
+    gid, fields = made.id, {field: getattr(made, field) for field in gatherings.GATHERING_FIELDS}
+    assert next_change([made]) == made.held_until_at, "the public page changes when the seats are released"
+    seated = sign_up(gid, "a1", places["A"]).registration.id
+    waiting = sign_up(gid, "a2", places["A"]).registration.id
+    gatherings.update_gathering(gid, fields | {"per_municipality_limit": 2}, notify_participants=False)
+    assert status(waiting) == "confirmed" and mail_of(waiting, "promoted")
+    gatherings.update_gathering(gid, fields | {"per_municipality_limit": 1}, notify_participants=False)
+    assert (status(seated), status(waiting)) == ("confirmed", "confirmed")
