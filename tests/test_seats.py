@@ -253,6 +253,8 @@ def test_the_public_page_shows_the_limit_and_the_held_seats(client, limited):
     assert "2 plasser er reservert til og med" in page
     nn = client.get("/nn/samlinger/prosjektledere").get_data(as_text=True)
     assert "Maks 1 plass per kommune" in nn and "2 plassar er reserverte til og med" in nn
+    form = client.get("/samlinger/prosjektledere/pamelding").get_data(as_text=True)
+    assert "Maks 1 plass per kommune." in form and "2 plasser er reservert til og med" in form
 
 
 def test_the_receipt_says_why_alike_for_a_new_and_an_already_registered_address(app, client, limited):
