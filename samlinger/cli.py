@@ -9,6 +9,7 @@ from .mail import messaging, worker
 from .municipalities import importing, resolving
 from .refusal import Refused
 from .registration import retention
+from .registration import service as registrations
 
 
 def register_commands(app) -> None:
@@ -17,6 +18,7 @@ def register_commands(app) -> None:
     app.cli.add_command(send_reminders)
     app.cli.add_command(purge_personal_data)
     app.cli.add_command(load_municipalities)
+    app.cli.add_command(release_held_seats)
 
 
 @click.command("load-municipalities")
@@ -54,6 +56,13 @@ def purge_personal_data(months):
     """Anonymise old registrations, keeping counts per municipality; safe to run daily."""
     months = current_app.config["RETENTION_MONTHS"] if months is None else months
     click.echo(f"{retention.purge(months)} registrations anonymised (gatherings ended over {months} months ago)")
+
+
+@click.command("release-held-seats")
+@with_appcontext
+def release_held_seats():
+    """Give seats released by an ended hold to the waiting lists (in order, with mail); run it every few minutes."""
+    click.echo(f"{registrations.release_held_seats()} moved up from waiting lists")
 
 
 @click.command("mail-worker")

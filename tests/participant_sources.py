@@ -47,4 +47,5 @@ PARTICIPANT_SOURCES = (
 PARTICIPANT_PARTS = (
     "samlinger/registration/forms.py",
     "samlinger/registration/service.py",
+    "samlinger/registration/seats.py",
 )

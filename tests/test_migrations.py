@@ -164,7 +164,7 @@ def test_texts_get_a_nynorsk_twin_and_a_nynorsk_only_text_survives_the_downgrade
             conn.execute(text("INSERT INTO document (id, gathering_id, title, speaker, url, filename, content_type, "
                               "size, position, created_at) VALUES (1, 1, 'Lysark', '', 'https://example.no', '', '', "
                               "0, 0, :start)"), {"start": start})
-        upgrade(revision="0013_texts_in_both_standards")
+        upgrade()  # the models read the rows: the schema they describe (0013 and what came after)
         round_, gathering, document = (db.session.get(Round, 1), db.session.get(Gathering, 1),
                                        db.session.get(Document, 1))
         assert (round_.title, round_.title_nn, round_.intro, round_.intro_nn) == ("Våren 2027", "", "Velkommen", "")
@@ -183,5 +183,40 @@ def test_texts_get_a_nynorsk_twin_and_a_nynorsk_only_text_survives_the_downgrade
             assert conn.execute(text("SELECT title FROM document")).scalar() == "Lysark"
             columns = {c["name"] for c in sa_inspect(conn).get_columns("gathering")}
             assert "title_nn" not in columns and "description_nn" not in columns
+        upgrade()
+        _clean_up()
+
+
+def test_seats_per_municipality_add_empty_columns_in_place_and_the_downgrade_drops_them(database_url, tmp_path):
+    """0014 adds the limit per municipality and the held seats to gathering, empty for existing gatherings
+    (nothing changes for them), in place: registrations keep pointing at their gathering. The downgrade
+    drops them, keeping every row."""
+    from samlinger.gatherings.models import Gathering
+    from samlinger.timeutil import utcnow
+
+    app = create_app(base_config(database_url, tmp_path))
+    with app.app_context():
+        empty_database()
+        upgrade(revision="0013_texts_in_both_standards")
+        start = utcnow() + timedelta(days=30)
+        with db.engine.begin() as conn:
+            old_gatherings(conn, start, start.date(), round_table="round")
+            old_registration(conn, gathering_id=1, status="confirmed", email="kari@alta.no",
+                             email_normalized="kari@alta.no", manage_token_hash="0" * 64, created_at=start)
+        upgrade(revision="0014_seats_per_municipality")
+        gathering = db.session.get(Gathering, 1)
+        assert (gathering.per_municipality_limit, gathering.held_seats, gathering.held_until) == (None, None, None)
+        gathering.per_municipality_limit, gathering.held_seats, gathering.held_until = 3, 2, start.date()
+        db.session.commit()
+        db.session.remove()
+        if db.engine.dialect.name == "sqlite":
+            with db.engine.connect() as conn:
+                assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+        downgrade(revision="0013_texts_in_both_standards")
+        with db.engine.connect() as conn:
+            columns = {c["name"] for c in sa_inspect(conn).get_columns("gathering")}
+            assert not {"per_municipality_limit", "held_seats", "held_until"} & columns
+            assert conn.execute(text("SELECT count(*) FROM gathering")).scalar() == 2
+            assert conn.execute(text("SELECT gathering_id FROM registration")).scalar() == 1
         upgrade()
         _clean_up()

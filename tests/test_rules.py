@@ -154,7 +154,7 @@ def test_an_anonymised_registration_is_not_moved_up_and_not_mailed_when_cancelle
         db.session.execute(db.delete(OutboundEmail))
         db.session.commit()
         with pytest.raises(Refused) as refused:
-            service.move_up(waiting)
+            service.move_up(waiting, reason="speaker")
         assert refused.value.code == "anonymised"
         service.cancel(other, by_organiser=True)
         assert db.session.get(Registration, waiting).status == "waitlisted"

@@ -100,6 +100,11 @@ class GatheringForm(FlaskForm):
     capacity = IntegerField(_l("Seats"), validators=[
         Optional(), NumberRange(1, 10000, message=_l("Enter a number of seats from 1 up, or leave it empty."))])
     waitlist_enabled = BooleanField(_l("Waiting list when full"), default=True)
+    per_municipality_limit = IntegerField(_l("Seats per municipality"), validators=[
+        Optional(), NumberRange(1, 10000, message=_l("Enter a number of seats from 1 up, or leave it empty."))])
+    held_seats = IntegerField(_l("Seats held for municipalities not yet registered"), validators=[
+        Optional(), NumberRange(0, 10000, message=_l("Enter a number of seats from 0 up, or leave it empty."))])
+    held_until = DayField(_l("Held until"), validators=[Optional()])
     description = TextAreaField(_l("Description (Bokmål, Markdown)"), filters=[strip],
                                 validators=[at_most(10000)])
     description_nn = TextAreaField(_l("Description (Nynorsk, Markdown)"), filters=[strip],
@@ -117,7 +122,8 @@ class GatheringForm(FlaskForm):
         """Put a saved gathering into the form (GET of the edit page)."""
         start, end = oslo(gathering.starts_at), oslo(gathering.ends_at)
         for name in ("title", "title_nn", "slug", "region", "venue", "address", "registration_deadline", "capacity",
-                     "waitlist_enabled", "description", "description_nn", "programme", "programme_nn",
+                     "waitlist_enabled", "per_municipality_limit", "held_seats", "held_until",
+                     "description", "description_nn", "programme", "programme_nn",
                      "documents_visibility"):
             self[name].data = getattr(gathering, name)
         self.start_day.data, self.start_time.data = start.date(), start.time().replace(tzinfo=None)
@@ -141,7 +147,31 @@ class GatheringForm(FlaskForm):
         if self.registration_deadline.data and self.registration_deadline.data > self.start_day.data:
             self.registration_deadline.errors.append(_l("The deadline cannot be after the day the gathering starts."))
             valid = False
-        return valid
+        return self._held_seats_valid() and valid
+
+    def _held_seats_valid(self) -> bool:
+        """Held seats are part of the seats, and are released by the deadline, before the gathering starts."""
+        held, until = self.held_seats.data or 0, self.held_until.data
+        if not held:
+            if until:
+                self.held_seats.errors.append(_l("Enter how many seats are held, or leave the date empty."))
+            return not until
+        if self.capacity.data is None:
+            self.held_seats.errors.append(_l("Seats can only be held when the number of seats is limited."))
+            return False
+        if held > self.capacity.data:
+            self.held_seats.errors.append(_l("There cannot be more held seats than seats."))
+            return False
+        if until is None:
+            self.held_until.errors.append(_l("Enter the last day the seats are held."))
+            return False
+        if self.registration_deadline.data and until > self.registration_deadline.data:
+            self.held_until.errors.append(_l("The seats must be released by the registration deadline."))
+            return False
+        if until >= self.start_day.data:
+            self.held_until.errors.append(_l("The seats must be released before the day the gathering starts."))
+            return False
+        return True
 
     def data_for_service(self, slug: str) -> dict:
         starts_at, ends_at = self._instants()
@@ -150,7 +180,12 @@ class GatheringForm(FlaskForm):
             "venue": self.venue.data,
             "address": self.address.data or "", "starts_at": starts_at, "ends_at": ends_at,
             "registration_deadline": self.registration_deadline.data, "capacity": self.capacity.data,
-            "waitlist_enabled": self.waitlist_enabled.data, "documents_visibility": self.documents_visibility.data,
+            "waitlist_enabled": self.waitlist_enabled.data,
+            "per_municipality_limit": self.per_municipality_limit.data,
+            # 0 held seats is none; a date without held seats is refused above
+            "held_seats": self.held_seats.data or None,
+            "held_until": self.held_until.data if self.held_seats.data else None,
+            "documents_visibility": self.documents_visibility.data,
         }
 
 

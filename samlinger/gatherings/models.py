@@ -71,6 +71,13 @@ class Gathering(TwoStandards, db.Model):
     #: None means unlimited
     capacity: Mapped[int | None] = mapped_column(Integer, nullable=True)
     waitlist_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: at most this many confirmed seats per municipality of the register; None means no limit
+    #: (registrations from another organisation, without a municipality, are never limited)
+    per_municipality_limit: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    #: this many seats are kept for municipalities with no confirmed registration yet, until held_until
+    #: ends (in Oslo); None or 0 means none (registration/seats.py has the rule)
+    held_seats: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    held_until: Mapped[date | None] = mapped_column(Date, nullable=True)
     #: draft | published | cancelled
     status: Mapped[str] = mapped_column(String(12), default="draft", index=True)
     cancel_reason: Mapped[str] = mapped_column(Text, default="")
@@ -94,6 +101,19 @@ class Gathering(TwoStandards, db.Model):
     def deadline_at(self) -> datetime:
         """The instant registration closes: the end of the deadline day in Oslo."""
         return end_of_day_utc(self.registration_deadline)
+
+    @property
+    def held_until_at(self) -> datetime | None:
+        """The instant the held seats are released to everyone: the end of `held_until` in Oslo."""
+        return end_of_day_utc(self.held_until) if self.held_seats and self.held_until else None
+
+    def holding(self, now: datetime | None = None) -> bool:
+        """Whether seats are held for municipalities not yet registered at *now*."""
+        until = self.held_until_at
+        return until is not None and (now or utcnow()) < until
+
+    def has_started(self, now: datetime | None = None) -> bool:
+        return (now or utcnow()) >= self.starts_at
 
     @property
     def is_visible(self) -> bool:
@@ -136,6 +156,11 @@ class Availability:
     capacity: int | None
     open: bool
     waitlist_enabled: bool
+    #: at most this many per municipality (None: no limit)
+    per_municipality_limit: int | None = None
+    #: seats still held now for municipalities not yet registered, and the last day they are held
+    held: int = 0
+    held_until: date | None = None
 
     @property
     def seats_left(self) -> int | None:

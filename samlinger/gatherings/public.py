@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
+from ..registration import seats
 from ..registration.counts import status_counts
 from ..timeutil import FIRST_DAY, LAST_DAY, end_of_day_utc, oslo_to_utc, utcnow
 from .models import Availability, Gathering, Round
@@ -37,9 +38,10 @@ def visible_gatherings(with_documents: bool = False):
 
 def next_change(gatherings, now=None) -> datetime | None:
     """The next instant a page showing *gatherings* changes by the clock alone: a deadline passes, a
-    gathering starts or ends."""
+    gathering starts or ends, held seats are released."""
     now = now or utcnow()
-    coming = [instant for g in gatherings for instant in (g.deadline_at, g.starts_at, g.ends_at) if instant > now]
+    coming = [instant for g in gatherings for instant in (g.deadline_at, g.starts_at, g.ends_at, g.held_until_at)
+              if instant is not None and instant > now]
     return min(coming, default=None)
 
 
@@ -55,6 +57,8 @@ def availability(gatherings, now=None) -> dict[int, Availability]:
     """Return the seats shown to the public for each gathering."""
     now = now or utcnow()
     counts = status_counts(g.id for g in gatherings)
+    # Only gatherings holding seats need the count per municipality: one more query, whatever their number.
+    holding = seats.tallies(g.id for g in gatherings if g.holding(now))
     return {
         g.id: Availability(
             confirmed=counts[g.id].confirmed,
@@ -62,6 +66,9 @@ def availability(gatherings, now=None) -> dict[int, Availability]:
             capacity=g.capacity,
             open=g.registration_open(now),
             waitlist_enabled=g.waitlist_enabled,
+            per_municipality_limit=g.per_municipality_limit,
+            held=seats.unused_held(g, holding[g.id], now) if g.id in holding else 0,
+            held_until=g.held_until,
         )
         for g in gatherings
     }

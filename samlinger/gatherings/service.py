@@ -25,7 +25,8 @@ from .slugs import unique_slug
 
 #: what a gathering form may set
 GATHERING_FIELDS = ("title", "title_nn", "slug", "region", "venue", "address", "starts_at", "ends_at",
-                    "registration_deadline", "capacity", "waitlist_enabled", "description", "description_nn",
+                    "registration_deadline", "capacity", "waitlist_enabled", "per_municipality_limit", "held_seats",
+                    "held_until", "description", "description_nn",
                     "programme", "programme_nn", "documents_visibility")
 ROUND_FIELDS = ("year", "term", "title", "title_nn", "intro", "intro_nn")
 #: spring to autumn and autumn to spring: 26 weeks, so every gathering keeps its weekday
@@ -113,7 +114,8 @@ def _shift(instant: datetime, days: timedelta) -> datetime:
 def _fits_next_term(round_: Round) -> bool:
     """Whether the round's gatherings, moved a term on, keep within the days the forms accept."""
     days = [day for g in round_.gatherings
-            for day in (oslo(g.starts_at).date(), oslo(g.ends_at).date(), g.registration_deadline)]
+            for day in (oslo(g.starts_at).date(), oslo(g.ends_at).date(), g.registration_deadline,
+                        g.held_until or g.registration_deadline)]
     return all(FIRST_DAY <= day <= LAST_DAY - NEXT_TERM_SHIFT for day in days)
 
 
@@ -143,7 +145,10 @@ def copy_to_next_round(round_: Round) -> Round:
             address=gathering.address, starts_at=_shift(gathering.starts_at, NEXT_TERM_SHIFT),
             ends_at=_shift(gathering.ends_at, NEXT_TERM_SHIFT),
             registration_deadline=gathering.registration_deadline + NEXT_TERM_SHIFT, capacity=gathering.capacity,
-            waitlist_enabled=gathering.waitlist_enabled, status="draft", description=gathering.description,
+            waitlist_enabled=gathering.waitlist_enabled, per_municipality_limit=gathering.per_municipality_limit,
+            held_seats=gathering.held_seats,
+            held_until=gathering.held_until and gathering.held_until + NEXT_TERM_SHIFT,
+            status="draft", description=gathering.description,
             description_nn=gathering.description_nn, programme=gathering.programme,
             programme_nn=gathering.programme_nn, documents_visibility=gathering.documents_visibility,
         )

@@ -54,11 +54,12 @@ def _queue(kind: str, registration, *, link: bool = False, invite: str | None = 
                            gathering_id=registration.gathering_id, registration_id=registration.id, batch=batch)
 
 
-def notify_registered(registration):
-    """Confirm a new registration: with the invite when the seat is confirmed."""
+def notify_registered(registration, why: str | None = None):
+    """Confirm a new registration: with the invite when the seat is confirmed; on the waiting list, *why*
+    (registration/seats.py: full, municipality_limit, held) says which rule it waits for."""
     if registration.status == "confirmed":
         return _queue("confirmation", registration, link=True, invite="REQUEST")
-    return _queue("waitlisted", registration, link=True)
+    return _queue("waitlisted", registration, link=True, why=why)
 
 
 def notify_promoted(registration):
@@ -159,6 +160,11 @@ def write(message: OutboundEmail) -> Written:
         **details,
     }
     with force_locale(message.language):
+        if message.kind == "waitlisted":  # why: the gathering is full, or a rule of registration/seats.py
+            from ..registration.seats import reason
+
+            told = reason(gathering, details.get("why"))
+            context["why_text"] = str(told) if told else None
         subject = _subject(message.kind, gathering.text("title", language))
         text_body = render_template(f"email/{message.kind}.txt", **context)
         html_body = render_template(f"email/{message.kind}.html", **context)

@@ -18,9 +18,8 @@ from ..gatherings.models import Gathering
 from ..locking import begin_write, locked
 from ..mail import notify
 from ..refusal import Refused
-from ..timeutil import utcnow
-from . import mailcap
-from .counts import counts_of
+from ..timeutil import oslo, utcnow
+from . import mailcap, seats
 from .models import Registration, canonical_email, hash_token, normalise_email
 
 #: what a participant is told when the form cannot be sent; the registration page shows them too
@@ -28,6 +27,17 @@ CLOSED = _l("Registration for this gathering is closed.")
 FULL = _l("The gathering is full and has no waiting list.")
 ANONYMISED = _l("The registration is anonymised: it has no address and no link.")
 ALREADY_REGISTERED = _l("This address is already registered for the gathering.")
+
+#: why an organiser gives a seat out of turn: a fixed choice, so the audit log never holds free text about a
+#: participant (the labels are in workspace.MOVE_UP_REASONS)
+MOVE_UP_REASONS = ("speaker", "organisers_guest", "municipality_asked", "replacement", "other")
+
+
+def _no_waiting_list(gathering, why: str):
+    """The refusal when no seat may be given now and the gathering has no waiting list."""
+    told = seats.reason(gathering, why)
+    return _l("%(reason)s The gathering has no waiting list.", reason=told) if told else FULL
+
 
 DETAIL_FIELDS = ("name", "municipality_id", "organisation", "unmatched", "role", "phone", "needs", "answers")
 
@@ -38,6 +48,9 @@ class Outcome:
     #: the manage token (the same in every e-mail); None when the address was already registered
     token: str | None
     duplicate: bool = False
+    #: why a new registration from this municipality would not get a seat now (seats.FULL, MUNICIPALITY_LIMIT,
+    #: HELD) or None; the same for an address already registered, so the receipt cannot tell them apart
+    why: str | None = None
 
 
 def _active_with(gathering_id: int, email_normalized: str, *, other_than: int | None = None):
@@ -92,6 +105,10 @@ def register(gathering_id: int, details: dict, *, email: str, language: str,
                 if by_organiser else CLOSED)
     if not (by_organiser or gathering.registration_open(now)):
         _refuse("closed", CLOSED)
+    if gathering.held_seats and not gathering.holding(now):
+        # The hold has ended: the waiting list gets the released seats before anyone new does.
+        promote_waiting(gathering, now=now)
+    why = seats.why_not(gathering, details.get("municipality_id"), seats.tally(gathering_id), now)
 
     existing = _active_with(gathering_id, email_normalized)
     if existing is not None:
@@ -103,14 +120,13 @@ def register(gathering_id: int, details: dict, *, email: str, language: str,
             begin_write()
             notify.notify_manage_link(existing)
             db.session.commit()
-        return Outcome(existing, None, duplicate=True)
+        return Outcome(existing, None, duplicate=True, why=why)
 
-    full = gathering.capacity is not None and counts_of(gathering_id).confirmed >= gathering.capacity
-    if full and not gathering.waitlist_enabled:
-        _refuse("full", FULL)
+    if why and not gathering.waitlist_enabled:
+        _refuse("full" if why == seats.FULL else why, _no_waiting_list(gathering, why))
 
     registration = Registration(
-        gathering=gathering, status="waitlisted" if full else "confirmed", confirmed_at=None if full else now,
+        gathering=gathering, status="waitlisted" if why else "confirmed", confirmed_at=None if why else now,
         email=email, email_normalized=email_normalized, language=language, added_by_organiser=by_organiser,
         created_at=now, **{field: details[field] for field in DETAIL_FIELDS if field in details},
     )
@@ -119,7 +135,7 @@ def register(gathering_id: int, details: dict, *, email: str, language: str,
     db.session.add(registration)
     try:
         db.session.flush()
-        notify.notify_registered(registration)
+        notify.notify_registered(registration, why=why)
         if by_organiser:
             record("registration.add", registration,
                    f"Added by hand to {gathering.text('title', 'nb')} ({registration.status})")
@@ -129,29 +145,61 @@ def register(gathering_id: int, details: dict, *, email: str, language: str,
         db.session.rollback()
         raise Refused("duplicate", ALREADY_REGISTERED if by_organiser else
                       _l("This address is already registered. Check your e-mail for the link.")) from None
-    return Outcome(registration, token)  # a confirmation is always sent: the cap is for repeatable mails
+    return Outcome(registration, token, why=why)  # a confirmation is always sent: the cap is for repeatable mails
 
 
 def promote_waiting(gathering: Gathering, *, now=None) -> list[Registration]:
-    """Give free seats to the waiting list in order; the caller holds the lock and commits.
+    """Give free seats to the waiting list in order, each to the first who fits the limits (seats.why_not):
+    someone whose municipality is at its limit, or who may not take a held seat, is passed over and keeps
+    their place. The caller holds the lock and commits.
 
-    Nobody moves up once the gathering has ended, nor in a gathering that is not published.
+    Nobody moves up once the gathering has started, nor in a gathering that is not published.
     """
     now = now or utcnow()
-    if gathering.status != "published" or gathering.has_ended(now):
+    if gathering.status != "published" or gathering.has_started(now):
         return []
-    free = None if gathering.capacity is None else gathering.capacity - counts_of(gathering.id).confirmed
+    counted = seats.tally(gathering.id)
+    free = None if gathering.capacity is None else gathering.capacity - counted.confirmed
+    if free is not None and free <= 0:
+        return []
     waiting = select(Registration).where(
         Registration.gathering_id == gathering.id, Registration.status == "waitlisted"
     ).order_by(Registration.created_at, Registration.id)
-    if free is not None:
-        if free <= 0:
-            return []
-        waiting = waiting.limit(free)
-    promoted = list(db.session.scalars(waiting))
-    for registration in promoted:
-        registration.status, registration.confirmed_at = "confirmed", now
-        notify.notify_promoted(registration)
+    if free is not None and not seats.has_rules(gathering):
+        waiting = waiting.limit(free)  # the first ones all fit
+    promoted = []
+    for registration in list(db.session.scalars(waiting)):
+        why = seats.why_not(gathering, registration.municipality_id, counted, now)
+        if why == seats.FULL:
+            break
+        if why is None:
+            registration.status, registration.confirmed_at = "confirmed", now
+            counted.take(registration.municipality_id)
+            notify.notify_promoted(registration)
+            promoted.append(registration)
+    return promoted
+
+
+def release_held_seats(now=None) -> int:
+    """Promote the waiting lists of gatherings whose held seats have been released (`flask
+    release-held-seats`, run by cron): without it, a released seat would wait for the next registration or
+    cancellation. Each gathering in a transaction of its own; safe to run often and in several places.
+    Returns how many were promoted."""
+    now = now or utcnow()
+    candidates = db.session.scalars(
+        select(Gathering.id).where(Gathering.status == "published", Gathering.held_seats > 0,
+                                   Gathering.held_until < oslo(now).date(),  # released: the day has ended
+                                   Gathering.starts_at > now,
+                                   Gathering.id.in_(select(Registration.gathering_id)
+                                                    .where(Registration.status == "waitlisted")))
+    ).all()
+    db.session.commit()
+    promoted = 0
+    for gathering_id in candidates:
+        gathering = locked(Gathering, gathering_id)
+        if not gathering.holding(now):
+            promoted += len(promote_waiting(gathering, now=now))
+        db.session.commit()
     return promoted
 
 
@@ -175,30 +223,64 @@ def cancel(registration_id: int, *, by_organiser: bool = False, now=None) -> Reg
     return registration
 
 
-def move_up(registration_id: int, *, now=None) -> Registration:
-    """An organiser gives a seat to someone on the waiting list, out of turn and even over capacity.
+def move_up(registration_id: int, *, reason: str, now=None) -> Registration:
+    """An organiser gives a seat to someone on the waiting list, out of turn and even over capacity, the
+    municipality's limit or the held seats, for one of MOVE_UP_REASONS. The audit entry names the reason
+    and the rules the seat goes over (never free text: the log outlives the purge).
 
     The person is e-mailed their seat with the calendar invitation. Refuses "not_waitlisted".
     """
     now = now or utcnow()
+    if reason not in MOVE_UP_REASONS:
+        raise ValueError(f"not a reason for moving up: {reason!r}")  # the form offers only these
     registration, gathering = _locked_registration(registration_id)
     if registration.anonymised_at is not None:
         _refuse("anonymised", ANONYMISED)
     if registration.status != "waitlisted" or gathering.status != "published":
         _refuse("not_waitlisted", _l("Only someone on the waiting list of a published gathering can be moved up."))
+    over = seats.why_not(gathering, registration.municipality_id, seats.tally(gathering.id), now)
     registration.status, registration.confirmed_at = "confirmed", now
     notify.notify_promoted(registration)
+    over_words = {seats.FULL: "; over capacity", seats.MUNICIPALITY_LIMIT: "; over the municipality's limit",
+                  seats.HELD: "; in a held seat"}.get(over, "")
     record("registration.move_up", registration,
-           f"Given a seat from the waiting list of {gathering.text('title', 'nb')}")
+           f"Given a seat from the waiting list of {gathering.text('title', 'nb')} out of turn "
+           f"(reason: {reason}){over_words}")
     db.session.commit()
     return registration
 
 
 # --- details and links ---------------------------------------------------------------------------
 
-def update_details(registration: Registration, details: dict) -> None:
-    """The participant corrects their details (not the address, which identifies the registration)."""
+def update_details(registration: Registration, details: dict, *, now=None) -> None:
+    """The participant corrects their details (not the address, which identifies the registration).
+
+    A confirmed seat moves to another municipality (or organisation) only where a new registration would
+    get one: otherwise registering as another organisation and then changing would pass the limits.
+    Refuses "municipality_limit" or "held"; the seat it frees goes to the waiting list.
+    """
+    now = now or utcnow()
+    moving = (registration.status == "confirmed" and "municipality_id" in details
+              and details["municipality_id"] != registration.municipality_id)
+    if not moving:
+        _set_details(registration, details)
+        db.session.commit()
+        return
+    registration, gathering = _locked_registration(registration.id)
+    if registration.status == "confirmed" and seats.has_rules(gathering):
+        counted = seats.tally(gathering.id)
+        counted.per_municipality[registration.municipality_id] -= 1  # the seat being moved
+        counted.confirmed -= 1
+        why = seats.why_not(gathering, details["municipality_id"], counted, now)
+        if why == seats.MUNICIPALITY_LIMIT:
+            _refuse(why, _l("%(reason)s Your seat cannot move to it; ask the organisers if this is wrong.",
+                            reason=seats.reason(gathering, why)))
+        if why == seats.HELD:
+            _refuse(why, _l("%(reason)s Your seat cannot move there now; ask the organisers if this is wrong.",
+                            reason=seats.reason(gathering, why)))
     _set_details(registration, details)
+    db.session.flush()
+    promote_waiting(gathering, now=now)
     db.session.commit()
 
 
@@ -218,7 +300,12 @@ def edit(registration_id: int, details: dict, *, email: str) -> Registration:
         _refuse("duplicate", ALREADY_REGISTERED)
     moved = email_normalized != registration.email_normalized
     registration.email, registration.email_normalized = canonical_email(email), email_normalized
+    before = registration.municipality_id
+    moved_seat = registration.status == "confirmed" and details.get("municipality_id", before) != before
     _set_details(registration, details)
+    if moved_seat:  # an organiser may move a seat over a limit; the municipality it leaves may promote
+        db.session.flush()
+        promote_waiting(gathering)
     summary = f"Corrected details for {gathering.text('title', 'nb')}"
     if moved:
         registration.new_link()

@@ -9,7 +9,7 @@ from ..gatherings import public as gatherings
 from ..questions.forms import with_questions
 from ..refusal import Refused
 from ..security import rate_limited
-from . import retention, service
+from . import retention, seats, service
 from .forms import DetailsForm, RegistrationForm, RequestLinkForm
 from .models import Registration
 
@@ -38,13 +38,18 @@ def register(slug):
     refused = None
     if form.validate_on_submit():
         try:  # the service checks deadline and seats under the gathering's lock
-            service.register(gathering_id, form.details(), email=form.email.data, language=str(get_locale()))
+            outcome = service.register(gathering_id, form.details(), email=form.email.data,
+                                       language=str(get_locale()))
         except Refused as error:
             refused = error
         else:
             # The receipt says the same whether the address was new or already registered (only the
-            # e-mail tells which): what the session keeps must not tell either, so no id or flag.
+            # e-mail tells which): what the session keeps must not tell either, so no id or flag. Why a new
+            # registration from the municipality would wait is the same for both (a fact about the
+            # municipality, worked out before the registration).
             session["receipt"] = {"gathering": gathering_id, "email": form.email.data}
+            if outcome.why in (seats.MUNICIPALITY_LIMIT, seats.HELD):
+                session["receipt"]["why"] = outcome.why
             return redirect(url_for(".receipt", slug=slug))
     return _register_page(gathering, form, refused)
 
@@ -66,7 +71,9 @@ def receipt(slug):
     data = session.get("receipt") or {}
     if data.get("gathering") != gathering.id:
         return redirect(url_for("gatherings.detail", slug=slug))
-    return _no_store(render_template("registration/receipt.html", gathering=gathering, email=data["email"]))
+    why = data.get("why")
+    return _no_store(render_template("registration/receipt.html", gathering=gathering, email=data["email"],
+                                     why=why, why_text=seats.reason(gathering, why)))
 
 
 @bp.route("/samlinger/<slug>/ny-lenke", methods=["GET", "POST"])
@@ -94,14 +101,20 @@ def manage(token):
     form = with_questions(DetailsForm, registration.gathering.questions, registration.answers)(
         obj=None if registration.anonymised_at else registration)
     editable = registration.is_active and not registration.gathering.has_ended()
+    refused = None
     if editable and form.validate_on_submit():
-        service.update_details(registration, form.details())
-        flash(_("Your changes are saved."), "success")
-        return redirect(url_for(".manage", token=token))
+        try:
+            service.update_details(registration, form.details())
+        except Refused as error:  # a confirmed seat cannot move to a municipality at its limit
+            refused = error
+            (form.municipality if "municipality" in form else form.organisation).errors.append(str(error))
+        else:
+            flash(_("Your changes are saved."), "success")
+            return redirect(url_for(".manage", token=token))
     response = _no_store(render_template("registration/manage.html", registration=registration,
                                          gathering=registration.gathering, form=form, editable=editable,
                                          erasable=retention.can_erase(registration), cancel_form=ConfirmForm()))
-    response.status_code = status_of(form)  # 422 when the changes had errors, as on the registration form
+    response.status_code = status_of(form, refused)
     return response
 
 

@@ -3,6 +3,10 @@ new link), check-in on the day, and the lists to take away (CSV, XLSX, printable
 
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SelectChoice
+from wtforms.validators import InputRequired
 
 from ..audit.service import record
 from ..collation import sorted_by_name
@@ -12,7 +16,7 @@ from ..gatherings.models import Gathering, Round
 from ..questions.forms import with_questions
 from ..refusal import Refused
 from ..spreadsheets import download
-from . import lists, service
+from . import lists, seats, service
 from .counts import counts_of
 from .forms import RegistrationAddForm, RegistrationEditForm
 from .models import STATUSES, Registration
@@ -102,17 +106,47 @@ def cancel_registration(registration_id):
                            gathering=registration.gathering, form=form)
 
 
-@bp.post("/pameldinger/<int:registration_id>/flytt-opp")
+#: the labels of service.MOVE_UP_REASONS: a choice, not free text, because the reason goes into the audit log
+MOVE_UP_REASONS = {
+    "speaker": _l("Speaker"),
+    "organisers_guest": _l("Guest of the organisers"),
+    "municipality_asked": _l("The municipality asked for it"),
+    "replacement": _l("Replaces someone who cancelled"),
+    "other": _l("Another reason"),
+}
+assert tuple(MOVE_UP_REASONS) == service.MOVE_UP_REASONS
+
+
+class MoveUpForm(FlaskForm):
+    reason = RadioField(_l("Why does the person get a seat out of turn?"),
+                        choices=[SelectChoice(code, label) for code, label in MOVE_UP_REASONS.items()],
+                        validators=[InputRequired(_l("Choose why the person gets a seat out of turn."))])
+
+
+@bp.route("/pameldinger/<int:registration_id>/flytt-opp", methods=["GET", "POST"])
 def move_up(registration_id):
+    """Give someone on the waiting list a seat out of turn, even over the limits, for a reason chosen."""
     registration = db.get_or_404(Registration, registration_id)
-    confirmed_post()
-    try:
-        service.move_up(registration.id)
-    except Refused as refused:
-        flash(str(refused), "error")
-    else:
-        flash(_("%(name)s now has a seat and has been told by e-mail.", name=registration.name), "success")
-    return _back_to_list(registration)
+    if registration.status != "waitlisted":
+        if request.method == "POST":
+            confirmed_post()
+            flash(_("Only someone on the waiting list of a published gathering can be moved up."), "error")
+        return _back_to_list(registration)
+    form = MoveUpForm()
+    if request.method == "POST":
+        confirmed_post()  # a missing or stale CSRF token is a bad request, as for every button
+    if form.validate_on_submit():
+        try:
+            service.move_up(registration.id, reason=form.reason.data)
+        except Refused as refused:
+            flash(str(refused), "error")
+        else:
+            flash(_("%(name)s now has a seat and has been told by e-mail.", name=registration.name), "success")
+        return _back_to_list(registration)
+    gathering = registration.gathering
+    over = seats.why_not(gathering, registration.municipality_id, seats.tally(gathering.id), None)
+    return render_template("organiser/move_up.html", registration=registration, gathering=gathering, form=form,
+                           over=over), status_of(form)
 
 
 # --- check-in: one tap marks a participant as arrived, a second tap undoes it ---------------------------

@@ -86,3 +86,20 @@ def test_the_upgrade_takes_subjects_and_reasons_out_of_earlier_entries(database_
         with db.engine.begin() as conn:
             conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
         db.engine.dispose()
+
+
+def test_a_seat_out_of_turn_is_logged_with_a_chosen_reason_and_no_one_named(app, organiser, make_gathering,
+                                                                            register):
+    """The reason for a seat out of turn is one of a fixed choice: nothing an organiser types reaches the log."""
+    gid = make_gathering(title="Samling i nord", capacity=1)
+    register(gid, "Kari Nordmann", "kari@alta.kommune.no")
+    waiting = register(gid, "Per Hansen", "per@alta.kommune.no")
+    url = f"/arrangor/pameldinger/{waiting}/flytt-opp"
+    typed = post(organiser, url, {"reason": "Per Hansen er syk"}, form_url=url)
+    assert typed.status_code == 422, "only the choices are accepted"
+    assert post(organiser, url, {"reason": "municipality_asked"}, form_url=url).status_code == 302
+    with app.app_context():
+        summary = db.session.scalar(select(AuditEntry.summary).filter_by(action="registration.move_up"))
+    assert summary == ("Given a seat from the waiting list of Samling i nord out of turn "
+                       "(reason: municipality_asked); over capacity")
+    assert not [word for word in PERSONAL if word.lower() in summary.lower()]

@@ -148,11 +148,16 @@ def test_move_up_gives_a_seat_out_of_turn(app, organiser, make_gathering, regist
     register(gid, "Først", "forst@alta.kommune.no")
     register(gid, "Andre", "andre@alta.kommune.no")
     third = register(gid, "Tredje", "tredje@alta.kommune.no")
-    list_url = f"/arrangor/samlinger/{gid}/deltakere"
-    response = post(organiser, f"/arrangor/pameldinger/{third}/flytt-opp", form_url=list_url)
+    list_url, url = f"/arrangor/samlinger/{gid}/deltakere", f"/arrangor/pameldinger/{third}/flytt-opp"
+    assert url in organiser.get(list_url).get_data(as_text=True)
+    page = organiser.get(url).get_data(as_text=True)
+    assert "Tredje" in page and "Samlingen er full" in page, "the page says the seat goes over capacity"
+    no_reason = post(organiser, url, form_url=url)
+    assert no_reason.status_code == 422 and reload(app, third).status == "waitlisted", "a reason is needed"
+    response = post(organiser, url, {"reason": "speaker"}, form_url=url)
     assert response.status_code == 302
     assert reload(app, third).status == "confirmed"
-    again = post(organiser, f"/arrangor/pameldinger/{third}/flytt-opp", form_url=list_url)
+    again = post(organiser, url, {"reason": "speaker"}, form_url=list_url)
     assert "Bare personer på ventelisten" in organiser.get(again.headers["Location"]).get_data(as_text=True)
     deliver()
     assert any(part.get_content_type() == "text/calendar" for part in smtp.to("tredje@alta.kommune.no")[-1].walk())
