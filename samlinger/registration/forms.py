@@ -154,9 +154,7 @@ class DetailsForm(FlaskForm):
             "organisation": "" if chosen else self.organisation.data.strip(),
             # With no register to choose from, the name waits to be matched once there is one.
             "unmatched": "municipality" not in self,
-            "role": (self.role.data or "").strip(),
-            "phone": (self.phone.data or "").strip(),
-            "needs": (self.needs.data or "").strip(),
+            **{name: (self[name].data or "").strip() if name in self else "" for name in ("role", "phone", "needs")},
         }
 
 
@@ -179,3 +177,11 @@ class RegistrationEditForm(DetailsForm):
 
 class RegistrationAddForm(RegistrationEditForm):
     language = language_field(_l("Language of the e-mails"))
+
+
+class WalkInForm(DetailsForm):
+    """Someone who came without registering, added on the check-in page: a name, the municipality (or another
+    organisation) and, if they give one, an address for the organisers' later mail."""
+
+    role = phone = needs = None
+    email = email_field(optional=True)

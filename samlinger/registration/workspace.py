@@ -2,6 +2,7 @@
 new link), check-in on the day, and the lists to take away (CSV, XLSX, printable)."""
 
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ..audit.service import record
@@ -12,9 +13,9 @@ from ..gatherings.models import Gathering, Round
 from ..questions.forms import with_questions
 from ..refusal import Refused
 from ..spreadsheets import download
-from . import lists, service
+from . import attendance, lists, service
 from .counts import counts_of
-from .forms import RegistrationAddForm, RegistrationEditForm
+from .forms import RegistrationAddForm, RegistrationEditForm, WalkInForm
 from .models import STATUSES, Registration
 from .rows import Table
 
@@ -30,11 +31,26 @@ def participants(gathering_id):
     gathering = db.get_or_404(Gathering, gathering_id)
     query = request.args.get("q", "")[:200]
     status = request.args.get("status", "") if request.args.get("status") in STATUSES else ""
+    counts = counts_of(gathering.id)
     return render_template(
         "organiser/participants.html", gathering=gathering, query=query, status=status, statuses=STATUSES,
         registrations=lists.registrations(gathering.id, query=query, status=status),
-        counts=counts_of(gathering.id), organisations=lists.organisation_counts(gathering.id),
+        counts=counts, organisations=lists.organisation_counts(gathering.id),
+        attendance=attendance.summary(gathering, counts), marked_afterwards=attendance.marked_afterwards,
         action_form=ConfirmForm())
+
+
+@bp.post("/pameldinger/<int:registration_id>/oppmote")
+def mark_attendance(registration_id):
+    """After the gathering: correct whether a confirmed participant came."""
+    registration = db.get_or_404(Registration, registration_id)
+    if not ConfirmForm().validate_on_submit() or request.form.get("attended") not in ("1", "0"):
+        abort(400)
+    try:
+        attendance.mark(registration.id, request.form["attended"] == "1")
+    except Refused as refused:
+        flash(str(refused), "error")
+    return redirect(url_for(".participants", gathering_id=registration.gathering_id, _anchor=f"r{registration.id}"))
 
 
 @bp.route("/samlinger/<int:gathering_id>/deltakere/ny", methods=["GET", "POST"])
@@ -120,10 +136,32 @@ def move_up(registration_id):
 @bp.get("/samlinger/<int:gathering_id>/innsjekk")
 def checkin(gathering_id):
     gathering = db.get_or_404(Gathering, gathering_id)
+    return _checkin_page(gathering, WalkInForm(prefix="walk_in"))
+
+
+def _checkin_page(gathering, walk_in_form, refused=None):
     query = request.args.get("q", "")[:200]
     return render_template("organiser/checkin.html", gathering=gathering, query=query,
                            people=lists.checkin_list(gathering.id, query=query), counts=counts_of(gathering.id),
-                           form=ConfirmForm())
+                           form=ConfirmForm(), walk_in_form=walk_in_form,
+                           walk_ins_open=gathering.status == "published" and attendance.walk_ins_from_today(gathering),
+                           error=refused and str(refused)), status_of(walk_in_form, refused)
+
+
+@bp.post("/samlinger/<int:gathering_id>/innsjekk/uten-pamelding")
+def add_walk_in(gathering_id):
+    """Someone who came without registering: added as confirmed and arrived, with their municipality."""
+    gathering = db.get_or_404(Gathering, gathering_id)
+    form = WalkInForm(prefix="walk_in")
+    if not form.validate_on_submit():
+        return _checkin_page(gathering, form)
+    try:
+        added = attendance.add_walk_in(gathering.id, form.details(), email=form.email.data or "",
+                                       language=str(get_locale()))
+    except Refused as refused:
+        return _checkin_page(gathering, form, refused)
+    flash(_("%(name)s is added as arrived.", name=added.name), "success")
+    return redirect(url_for(".checkin", gathering_id=gathering.id, _anchor=f"r{added.id}"))
 
 
 @bp.post("/pameldinger/<int:registration_id>/innsjekk")
