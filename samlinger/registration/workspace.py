@@ -136,7 +136,7 @@ def move_up(registration_id):
 @bp.get("/samlinger/<int:gathering_id>/innsjekk")
 def checkin(gathering_id):
     gathering = db.get_or_404(Gathering, gathering_id)
-    return _checkin_page(gathering, WalkInForm(prefix="walk_in"))
+    return _checkin_page(gathering, WalkInForm())
 
 
 def _checkin_page(gathering, walk_in_form, refused=None):
@@ -152,7 +152,7 @@ def _checkin_page(gathering, walk_in_form, refused=None):
 def add_walk_in(gathering_id):
     """Someone who came without registering: added as confirmed and arrived, with their municipality."""
     gathering = db.get_or_404(Gathering, gathering_id)
-    form = WalkInForm(prefix="walk_in")
+    form = WalkInForm()
     if not form.validate_on_submit():
         return _checkin_page(gathering, form)
     try:
