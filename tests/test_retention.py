@@ -148,10 +148,11 @@ def _attendance_facts(gathering_ids):
     rows = {r.id: (r.gathering_id, r.municipality_id, r.organisation, r.status, r.checked_in_at, r.walk_in,
                    attendance.state(r)) for r in db.session.scalars(
                 db.select(Registration).where(Registration.gathering_id.in_(gathering_ids)))}
+    state = attendance.state_expression().label("state")
     per_municipality = db.session.execute(
-        db.select(Registration.municipality_id, attendance.state_expression(), db.func.count())
+        db.select(Registration.municipality_id, state, db.func.count())
         .join(Gathering).where(Registration.gathering_id.in_(gathering_ids))
-        .group_by(Registration.municipality_id, attendance.state_expression())).all()
+        .group_by(Registration.municipality_id, state)).all()
     return rows, sorted(per_municipality, key=repr)
 
 

@@ -73,7 +73,8 @@ def walk_in_clause():
 
 def state_expression(now: datetime | None = None):
     """SQL: 'attended', 'no_show' or NULL per registration, as `state`, to group by; the query must join
-    Gathering."""
+    Gathering. Make it once and use that one expression (labelled) in both the columns and GROUP BY:
+    PostgreSQL takes two made separately for different expressions."""
     return case((attended_clause(), ATTENDED), (no_show_clause(now), NO_SHOW), else_=None)
 
 
