@@ -305,3 +305,23 @@ def test_exports_and_dashboard_tell_who_came(app, organiser, make_gathering, reg
     assert [rows[n]["Møtt"] for n in ("Anne Ås", "Bård Bø", "Walk Inn")] == ["Nei", "Ja", "Ja"]
     dashboard = organiser.get("/arrangor/").get_data(as_text=True)
     assert "2 møtt, 1 ikke møtt, 1 uten påmelding" in dashboard
+
+
+def test_nothing_is_written_to_a_registration_without_an_address(app, make_gathering, register):
+    """A walk-in who gave no address (like an anonymised registration) is left out of every mail: reminders,
+    a changed time, a cancelled gathering."""
+    from samlinger.gatherings import service as gatherings
+    from samlinger.mail import messaging
+
+    gid = make_gathering()
+    register(gid, "Anne Ås", "anne@alta.kommune.no")
+    with app.app_context():
+        gathering = db.session.get(Gathering, gid)
+        now = gathering.starts_at - timedelta(hours=1)  # on the day, before the start: reminders still go out
+        nameless = attendance.add_walk_in(gid, {"name": "Uten Adresse", "organisation": "Helse Nord"},
+                                          language="nb", now=now).id
+        assert messaging.send_reminders(now=now) >= 1
+        gatherings.cancel_gathering(gid, "Storm")
+        mails = list(db.session.scalars(select(OutboundEmail)))
+        assert {m.kind for m in mails} >= {"reminder", "gathering_cancelled"}
+        assert [m for m in mails if m.registration_id == nameless or not m.recipient] == []
