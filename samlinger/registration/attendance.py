@@ -129,10 +129,6 @@ def add_walk_in(gathering_id: int, details: dict, *, email: str = "", language: 
     if not walk_ins_from_today(gathering, now):
         _refuse("too_early", _l("People who came without registering can be added from the day of the "
                                 "gathering."))
-    if email and db.session.scalar(db.select(Registration.id).where(
-            Registration.gathering_id == gathering_id, Registration.email_normalized == email_normalized,
-            Registration.status != "cancelled")) is not None:
-        _refuse("duplicate", WALK_IN_DUPLICATE)
     registration = Registration(
         gathering=gathering, status="confirmed", confirmed_at=now, checked_in_at=now, walk_in=True,
         added_by_organiser=True, email=canonical_email(email) if email else "", email_normalized=email_normalized,
@@ -144,7 +140,7 @@ def add_walk_in(gathering_id: int, details: dict, *, email: str = "", language: 
     db.session.add(registration)
     try:
         db.session.flush()
-    except IntegrityError:  # only without the lock; the unique index still holds the rule
+    except IntegrityError:  # the address holds an active registration: the unique index is the rule
         _refuse("duplicate", WALK_IN_DUPLICATE)
     record("registration.walk_in", registration,
            f"Came without registering, added at check-in for {gathering.text('title', 'nb')}")
