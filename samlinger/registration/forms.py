@@ -174,6 +174,16 @@ class RegistrationEditForm(DetailsForm):
 
     email = email_field(_l("Enter the e-mail address."))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        registration = kwargs.get("obj")
+        if registration is not None and registration.walk_in and not registration.email:
+            # Someone who came without registering and gave no address may go on without one.
+            self.email.validators = [Optional(), *(v for v in self.email.validators
+                                                   if not isinstance(v, InputRequired))]
+            self.email.flags.required, self.email.flags.optional = False, True
+            self.email.label.text = _l("E-mail (optional)")
+
 
 class RegistrationAddForm(RegistrationEditForm):
     language = language_field(_l("Language of the e-mails"))

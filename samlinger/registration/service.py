@@ -214,7 +214,10 @@ def edit(registration_id: int, details: dict, *, email: str) -> Registration:
     registration, gathering = _locked_registration(registration_id)
     if registration.anonymised_at is not None:
         _refuse("anonymised", ANONYMISED)
-    email_normalized = normalise_email(email)
+    if not email.strip() and registration.walk_in and not registration.email:
+        email_normalized = registration.email_normalized  # came without registering, and still no address
+    else:
+        email_normalized = normalise_email(email)
     if registration.is_active and _active_with(gathering.id, email_normalized, other_than=registration.id):
         _refuse("duplicate", ALREADY_REGISTERED)
     moved = email_normalized != registration.email_normalized

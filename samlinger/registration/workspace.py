@@ -76,7 +76,7 @@ def edit_registration(registration_id):
         obj=registration)
     try:
         if form.validate_on_submit():
-            service.edit(registration.id, form.details(), email=form.email.data)
+            service.edit(registration.id, form.details(), email=form.email.data or "")
             flash(_("The registration is saved."), "success")
             return _back_to_list(registration)
     except Refused as refused:

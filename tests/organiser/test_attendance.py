@@ -325,3 +325,29 @@ def test_nothing_is_written_to_a_registration_without_an_address(app, make_gathe
         mails = list(db.session.scalars(select(OutboundEmail)))
         assert {m.kind for m in mails} >= {"reminder", "gathering_cancelled"}
         assert [m for m in mails if m.registration_id == nameless or not m.recipient] == []
+
+
+def test_a_walk_in_without_an_address_is_corrected_without_one_and_may_get_one(app, organiser, make_gathering):
+    gid = make_gathering()
+    shift_back(app, gid, 30)  # to today
+    nameless = new_id(walk_in(organiser, gid, name="Per Hanssen", municipality="other", organisation="Helse Nord"))
+    key = reload(app, nameless).email_normalized
+    url = f"/arrangor/pameldinger/{nameless}/endre"
+    page = organiser.get(url).get_data(as_text=True)
+    assert "E-post (valgfritt)" in page and "Send ny lenke" not in page, "no address: no link to renew"
+    assert post(organiser, url, {"name": "Per Hansen", "email": "", "organisation": "Helse Nord"},
+                form_url=url).status_code == 302
+    corrected = reload(app, nameless)
+    assert (corrected.name, corrected.email, corrected.email_normalized) == ("Per Hansen", "", key)
+    assert mails_to(app, nameless) == []
+    # Given an address later, the person gets their link to it.
+    assert post(organiser, url, {"name": "Per Hansen", "email": "per@helse-nord.no", "organisation": "Helse Nord"},
+                form_url=url).status_code == 302
+    assert reload(app, nameless).email_normalized == "per@helse-nord.no"
+    assert [m.kind for m in mails_to(app, nameless)] == ["new_link"]
+    # Anyone else still needs an address.
+    anne = new_id(walk_in(organiser, gid, name="Anne Ås", municipality="other", organisation="X",
+                          email="anne@alta.kommune.no"))
+    url = f"/arrangor/pameldinger/{anne}/endre"
+    assert post(organiser, url, {"name": "Anne Ås", "email": "", "organisation": "X"},
+                form_url=url).status_code == 422
