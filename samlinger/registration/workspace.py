@@ -46,10 +46,14 @@ def mark_attendance(registration_id):
     registration = db.get_or_404(Registration, registration_id)
     if not ConfirmForm().validate_on_submit() or request.form.get("attended") not in ("1", "0"):
         abort(400)
+    attended = request.form["attended"] == "1"
     try:
-        attendance.mark(registration.id, request.form["attended"] == "1")
+        attendance.mark(registration.id, attended)
     except Refused as refused:
         flash(str(refused), "error")
+    else:
+        flash(_("%(name)s is marked as attended.", name=registration.name) if attended
+              else _("%(name)s is marked as not attended.", name=registration.name), "success")
     return redirect(url_for(".participants", gathering_id=registration.gathering_id, _anchor=f"r{registration.id}"))
 
 

@@ -203,6 +203,7 @@ def test_after_the_end_the_list_shows_and_corrects_who_came(app, organiser, make
     assert reload(app, bard).checked_in_at == marked
     page = organiser.get(url).get_data(as_text=True)
     assert "registrert i etterkant" in row(bard) and "<strong>2</strong> møtt" in page
+    assert "Bård Bø er registrert som møtt." in page
 
     post(organiser, f"/arrangor/pameldinger/{anne}/oppmote", {"attended": "0"}, form_url=url)
     assert reload(app, anne).checked_in_at is None
