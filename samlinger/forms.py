@@ -8,7 +8,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectChoice, SelectField
-from wtforms.validators import Email, InputRequired, Length, ValidationError
+from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
 from .i18n import LABELS, WORKSPACE_LANGUAGES
 
@@ -41,14 +41,14 @@ def one_line(form, field):
                                  "Type the text in yourself."))
 
 
-def email_field(required_message=ENTER_EMAIL, *, check_format: bool = True) -> EmailField:
+def email_field(required_message=ENTER_EMAIL, *, check_format: bool = True, optional: bool = False) -> EmailField:
     """The e-mail field of every form. *check_format* off: the login and password-reset forms accept what
-    was typed and simply find no account for a malformed address."""
-    validators = [InputRequired(required_message), at_most(254)]
+    was typed and simply find no account for a malformed address. *optional*: may be left empty."""
+    validators = [Optional() if optional else InputRequired(required_message), at_most(254)]
     if check_format:
         validators.append(Email(_l("Enter a valid e-mail address, like name@kommune.no."),
                                 check_deliverability=False))
-    return EmailField(_l("E-mail"), filters=[strip], validators=validators)
+    return EmailField(_l("E-mail (optional)") if optional else _l("E-mail"), filters=[strip], validators=validators)
 
 
 def _page_language() -> str:

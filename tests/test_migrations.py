@@ -220,3 +220,41 @@ def test_seats_per_municipality_add_empty_columns_in_place_and_the_downgrade_dro
             assert conn.execute(text("SELECT gathering_id FROM registration")).scalar() == 1
         upgrade()
         _clean_up()
+
+
+def test_walk_ins_column_is_false_for_existing_registrations_and_goes_away_on_the_downgrade(database_url, tmp_path):
+    """0015 adds `walk_in` in place (the outbox refers to registrations: no table copy on SQLite), false for every
+    registration made before; the downgrade drops it and keeps the rows, check-ins included."""
+    from samlinger.mail.models import OutboundEmail
+    from samlinger.registration.models import Registration
+    from samlinger.timeutil import utcnow
+
+    app = create_app(base_config(database_url, tmp_path))
+    with app.app_context():
+        empty_database()
+        upgrade(revision="0013_texts_in_both_standards")
+        start = utcnow() - timedelta(days=3)
+        with db.engine.begin() as conn:
+            old_gatherings(conn, start, start.date(), round_table="round")
+            for n, checked_in in ((1, start), (2, None)):
+                old_registration(conn, gathering_id=1, status="confirmed", email=f"p{n}@alta.kommune.no",
+                                 email_normalized=f"p{n}@alta.kommune.no", manage_token_hash=f"{n:064d}",
+                                 created_at=start - timedelta(days=9), checked_in_at=checked_in)
+            conn.execute(OutboundEmail.__table__.insert().values(  # the outbox refers to the registration
+                kind="confirmation", recipient="p1@alta.kommune.no", reply_to="", subject="S", text_body="",
+                html_body="", status="sent", language="nb", registration_id=1))
+        upgrade(revision="0015_walk_ins")
+        rows = db.session.execute(db.select(Registration.walk_in, Registration.checked_in_at)
+                                  .order_by(Registration.id)).all()
+        assert [walk_in for walk_in, _ in rows] == [False, False] and rows[0][1] is not None
+        db.session.get(Registration, 2).walk_in = True
+        db.session.commit()
+        db.session.remove()
+        downgrade(revision="0013_texts_in_both_standards")
+        with db.engine.connect() as conn:
+            assert "walk_in" not in {c["name"] for c in sa_inspect(conn).get_columns("registration")}
+            assert conn.execute(text("SELECT count(*) FROM registration WHERE checked_in_at IS NOT NULL")).scalar() == 1
+            assert conn.execute(text("SELECT registration_id FROM outbound_email")).scalar() == 1
+        upgrade()
+        assert db.session.scalar(db.select(OutboundEmail.registration_id)) == 1
+        _clean_up()

@@ -6,8 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 from samlinger.audit.models import AuditEntry
 from samlinger.extensions import db
+from samlinger.gatherings.models import Gathering
 from samlinger.mail.models import OutboundEmail
 from samlinger.registration import service
+from samlinger.registration.counts import counts_of
 from samlinger.registration.models import Registration
 from samlinger.registration.retention import months_before
 from samlinger.timeutil import oslo_today
@@ -135,3 +137,64 @@ def test_before_the_gathering_there_is_nothing_to_delete_yet(app, client, make_g
     assert client.post(erase, data={"csrf_token": csrf_token(client, manage)}).status_code == 302
     with app.app_context():
         assert db.session.get(Registration, mine).name == "Ola Alta"
+
+
+def _attendance_facts(gathering_ids):
+    """What the reach figures read, per registration, and the figures per municipality: all the purge must keep."""
+    from samlinger.gatherings.models import Gathering
+    from samlinger.registration import attendance
+
+    db.session.expire_all()
+    rows = {r.id: (r.gathering_id, r.municipality_id, r.organisation, r.status, r.checked_in_at, r.walk_in,
+                   attendance.state(r)) for r in db.session.scalars(
+                db.select(Registration).where(Registration.gathering_id.in_(gathering_ids)))}
+    state = attendance.state_expression().label("state")
+    per_municipality = db.session.execute(
+        db.select(Registration.municipality_id, state, db.func.count())
+        .join(Gathering).where(Registration.gathering_id.in_(gathering_ids))
+        .group_by(Registration.municipality_id, state)).all()
+    return rows, sorted(per_municipality, key=repr)
+
+
+def test_anonymising_keeps_everything_attendance_needs(app, make_gathering):
+    """The purge and a participant's own deletion keep municipality, status, check-in, walk-in and the gathering:
+    who attended, who did not come and who came without registering count the same afterwards."""
+    from samlinger.municipalities import importing
+    from samlinger.municipalities.models import Municipality
+    from samlinger.registration import attendance, retention
+
+    with app.app_context():
+        importing.load_demo()
+        alta, vadso = (db.session.scalar(db.select(Municipality.id).where(Municipality.name == name))
+                       for name in ("Alta", "Vadsø"))
+    old, recent = make_gathering(day=days_ago(400)), make_gathering(day=days_ago(2))
+    with app.app_context():
+        ids = {}
+        for gathering_id in (old, recent):
+            gathering = db.session.get(Gathering, gathering_id)
+            during, after = gathering.starts_at + timedelta(minutes=5), gathering.ends_at + timedelta(days=1)
+            for name, municipality in (("came", alta), ("away", vadso), ("late", alta), ("gone", vadso)):
+                ids[gathering_id, name] = service.register(
+                    gathering_id, {"name": name.title(), "municipality_id": municipality, "organisation": ""},
+                    email=f"{name}@kommune.no", language="nb", by_organiser=True).registration.id
+            service.check_in(ids[gathering_id, "came"], True, now=during)
+            attendance.mark(ids[gathering_id, "late"], True, now=after)  # marked afterwards
+            service.cancel(ids[gathering_id, "gone"], by_organiser=True)
+            ids[gathering_id, "walk_in"] = attendance.add_walk_in(
+                gathering_id, {"name": "Walk", "municipality_id": vadso, "organisation": ""},
+                email="walk@kommune.no", language="nb", now=during).id
+            ids[gathering_id, "walk_in_no_address"] = attendance.add_walk_in(
+                gathering_id, {"name": "Nameless", "municipality_id": None, "organisation": "Helse Nord"},
+                language="nb", now=during).id
+        before = _attendance_facts([old, recent])
+        summary = attendance.summary(db.session.get(Gathering, old), counts_of(old))
+        assert summary == attendance.Summary(attended=4, no_shows=1, walk_ins=2)
+
+        assert retention.purge(12) == 6
+        retention.erase(ids[recent, "walk_in"])  # a walk-in with an address has a link, and may delete their data
+        retention.erase(ids[recent, "away"])
+        assert _attendance_facts([old, recent]) == before
+        assert attendance.summary(db.session.get(Gathering, old), counts_of(old)) == summary
+        anonymised = db.session.get(Registration, ids[old, "walk_in_no_address"])
+        assert (anonymised.name, anonymised.organisation, anonymised.email) == ("", "Helse Nord", "")
+        assert db.session.get(Registration, ids[recent, "walk_in"]).anonymised_at is not None

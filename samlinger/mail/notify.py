@@ -40,12 +40,14 @@ SUBJECTS = {
 
 
 def _queue(kind: str, registration, *, link: bool = False, invite: str | None = None, batch: str | None = None,
-           **extra) -> OutboundEmail:
+           **extra) -> OutboundEmail | None:
     """Add the event to the outbox in the caller's transaction; *invite* is REQUEST, CANCEL or None.
 
     With *link*, the message carries the registration's manage link, if that link is still the same
     when the message is written: the row keeps the hash of the token it may carry, never the token.
     """
+    if not registration.email:
+        return None  # no address to write to: a walk-in who gave none, or an anonymised registration
     details = {"invite": invite, **extra}
     if link:
         registration.ensure_link()
@@ -105,6 +107,8 @@ def notify_documents_ready(registration, *, batch: str, link: bool):
     The subject is written now as well: the organisers follow the mailing by it while it is queued.
     """
     message = _queue("documents_ready", registration, link=link, batch=batch)
+    if message is None:
+        return None
     with force_locale(registration.mail_language):
         message.subject = _subject("documents_ready",
                                    registration.gathering.text("title", registration.mail_language))

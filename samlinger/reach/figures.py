@@ -31,6 +31,7 @@ from ..collation import sort_key
 from ..extensions import db
 from ..gatherings.models import Gathering, Round
 from ..municipalities.models import Municipality
+from ..registration import attendance
 from ..registration.models import Registration
 from ..timeutil import oslo, utcnow
 
@@ -173,8 +174,7 @@ def _tallies(round_ids: list[int], now: datetime, *keys, counted_only: bool = Fa
 
     query = (
         select(*keys, func.count(), number_of(confirmed),
-               number_of(confirmed & Registration.checked_in_at.is_not(None)),
-               number_of(confirmed & Registration.checked_in_at.is_(None) & (Gathering.ends_at < now)),
+               number_of(attendance.attended_clause()), number_of(attendance.no_show_clause(now)),
                number_of(Registration.status == "waitlisted"), number_of(Registration.status == "cancelled"))
         .join(Gathering, Gathering.id == Registration.gathering_id)
         .where(Gathering.round_id.in_(round_ids)).group_by(*keys)

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from ..extensions import db
 from .models import Registration
@@ -13,8 +13,10 @@ class Counts:
     confirmed: int = 0
     waitlisted: int = 0
     cancelled: int = 0
-    #: confirmed participants who have arrived
+    #: confirmed participants who have arrived (attended: registration/attendance.py)
     checked_in: int = 0
+    #: confirmed participants who came without registering (all of them arrived)
+    walk_ins: int = 0
 
     @property
     def active(self) -> int:
@@ -28,7 +30,8 @@ class Counts:
 
     def __add__(self, other: "Counts") -> "Counts":
         return Counts(self.confirmed + other.confirmed, self.waitlisted + other.waitlisted,
-                      self.cancelled + other.cancelled, self.checked_in + other.checked_in)
+                      self.cancelled + other.cancelled, self.checked_in + other.checked_in,
+                      self.walk_ins + other.walk_ins)
 
 
 def status_counts(gathering_ids) -> dict[int, Counts]:
@@ -38,13 +41,14 @@ def status_counts(gathering_ids) -> dict[int, Counts]:
     if ids:
         rows = db.session.execute(
             select(Registration.gathering_id, Registration.status, func.count(),
-                   func.count(Registration.checked_in_at))
+                   func.count(Registration.checked_in_at), func.count(case((Registration.walk_in, 1))))
             .where(Registration.gathering_id.in_(ids)).group_by(Registration.gathering_id, Registration.status)
         )
-        for gathering_id, status, number, checked_in in rows:
+        for gathering_id, status, number, checked_in, walk_ins in rows:
             found[gathering_id][status] = number
             if status == "confirmed":
                 found[gathering_id]["checked_in"] = checked_in
+                found[gathering_id]["walk_ins"] = walk_ins
     return {gathering_id: Counts(**numbers) for gathering_id, numbers in found.items()}
 
 

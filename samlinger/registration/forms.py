@@ -158,9 +158,7 @@ class DetailsForm(FlaskForm):
             "organisation": "" if chosen else self.organisation.data.strip(),
             # With no register to choose from, the name waits to be matched once there is one.
             "unmatched": "municipality" not in self,
-            "role": (self.role.data or "").strip(),
-            "phone": (self.phone.data or "").strip(),
-            "needs": (self.needs.data or "").strip(),
+            **{name: (self[name].data or "").strip() if name in self else "" for name in ("role", "phone", "needs")},
         }
 
 
@@ -180,6 +178,24 @@ class RegistrationEditForm(DetailsForm):
 
     email = email_field(_l("Enter the e-mail address."))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        registration = kwargs.get("obj")
+        if registration is not None and registration.walk_in and not registration.email:
+            # Someone who came without registering and gave no address may go on without one.
+            self.email.validators = [Optional(), *(v for v in self.email.validators
+                                                   if not isinstance(v, InputRequired))]
+            self.email.flags.required, self.email.flags.optional = False, True
+            self.email.label.text = _l("E-mail (optional)")
+
 
 class RegistrationAddForm(RegistrationEditForm):
     language = language_field(_l("Language of the e-mails"))
+
+
+class WalkInForm(DetailsForm):
+    """Someone who came without registering, added on the check-in page: a name, the municipality (or another
+    organisation) and, if they give one, an address for the organisers' later mail."""
+
+    role = phone = needs = None
+    email = email_field(optional=True)

@@ -61,9 +61,11 @@ def checkin_list(gathering_id: int, *, query: str = "") -> list[Registration]:
 
 def with_status(gathering_ids, statuses) -> list[Registration]:
     """The registrations of the gatherings that have one of *statuses*, in the order they came: the
-    recipients of a message, an updated invite or a cancellation."""
+    recipients of a message, an updated invite or a cancellation. Those without an address (a walk-in who
+    gave none, an anonymised registration) are left out: there is nobody to write to."""
     return list(db.session.scalars(
         select(Registration).options(selectinload(Registration.municipality))
-        .where(Registration.gathering_id.in_(list(gathering_ids)), Registration.status.in_(statuses))
+        .where(Registration.gathering_id.in_(list(gathering_ids)), Registration.status.in_(statuses),
+               Registration.email != "")
         .order_by(Registration.id)
     ))

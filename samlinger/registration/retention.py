@@ -1,7 +1,8 @@
 """Removing personal data: after the retention period, or when the participant asks once the gathering is over.
 
-A registration is anonymised, not deleted: its gathering, status, municipality (organisation), check-in and
-dates stay, so the number of participants per municipality can still be counted.
+A registration is anonymised, not deleted: its gathering, status, municipality (organisation), check-in, walk-in
+flag and dates stay, so participants and attendance per municipality can still be counted
+(registration/attendance.py).
 """
 
 from calendar import monthrange

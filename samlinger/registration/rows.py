@@ -1,4 +1,5 @@
-"""The participant exports: every field, one column per extra question, status, times in Oslo and check-in."""
+"""The participant exports: every field, one column per extra question, status, times in Oslo, check-in and
+attendance (registration/attendance.py)."""
 
 from collections.abc import Iterator
 
@@ -9,9 +10,10 @@ from ..extensions import db
 from ..gatherings.models import Gathering
 from ..municipalities.models import Municipality, mail_language
 from ..questions.models import Question
+from ..registration import attendance
 from ..registration.models import STATUSES, Registration
 from ..texts import current_language, pick
-from ..timeutil import oslo
+from ..timeutil import oslo, utcnow
 
 _STATUS_RANK = case({"confirmed": 0, "waitlisted": 1}, value=Registration.status, else_=2)
 
@@ -19,7 +21,8 @@ _STATUS_RANK = case({"confirmed": 0, "waitlisted": 1}, value=Registration.status
 _COLUMNS = (Registration.gathering_id, Registration.name, Registration.email, Registration.organisation,
             Registration.role, Registration.phone, Registration.needs, Registration.answers, Registration.status,
             Registration.created_at, Registration.confirmed_at, Registration.checked_in_at,
-            Registration.added_by_organiser, Registration.language, Registration.municipality_id)
+            Registration.added_by_organiser, Registration.language, Registration.municipality_id,
+            Registration.walk_in)
 
 
 class Table:
@@ -60,6 +63,10 @@ class Table:
         self.municipalities = {municipality.id: municipality for municipality in db.session.scalars(
             select(Municipality).where(Municipality.id.in_(
                 select(Registration.municipality_id).where(Registration.gathering_id.in_(gathering_ids)))))}
+        #: attendance is decided once a gathering has ended; until then its column is blank
+        now = utcnow()
+        self.ended = {gathering_id: ends_at <= now for gathering_id, ends_at in db.session.execute(
+            select(Gathering.id, Gathering.ends_at).where(Gathering.id.in_(gathering_ids)))}
         self.statuses = {status: str(title) for status, title in STATUSES.items()}
         self.yes_no = (_("Yes"), _("No"))
 
@@ -68,7 +75,8 @@ class Table:
         return [*gathering, _("Name"), _("E-mail"), _("Municipality number"), _("Municipality or organisation"),
                 _("Role or position"),
                 _("Phone"), _("Needs"), *self.labels, _("Status"), _("Registered at"), _("Confirmed at"),
-                _("Checked in at"), _("Added by organiser"), _("E-mail language")]
+                _("Checked in at"), _("Attended"), _("Added by organiser"), _("Came without registering"),
+                _("E-mail language")]
 
     def _row(self, registration) -> list:
         questions = self.questions.get(registration.gathering_id)
@@ -82,9 +90,17 @@ class Table:
             registration.phone, registration.needs, *answers,
             self.statuses.get(registration.status, registration.status),
             _local(registration.created_at), _local(registration.confirmed_at), _local(registration.checked_in_at),
+            self._attended(registration),
             self.yes_no[0] if registration.added_by_organiser else self.yes_no[1],
+            self.yes_no[0] if registration.walk_in else self.yes_no[1],
             mail_language(municipality, registration.language),
         ]
+
+    def _attended(self, registration) -> str:
+        """Yes or No for a confirmed participant of an ended gathering, else blank."""
+        state = attendance.state_of(registration.status, registration.checked_in_at,
+                                    self.ended[registration.gathering_id])
+        return "" if state is None else self.yes_no[0] if state == attendance.ATTENDED else self.yes_no[1]
 
     def rows(self) -> Iterator[list]:
         """Registrations in date order: confirmed, the waiting list in its order, then cancelled."""

@@ -20,6 +20,7 @@ from ..mail import notify
 from ..refusal import Refused
 from ..timeutil import oslo, utcnow
 from . import mailcap, seats
+from .attendance import WALK_IN_ATTENDED
 from .models import Registration, canonical_email, hash_token, normalise_email
 
 #: what a participant is told when the form cannot be sent; the registration page shows them too
@@ -295,7 +296,10 @@ def edit(registration_id: int, details: dict, *, email: str) -> Registration:
     registration, gathering = _locked_registration(registration_id)
     if registration.anonymised_at is not None:
         _refuse("anonymised", ANONYMISED)
-    email_normalized = normalise_email(email)
+    if not email.strip() and registration.walk_in and not registration.email:
+        email_normalized = registration.email_normalized  # came without registering, and still no address
+    else:
+        email_normalized = normalise_email(email)
     if registration.is_active and _active_with(gathering.id, email_normalized, other_than=registration.id):
         _refuse("duplicate", ALREADY_REGISTERED)
     moved = email_normalized != registration.email_normalized
@@ -366,12 +370,14 @@ def renew_link(registration_id: int, *, by_organiser: bool = False) -> Registrat
 # --- on the day ----------------------------------------------------------------------------------
 
 def check_in(registration_id: int, present: bool, *, now=None) -> Registration:
-    """Mark a confirmed participant as arrived, or undo it. Refuses "not_confirmed"."""
+    """Mark a confirmed participant as arrived, or undo it. Refuses "not_confirmed", and "walk_in" for undoing
+    the arrival of someone who came without registering (registration/attendance.py)."""
     now = now or utcnow()
     begin_write()
     # Conditional update: two phones tapping the same person keep the first arrival time.
     values = {"checked_in_at": now} if present else {"checked_in_at": None}
-    condition = Registration.checked_in_at.is_(None) if present else Registration.checked_in_at.is_not(None)
+    condition = (Registration.checked_in_at.is_(None) if present
+                 else Registration.checked_in_at.is_not(None) & Registration.walk_in.is_(False))
     db.session.execute(
         update(Registration)
         .where(Registration.id == registration_id, Registration.status == "confirmed", condition)
@@ -382,4 +388,6 @@ def check_in(registration_id: int, present: bool, *, now=None) -> Registration:
     registration = db.session.get(Registration, registration_id, populate_existing=True)
     if registration.status != "confirmed":
         raise Refused("not_confirmed", _l("Only a confirmed participant can be checked in."))
+    if registration.walk_in and not present:
+        raise Refused("walk_in", WALK_IN_ATTENDED)
     return registration

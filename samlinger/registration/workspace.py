@@ -2,6 +2,7 @@
 new link), check-in on the day, and the lists to take away (CSV, XLSX, printable)."""
 
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -16,9 +17,9 @@ from ..gatherings.models import Gathering, Round
 from ..questions.forms import with_questions
 from ..refusal import Refused
 from ..spreadsheets import download
-from . import lists, seats, service
+from . import attendance, lists, seats, service
 from .counts import counts_of
-from .forms import RegistrationAddForm, RegistrationEditForm
+from .forms import RegistrationAddForm, RegistrationEditForm, WalkInForm
 from .models import STATUSES, Registration
 from .rows import Table
 
@@ -34,11 +35,30 @@ def participants(gathering_id):
     gathering = db.get_or_404(Gathering, gathering_id)
     query = request.args.get("q", "")[:200]
     status = request.args.get("status", "") if request.args.get("status") in STATUSES else ""
+    counts = counts_of(gathering.id)
     return render_template(
         "organiser/participants.html", gathering=gathering, query=query, status=status, statuses=STATUSES,
         registrations=lists.registrations(gathering.id, query=query, status=status),
-        counts=counts_of(gathering.id), organisations=lists.organisation_counts(gathering.id),
+        counts=counts, organisations=lists.organisation_counts(gathering.id),
+        attendance=attendance.summary(gathering, counts), marked_afterwards=attendance.marked_afterwards,
         action_form=ConfirmForm())
+
+
+@bp.post("/pameldinger/<int:registration_id>/oppmote")
+def mark_attendance(registration_id):
+    """After the gathering: correct whether a confirmed participant came."""
+    registration = db.get_or_404(Registration, registration_id)
+    if not ConfirmForm().validate_on_submit() or request.form.get("attended") not in ("1", "0"):
+        abort(400)
+    attended = request.form["attended"] == "1"
+    try:
+        attendance.mark(registration.id, attended)
+    except Refused as refused:
+        flash(str(refused), "error")
+    else:
+        flash(_("%(name)s is marked as attended.", name=registration.name) if attended
+              else _("%(name)s is marked as not attended.", name=registration.name), "success")
+    return redirect(url_for(".participants", gathering_id=registration.gathering_id, _anchor=f"r{registration.id}"))
 
 
 @bp.route("/samlinger/<int:gathering_id>/deltakere/ny", methods=["GET", "POST"])
@@ -64,7 +84,7 @@ def edit_registration(registration_id):
         obj=registration)
     try:
         if form.validate_on_submit():
-            service.edit(registration.id, form.details(), email=form.email.data)
+            service.edit(registration.id, form.details(), email=form.email.data or "")
             flash(_("The registration is saved."), "success")
             return _back_to_list(registration)
     except Refused as refused:
@@ -154,10 +174,32 @@ def move_up(registration_id):
 @bp.get("/samlinger/<int:gathering_id>/innsjekk")
 def checkin(gathering_id):
     gathering = db.get_or_404(Gathering, gathering_id)
+    return _checkin_page(gathering, WalkInForm())
+
+
+def _checkin_page(gathering, walk_in_form, refused=None):
     query = request.args.get("q", "")[:200]
     return render_template("organiser/checkin.html", gathering=gathering, query=query,
                            people=lists.checkin_list(gathering.id, query=query), counts=counts_of(gathering.id),
-                           form=ConfirmForm())
+                           form=ConfirmForm(), walk_in_form=walk_in_form,
+                           walk_ins_open=gathering.status == "published" and attendance.walk_ins_from_today(gathering),
+                           error=refused and str(refused)), status_of(walk_in_form, refused)
+
+
+@bp.post("/samlinger/<int:gathering_id>/innsjekk/uten-pamelding")
+def add_walk_in(gathering_id):
+    """Someone who came without registering: added as confirmed and arrived, with their municipality."""
+    gathering = db.get_or_404(Gathering, gathering_id)
+    form = WalkInForm()
+    if not form.validate_on_submit():
+        return _checkin_page(gathering, form)
+    try:
+        added = attendance.add_walk_in(gathering.id, form.details(), email=form.email.data or "",
+                                       language=str(get_locale()))
+    except Refused as refused:
+        return _checkin_page(gathering, form, refused)
+    flash(_("%(name)s is added as arrived.", name=added.name), "success")
+    return redirect(url_for(".checkin", gathering_id=gathering.id, _anchor=f"r{added.id}"))
 
 
 @bp.post("/pameldinger/<int:registration_id>/innsjekk")

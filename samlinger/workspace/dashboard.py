@@ -1,4 +1,4 @@
-"""The dashboard's figures: upcoming gatherings with their sign-ups, and the recent past."""
+"""The dashboard's figures: upcoming gatherings with their sign-ups, and the recent past with its attendance."""
 
 from dataclasses import dataclass
 
@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload
 from ..extensions import db
 from ..gatherings.models import Gathering
 from ..mail.models import OutboundEmail
+from ..registration.attendance import Summary, summary
 from ..registration.counts import Counts, status_counts
 from ..timeutil import oslo, utcnow
 
@@ -53,9 +54,18 @@ def dashboard_rows(now=None) -> list[DashboardRow]:
     ]
 
 
-def recent_past(limit: int = 10, now=None) -> list[Gathering]:
-    """Gatherings that have ended, newest first: where presentations are attached afterwards."""
-    return list(db.session.scalars(
-        select(Gathering).where(Gathering.ends_at < (now or utcnow())).order_by(Gathering.starts_at.desc())
-        .limit(limit)
+@dataclass
+class PastRow:
+    gathering: Gathering
+    attendance: Summary
+
+
+def recent_past(limit: int = 10, now=None) -> list[PastRow]:
+    """Gatherings that have ended, newest first, with their attendance: where presentations are attached
+    afterwards and attendance corrected."""
+    now = now or utcnow()
+    gatherings = list(db.session.scalars(
+        select(Gathering).where(Gathering.ends_at < now).order_by(Gathering.starts_at.desc()).limit(limit)
     ))
+    counts = status_counts(g.id for g in gatherings)
+    return [PastRow(gathering=g, attendance=summary(g, counts[g.id], now)) for g in gatherings]

@@ -103,3 +103,35 @@ def test_a_seat_out_of_turn_is_logged_with_a_chosen_reason_and_no_one_named(app,
     assert summary == ("Given a seat from the waiting list of Samling i nord out of turn "
                        "(reason: municipality_asked); over capacity")
     assert not [word for word in PERSONAL if word.lower() in summary.lower()]
+
+
+def test_walk_ins_and_attendance_corrections_name_no_one(app, organiser, make_gathering, register, runner):
+    """Adding someone who came without registering and correcting attendance afterwards: the gathering and ids."""
+    gid = make_gathering(title="Samling i nord")
+    kari = register(gid, "Kari Nordmann", "kari@alta.kommune.no")
+    with app.app_context():  # today
+        gathering = db.session.get(Gathering, gid)
+        for field in ("starts_at", "ends_at"):
+            setattr(gathering, field, getattr(gathering, field) - timedelta(days=30))
+        db.session.commit()
+    url = f"/arrangor/samlinger/{gid}/innsjekk"
+    added = post(organiser, f"{url}/uten-pamelding", {"name": "Per Hansen", "municipality": "other",
+                                                      "organisation": "Hansen og sønn syk AS",
+                                                      "email": "per@alta.kommune.no"}, form_url=url)
+    assert added.status_code == 302
+    with app.app_context():  # over, and a year later
+        gathering = db.session.get(Gathering, gid)
+        for field in ("starts_at", "ends_at"):
+            setattr(gathering, field, getattr(gathering, field) - timedelta(days=400))
+        gathering.registration_deadline -= timedelta(days=430)
+        db.session.commit()
+    url = f"/arrangor/samlinger/{gid}/deltakere"
+    assert post(organiser, f"/arrangor/pameldinger/{kari}/oppmote", {"attended": "1"}, form_url=url).status_code == 302
+    assert "2 registrations anonymised" in runner.invoke(args=["purge-personal-data"]).output
+    with app.app_context():
+        entries = db.session.execute(select(AuditEntry.action, AuditEntry.summary)).all()
+    assert {"registration.walk_in", "registration.attendance"} <= {action for action, _ in entries}
+    for action, summary in entries:
+        assert not [word for word in PERSONAL if word.lower() in summary.lower()], (action, summary)
+        if action in ("registration.walk_in", "registration.attendance"):
+            assert "Samling i nord" in summary
