@@ -196,9 +196,11 @@ def seed_demo():
     _gathering(round_, f"{round_.year}-{round_.term}-ost", f"Samling i øst {term} {round_.year}",
                f"Samling i aust {term_nn} {round_.year}", "east", "Scandic Kirkenes", "Kongensgate 1–3, 9900 Kirkenes",
                today + timedelta(days=21), today + timedelta(days=14))
-    _gathering(round_, f"{round_.year}-{round_.term}-vest", f"Samling i vest {term} {round_.year}",
-               f"Samling i vest {term_nn} {round_.year}", "west", "Thon Hotel Alta", "Løkkeveien 61, 9510 Alta",
-               today + timedelta(days=28), today + timedelta(days=21))
+    west, created = _gathering(round_, f"{round_.year}-{round_.term}-vest", f"Samling i vest {term} {round_.year}",
+                               f"Samling i vest {term_nn} {round_.year}", "west", "Thon Hotel Alta",
+                               "Løkkeveien 61, 9510 Alta", today + timedelta(days=28), today + timedelta(days=21))
+    if created:  # seats shared: at most 3 per municipality, 5 kept for new municipalities for a week
+        west.per_municipality_limit, west.held_seats, west.held_until = 3, 5, today + timedelta(days=14)
     _gathering(round_, f"{round_.year}-{round_.term}-frist-ute", "Frokostmøte om gevinstrealisering", None,
                "other", "Statsforvalterens hus", "Damsveien 1, 9815 Vadsø",
                today + timedelta(days=5), today - timedelta(days=1))
