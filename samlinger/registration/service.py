@@ -19,13 +19,13 @@ from ..locking import begin_write, locked
 from ..mail import notify
 from ..refusal import Refused
 from ..timeutil import utcnow
-from . import mailcap
-from .counts import counts_of
+from . import mailcap, modes
 from .models import Registration, canonical_email, hash_token, normalise_email
 
 #: what a participant is told when the form cannot be sent; the registration page shows them too
 CLOSED = _l("Registration for this gathering is closed.")
 FULL = _l("The gathering is full and has no waiting list.")
+SIDE_FULL = {"on_site": _l("There is no free seat on site."), "online": _l("There is no free seat online.")}
 ANONYMISED = _l("The registration is anonymised: it has no address and no link.")
 ALREADY_REGISTERED = _l("This address is already registered for the gathering.")
 
@@ -73,13 +73,14 @@ def _locked_registration(registration_id: int) -> tuple[Registration, Gathering]
 # --- registering ---------------------------------------------------------------------------------
 
 def register(gathering_id: int, details: dict, *, email: str, language: str,
-             by_organiser: bool = False, now=None) -> Outcome:
+             by_organiser: bool = False, mode: str | None = None, now=None) -> Outcome:
     """Register *email* for the gathering and queue the e-mail, in one transaction.
 
     The seat is confirmed while seats are left, otherwise the person is waitlisted (or refused when the
     waiting list is off). An address already registered gets its manage link by e-mail again (the same
     link). An organiser may register someone after the deadline; the entry goes into the audit log, and
     an address already registered is refused without mail.
+    *mode* is the side of a hybrid gathering (on_site, online); seats and waiting list are per side.
     Refuses "closed", "full" or (organisers) "duplicate".
     """
     now = now or utcnow()
@@ -105,12 +106,14 @@ def register(gathering_id: int, details: dict, *, email: str, language: str,
             db.session.commit()
         return Outcome(existing, None, duplicate=True)
 
-    full = gathering.capacity is not None and counts_of(gathering_id).confirmed >= gathering.capacity
+    mode = modes.side(gathering, mode)
+    full = modes.is_full(gathering, mode)
     if full and not gathering.waitlist_enabled:
-        _refuse("full", FULL)
+        _refuse("full", FULL if gathering.mode != "hybrid" else SIDE_FULL[mode])
 
     registration = Registration(
         gathering=gathering, status="waitlisted" if full else "confirmed", confirmed_at=None if full else now,
+        attendance_mode=mode,
         email=email, email_normalized=email_normalized, language=language, added_by_organiser=by_organiser,
         created_at=now, **{field: details[field] for field in DETAIL_FIELDS if field in details},
     )
@@ -140,15 +143,16 @@ def promote_waiting(gathering: Gathering, *, now=None) -> list[Registration]:
     now = now or utcnow()
     if gathering.status != "published" or gathering.has_ended(now):
         return []
-    free = None if gathering.capacity is None else gathering.capacity - counts_of(gathering.id).confirmed
-    waiting = select(Registration).where(
-        Registration.gathering_id == gathering.id, Registration.status == "waitlisted"
-    ).order_by(Registration.created_at, Registration.id)
-    if free is not None:
-        if free <= 0:
-            return []
-        waiting = waiting.limit(free)
-    promoted = list(db.session.scalars(waiting))
+    promoted = []
+    for mode, free in modes.free_seats(gathering):  # each side of a hybrid gathering has its own queue
+        waiting = select(Registration).where(
+            Registration.gathering_id == gathering.id, Registration.status == "waitlisted", modes.on_side(mode)
+        ).order_by(Registration.created_at, Registration.id)
+        if free is not None:
+            if free <= 0:
+                continue
+            waiting = waiting.limit(free)
+        promoted += db.session.scalars(waiting)
     for registration in promoted:
         registration.status, registration.confirmed_at = "confirmed", now
         notify.notify_promoted(registration)
@@ -190,6 +194,41 @@ def move_up(registration_id: int, *, now=None) -> Registration:
     notify.notify_promoted(registration)
     record("registration.move_up", registration,
            f"Given a seat from the waiting list of {gathering.text('title', 'nb')}")
+    db.session.commit()
+    return registration
+
+
+def switch_mode(registration_id: int, mode: str, *, now=None) -> Registration:
+    """The participant of a hybrid gathering changes side (on site, online), in one transaction.
+
+    A confirmed participant takes a free seat on the other side, and the seat they leave goes to the next
+    on that side's waiting list; someone on a waiting list gets a seat on the other side if one is free.
+    Refused when the other side has no free seat ("side_full": they keep what they have, and may join the
+    other waiting list only by cancelling and registering again), and "not_switchable" for a cancelled
+    registration, a gathering that is not hybrid, or one that has started.
+    """
+    now = now or utcnow()
+    registration, gathering = _locked_registration(registration_id)
+    if (registration.status not in ("confirmed", "waitlisted") or gathering.mode != "hybrid"
+            or gathering.status != "published" or now >= gathering.starts_at or mode not in modes.offered(gathering)):
+        _refuse("not_switchable", _l("You cannot change how you attend this gathering now."))
+    if registration.attendance_mode == mode:
+        db.session.commit()
+        return registration
+    if modes.is_full(gathering, mode):
+        _refuse("side_full", SIDE_FULL[mode])
+    was_confirmed = registration.status == "confirmed"
+    registration.attendance_mode = mode
+    registration.status, registration.confirmed_at = "confirmed", now if not was_confirmed else registration.confirmed_at
+    registration.checked_in_at = None
+    # The calendar's place changes (venue or video link): a higher SEQUENCE replaces the event.
+    gathering.revision += 1
+    db.session.flush()
+    if was_confirmed:
+        notify.notify_mode_changed(registration)
+        promote_waiting(gathering, now=now)
+    else:
+        notify.notify_promoted(registration)
     db.session.commit()
     return registration
 
