@@ -15,7 +15,7 @@ class MessageForm(FlaskForm):
         SelectChoice("all", _l("Everyone registered (confirmed and waiting list)")),
     ])
     #: on site, online or both: offered where a gathering can be followed online (mail/workspace.py)
-    side = RadioField(_l("Who attend"), default="all", choices=[
+    side = RadioField(_l("Where they attend"), default="all", choices=[
         SelectChoice("all", _l("On site and online")),
         SelectChoice("on_site", _l("Only those on site")),
         SelectChoice("online", _l("Only those online")),

@@ -28,7 +28,7 @@ def is_video_link(value: str) -> bool:
         port = parts.port
     except ValueError:
         return False
-    return (parts.scheme == "https" and value.lower().startswith("https://") and "@" not in parts.netloc
+    return (parts.scheme == "https" and value[:8].lower() == "https://" and "@" not in parts.netloc
             and bool(parts.hostname) and bool(_HOST.match(parts.hostname)) and port in (None, 443))
 
 
