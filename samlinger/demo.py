@@ -132,7 +132,8 @@ def seed_demo():
         db.session.flush()
         for n, status in enumerate(["confirmed"] * 3 + ["waitlisted"]):
             _demo_registration(full, n, status)
-    hybrid, created = _gathering(round_, f"{round_.year}-{round_.term}-hybrid", f"Nettverkssamling, hybrid {term} {round_.year}",
+    hybrid, created = _gathering(round_, f"{round_.year}-{round_.term}-hybrid",
+                                 f"Nettverkssamling, hybrid {term} {round_.year}",
                                  f"Nettverkssamling, hybrid {term_nn} {round_.year}", "other", "Statsforvalterens hus",
                                  "Damsveien 1, 9815 Vadsø", today + timedelta(days=42), today + timedelta(days=35),
                                  capacity=20)

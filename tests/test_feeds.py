@@ -6,6 +6,7 @@ from icalendar import Calendar
 
 from samlinger.extensions import db
 from samlinger.gatherings.models import Gathering, Round
+from samlinger.online.models import VideoLink
 from samlinger.registration import service
 from samlinger.registration.models import Registration
 
@@ -76,8 +77,11 @@ def test_seed_demo_is_idempotent_and_covers_every_state(app, runner):
     client = app.test_client()
     with app.app_context():
         gatherings = db.session.scalars(db.select(Gathering)).all()
-        assert len(gatherings) == 5
+        assert len(gatherings) == 6
         assert db.session.scalar(db.select(db.func.count()).select_from(Round)) == 2
+        [hybrid] = [g for g in gatherings if g.mode == "hybrid"]  # with its video link, stored once
+        assert hybrid.online_capacity and hybrid.registration_open()
+        assert db.session.scalar(db.select(db.func.count()).select_from(VideoLink)) == 1
         states = {g.slug: g for g in gatherings}
         open_ones = [g for g in gatherings if g.registration_open()]
         assert {g.region for g in open_ones} >= {"east", "west"}

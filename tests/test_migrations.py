@@ -167,7 +167,8 @@ def test_texts_get_a_nynorsk_twin_and_a_nynorsk_only_text_survives_the_downgrade
         upgrade(revision="0013_texts_in_both_standards")
         round_, document = db.session.get(Round, 1), db.session.get(Document, 1)
         # The gathering in SQL: the model has columns of later migrations.
-        gathering = db.session.execute(text("SELECT title, title_nn, description_nn, programme_nn FROM gathering")).one()
+        gathering = db.session.execute(
+            text("SELECT title, title_nn, description_nn, programme_nn FROM gathering")).one()
         assert (round_.title, round_.title_nn, round_.intro, round_.intro_nn) == ("Våren 2027", "", "Velkommen", "")
         assert tuple(gathering[1:]) == ("", "", "")
         assert (document.title, document.title_nn) == ("Lysark", "")

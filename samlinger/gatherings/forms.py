@@ -4,14 +4,22 @@ from datetime import time
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField,
-                     TimeField)
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional, Regexp, ValidationError
 
 from ..forms import at_most, one_line, strip
-from ..timeutil import FIRST_DAY, LAST_DAY, oslo, oslo_to_utc
 from ..registration.modes import GATHERING_MODES
+from ..timeutil import FIRST_DAY, LAST_DAY, oslo, oslo_to_utc
 from .models import REGIONS, TERMS
 from .slugs import SLUG
 

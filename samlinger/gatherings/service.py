@@ -15,10 +15,10 @@ from ..mail import notify
 from ..mail.models import OutboundEmail
 from ..questions.models import Question
 from ..refusal import Refused
+from ..registration import modes
 from ..registration.counts import counts_of
 from ..registration.lists import with_status
 from ..registration.models import ACTIVE
-from ..registration import modes
 from ..registration.service import promote_waiting
 from ..timeutil import FIRST_DAY, LAST_DAY, oslo, oslo_to_utc
 from .models import Gathering, Round
@@ -26,8 +26,8 @@ from .slugs import unique_slug
 
 #: what a gathering form may set
 GATHERING_FIELDS = ("title", "title_nn", "slug", "region", "mode", "venue", "address", "starts_at", "ends_at",
-                    "registration_deadline", "capacity", "online_capacity", "waitlist_enabled", "description", "description_nn",
-                    "programme", "programme_nn", "documents_visibility")
+                    "registration_deadline", "capacity", "online_capacity", "waitlist_enabled", "description",
+                    "description_nn", "programme", "programme_nn", "documents_visibility")
 ROUND_FIELDS = ("year", "term", "title", "title_nn", "intro", "intro_nn")
 #: spring to autumn and autumn to spring: 26 weeks, so every gathering keeps its weekday
 NEXT_TERM_SHIFT = timedelta(weeks=26)

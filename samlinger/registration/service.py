@@ -219,7 +219,9 @@ def switch_mode(registration_id: int, mode: str, *, now=None) -> Registration:
         _refuse("side_full", SIDE_FULL[mode])
     was_confirmed = registration.status == "confirmed"
     registration.attendance_mode = mode
-    registration.status, registration.confirmed_at = "confirmed", now if not was_confirmed else registration.confirmed_at
+    registration.status = "confirmed"
+    if not was_confirmed:
+        registration.confirmed_at = now
     registration.checked_in_at = None
     # The calendar's place changes (venue or video link): a higher SEQUENCE replaces the event.
     gathering.revision += 1
