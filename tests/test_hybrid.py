@@ -349,3 +349,14 @@ def test_public_seats_are_shown_per_side(app, client):
         slug = g.slug
     html = client.get(f"/samlinger/{slug}").get_data(as_text=True)
     assert "På stedet" in html and "Kan også følges på nett" in html
+
+
+def test_the_export_says_who_attends_on_site_and_who_online(app, organiser_client):
+    with app.app_context():
+        g = hybrid(capacity=5, online_capacity=5)
+        register(g.id, "paa@x.no", "on_site")
+        register(g.id, "nett@x.no", "online")
+        gid = g.id
+    lines = organiser_client.get(f"/arrangor/samlinger/{gid}/deltakere.csv").get_data(as_text=True).splitlines()
+    assert "På stedet eller på nett" in lines[0]
+    assert "På stedet" in lines[1] and "paa@x.no" in lines[1] and "På nett" in lines[2] and "nett@x.no" in lines[2]
