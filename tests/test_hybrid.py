@@ -364,13 +364,13 @@ def test_the_export_says_who_attends_on_site_and_who_online(app, organiser_clien
 
 def test_a_switch_sends_an_invite_with_a_higher_sequence_and_the_new_place(app, smtp, deliver):
     with app.app_context():
-        g = hybrid(capacity=5, online_capacity=5)
-        with_link(g.id)
-        person_id = register(g.id, "a@x.no", "on_site").id
+        gid = hybrid(capacity=5, online_capacity=5).id
+        with_link(gid)
+        person_id = register(gid, "a@x.no", "on_site").id
     deliver()  # the confirmation goes out before the switch (a mail is written when it is sent)
     with app.app_context():
         service.switch_mode(person_id, "online")
-        revision = db.session.get(Gathering, g.id).revision
+        revision = db.session.get(Gathering, gid).revision
     deliver()
     first, switched = (calendar_parts(m)[0].get_content().replace("\r\n ", "") for m in smtp.to("a@x.no"))
     assert "LOCATION:Scandic Alta" in first and f"LOCATION:{LINK}" in switched
