@@ -13,6 +13,7 @@ from .gatherings import service
 from .gatherings.models import Gathering, Round
 from .municipalities import importing, resolving
 from .municipalities.models import Municipality
+from .online.models import VideoLink
 from .registration.models import Registration, normalise_email
 from .timeutil import oslo, oslo_to_utc, utcnow
 
@@ -66,6 +67,10 @@ DEMO_PROGRAMME_NN = (
     "- 10.30 Prosjektvegvisaren i praksis\n- 12.00 Lunsj\n- 13.00 Erfaringar frå kommunane\n"
     "- 14.30 Gevinstrealisering og spreiing\n- 15.30 Slutt"
 )
+
+
+#: the demo's video meeting: a made-up Teams-like address on example.org
+DEMO_VIDEO_LINK = "https://teams.example.org/l/meetup-join/19%3ameeting_demo-hybrid%40thread.v2/0"
 
 
 def _weekday(day: date) -> date:
@@ -211,6 +216,17 @@ def seed_demo():
         db.session.flush()
         for n, status in enumerate(["confirmed"] * 3 + ["waitlisted"]):
             _demo_registration(full, n, status)
+    hybrid, created = _gathering(round_, f"{round_.year}-{round_.term}-hybrid",
+                                 f"Nettverkssamling, hybrid {term} {round_.year}",
+                                 f"Nettverkssamling, hybrid {term_nn} {round_.year}", "other", "Statsforvalterens hus",
+                                 "Damsveien 1, 9815 Vadsø", today + timedelta(days=42), today + timedelta(days=35),
+                                 capacity=20)
+    if created:
+        # On site in Vadsø, and online for the distant municipalities: 40 online seats; the link only participants see.
+        hybrid.mode, hybrid.online_capacity = "hybrid", 40
+        db.session.flush()
+        db.session.add(VideoLink(gathering_id=hybrid.id, url=DEMO_VIDEO_LINK, meeting_id="385 912 664 07",
+                                 passcode="Nordlys7"))
 
     earlier = today - timedelta(days=200)
     past_round = _round(*_term_of(earlier))

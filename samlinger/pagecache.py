@@ -44,8 +44,8 @@ from .extensions import db
 from .timeutil import utcnow
 
 CHANGED = "samlinger.content_changed"
-#: the columns of a registration that public pages show (through the seat counts)
-SEAT_COLUMNS = frozenset({"status", "gathering_id"})
+#: the columns of a registration that public pages show (through the seat counts, per side of a hybrid gathering)
+SEAT_COLUMNS = frozenset({"status", "gathering_id", "attendance_mode"})
 
 
 class ContentVersion(db.Model):

@@ -37,7 +37,7 @@ PARTICIPANT_SOURCES = (
     "templates/email/_layout.txt",
     *(f"templates/email/{name}.{ext}" for name in (
         "confirmation", "waitlisted", "promoted", "updated", "cancelled", "gathering_cancelled", "manage_link",
-        "new_link", "reminder", "message", "documents_ready") for ext in ("html", "txt")),
+        "new_link", "reminder", "message", "documents_ready", "link_ready", "mode_changed") for ext in ("html", "txt")),
     "samlinger/mail/notify.py",
     "samlinger/mail/messaging.py",
     "samlinger/mail/ics.py",
@@ -48,4 +48,5 @@ PARTICIPANT_PARTS = (
     "samlinger/registration/forms.py",
     "samlinger/registration/service.py",
     "samlinger/registration/seats.py",
+    "samlinger/registration/modes.py",
 )

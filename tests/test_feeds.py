@@ -7,6 +7,7 @@ from icalendar import Calendar
 from samlinger import demo
 from samlinger.extensions import db
 from samlinger.gatherings.models import Gathering, Round
+from samlinger.online.models import VideoLink
 from samlinger.registration import service
 from samlinger.registration.models import Registration
 
@@ -77,10 +78,13 @@ def test_seed_demo_is_idempotent_and_covers_every_state(app, runner):
     client = app.test_client()
     with app.app_context():
         gatherings = db.session.scalars(db.select(Gathering)).all()
-        # This round's four, and east and west in each past round for the reach page (the past gathering with
-        # documents is one of them), and one the organisers cancelled.
-        assert len(gatherings) == 4 + 2 * demo.HISTORY_TERMS + 1
+        # This round's five (one hybrid), and east and west in each past round for the reach page (the past
+        # gathering with documents is one of them), and one the organisers cancelled.
+        assert len(gatherings) == 5 + 2 * demo.HISTORY_TERMS + 1
         assert db.session.scalar(db.select(db.func.count()).select_from(Round)) == 1 + demo.HISTORY_TERMS
+        [hybrid] = [g for g in gatherings if g.mode == "hybrid"]  # with its video link, stored once
+        assert hybrid.online_capacity and hybrid.registration_open()
+        assert db.session.scalar(db.select(db.func.count()).select_from(VideoLink)) == 1
         states = {g.slug: g for g in gatherings}
         open_ones = [g for g in gatherings if g.registration_open()]
         assert {g.region for g in open_ones} >= {"east", "west"}

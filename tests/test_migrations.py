@@ -203,7 +203,7 @@ def test_seats_per_municipality_add_empty_columns_in_place_and_the_downgrade_dro
             old_gatherings(conn, start, start.date(), round_table="round")
             old_registration(conn, gathering_id=1, status="confirmed", email="kari@alta.no",
                              email_normalized="kari@alta.no", manage_token_hash="0" * 64, created_at=start)
-        upgrade(revision="0014_seats_per_municipality")
+        upgrade()  # the model reads the row: the schema it describes (0014 and what came after)
         gathering = db.session.get(Gathering, 1)
         assert (gathering.per_municipality_limit, gathering.held_seats, gathering.held_until) == (None, None, None)
         gathering.per_municipality_limit, gathering.held_seats, gathering.held_until = 3, 2, start.date()
@@ -243,7 +243,7 @@ def test_walk_ins_column_is_false_for_existing_registrations_and_goes_away_on_th
             conn.execute(OutboundEmail.__table__.insert().values(  # the outbox refers to the registration
                 kind="confirmation", recipient="p1@alta.kommune.no", reply_to="", subject="S", text_body="",
                 html_body="", status="sent", language="nb", registration_id=1))
-        upgrade(revision="0015_walk_ins")
+        upgrade()  # the model reads the rows: the schema it describes (0015 and what came after)
         rows = db.session.execute(db.select(Registration.walk_in, Registration.checked_in_at)
                                   .order_by(Registration.id)).all()
         assert [walk_in for walk_in, _ in rows] == [False, False] and rows[0][1] is not None
@@ -257,4 +257,43 @@ def test_walk_ins_column_is_false_for_existing_registrations_and_goes_away_on_th
             assert conn.execute(text("SELECT registration_id FROM outbound_email")).scalar() == 1
         upgrade()
         assert db.session.scalar(db.select(OutboundEmail.registration_id)) == 1
+        _clean_up()
+
+
+def test_gatherings_and_registrations_are_on_site_and_the_downgrade_drops_the_video_link(database_url, tmp_path):
+    """0016 makes every existing gathering and registration on site (an outbox row pointing at a registration
+    survives the in-place columns); the downgrade drops the columns and the video links, keeping every row."""
+    from samlinger.gatherings.models import Gathering
+    from samlinger.online.models import VideoLink
+    from samlinger.registration.models import Registration
+    from samlinger.timeutil import utcnow
+
+    app = create_app(base_config(database_url, tmp_path))
+    with app.app_context():
+        empty_database()
+        upgrade(revision="0015_walk_ins")
+        start = utcnow() + timedelta(days=30)
+        with db.engine.begin() as conn:
+            old_gatherings(conn, start, start.date(), round_table="round")
+            old_registration(conn, gathering_id=1, status="confirmed", email="kari@alta.kommune.no",
+                             email_normalized="kari@alta.kommune.no", manage_token_hash="0" * 64, created_at=start)
+            conn.execute(text("INSERT INTO outbound_email (kind, recipient, reply_to, subject, text_body, html_body, "
+                              "language, status, attempts, next_attempt_at, last_error, created_at, registration_id) "
+                              "VALUES ('confirmation', 'kari@alta.kommune.no', '', '', '', '', 'nb', 'sent', 1, "
+                              ":now, '', :now, 1)"), {"now": start})
+        upgrade()  # the models read the rows: the schema they describe (0016 and what came after)
+        gathering, registration = db.session.get(Gathering, 1), db.session.get(Registration, 1)
+        assert (gathering.mode, gathering.online_capacity, registration.attendance_mode) == ("on_site", None, "on_site")
+        gathering.mode, registration.attendance_mode = "hybrid", "online"
+        db.session.add(VideoLink(gathering_id=1, url="https://example.org/meet/1", passcode="4711"))
+        db.session.commit()
+        db.session.remove()
+        downgrade(revision="0015_walk_ins")
+        with db.engine.connect() as conn:
+            assert "video_link" not in sa_inspect(conn).get_table_names()
+            assert "mode" not in {c["name"] for c in sa_inspect(conn).get_columns("gathering")}
+            assert "attendance_mode" not in {c["name"] for c in sa_inspect(conn).get_columns("registration")}
+            assert conn.execute(text("SELECT count(*) FROM outbound_email")).scalar() == 1
+            assert conn.execute(text("SELECT status FROM registration")).scalar() == "confirmed"
+        upgrade()
         _clean_up()

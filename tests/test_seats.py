@@ -30,10 +30,11 @@ def gathering(**fields) -> Gathering:
 
 
 def tally(**per_municipality) -> seats.Tally:
-    """A tally from counts per municipality: a=1 is municipality 1 ('a'), other=… is another organisation."""
+    """A tally from counts per municipality, all on site: a=1 is municipality 1 ('a'), other=… is another
+    organisation."""
     ids = {"a": 1, "b": 2, "c": 3, "d": 4, "other": None}
     counted = {ids[key]: number for key, number in per_municipality.items()}
-    return seats.Tally(sum(counted.values()), counted)
+    return seats.Tally(sum(counted.values()), counted, {"on_site": sum(counted.values())})
 
 
 NOW = utcnow()
@@ -88,9 +89,9 @@ def places(ctx):
     return {letter: municipality.id for letter, municipality in made.items()}
 
 
-def sign_up(gid, who: str, municipality_id, *, language="nb", now=None):
+def sign_up(gid, who: str, municipality_id, *, language="nb", now=None, mode=None):
     details = {"name": who, "municipality_id": municipality_id, "organisation": "" if municipality_id else "Annen"}
-    return service.register(gid, details, email=f"{who}@x.no", language=language, now=now)
+    return service.register(gid, details, email=f"{who}@x.no", language=language, now=now, mode=mode)
 
 
 def status(registration_id) -> str:
@@ -144,6 +145,28 @@ def test_promotion_skips_whoever_does_not_fit_and_mails_the_one_who_does(places)
     service.cancel(a1)
     assert status(a2) == "confirmed"
     assert seats.tally(gid).confirmed == 3
+
+
+def test_in_a_hybrid_gathering_the_limit_counts_both_sides_and_each_side_has_its_own_seats(places):
+    """The limit is per municipality, on site and online together; capacity is per side, and a full side does
+    not stop the other side's waiting list from moving up."""
+    gid = factories.gathering(mode="hybrid", capacity=2, online_capacity=2, per_municipality_limit=2).id
+    a1 = sign_up(gid, "a1", places["A"], mode="on_site").registration.id
+    sign_up(gid, "a2", places["A"], mode="online")
+    a3 = sign_up(gid, "a3", places["A"], mode="online")
+    assert (a3.registration.status, a3.why) == ("waitlisted", seats.MUNICIPALITY_LIMIT), "both sides count"
+    b1 = sign_up(gid, "b1", places["B"], mode="on_site").registration.id
+    b2 = sign_up(gid, "b2", places["B"], mode="on_site")
+    assert (b2.registration.status, b2.why) == ("waitlisted", seats.FULL), "on site is full"
+    c1 = sign_up(gid, "c1", places["C"], mode="online")
+    assert c1.registration.status == "confirmed", "online still has a seat"
+    c2 = sign_up(gid, "c2", places["C"], mode="online").registration.id  # online full now
+    service.cancel(b1)  # an on-site seat: the on-site list moves, the online one does not
+    assert (status(b2.registration.id), status(c2), status(a3.registration.id)) == (
+        "confirmed", "waitlisted", "waitlisted")
+    service.cancel(a1)  # A is under its limit again, but the seat freed is on site: A3 waits online
+    assert status(a3.registration.id) == "waitlisted"
+    assert seats.tally(gid).per_side == {"on_site": 1, "online": 2}
 
 
 def test_nobody_moves_up_once_the_gathering_has_started(places):

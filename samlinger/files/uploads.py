@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..refusal import Refused
 
-__all__ = ["REASONS", "CheckedUpload", "Kind", "check_upload", "detect_kind"]
+__all__ = ["REASONS", "CheckedUpload", "Kind", "check_size", "check_upload", "detect_kind"]
 
 
 class Kind(enum.Enum):
@@ -147,6 +147,15 @@ def _extension(filename: str) -> str:
     return extension.lower() if dot else ""
 
 
+def check_size(data: bytes, max_bytes: int) -> int:
+    """Return the size of an upload, or refuse it as "empty" or "too_large" (any kind of file)."""
+    if not data:
+        _refuse("empty", max_bytes)
+    if len(data) > max_bytes:
+        _refuse("too_large", max_bytes)
+    return len(data)
+
+
 def check_upload(filename: str, data: bytes, max_bytes: int) -> CheckedUpload:
     """Return what the uploaded `data` is, or refuse it (`Refused`, its code one of REASONS).
 
@@ -154,11 +163,7 @@ def check_upload(filename: str, data: bytes, max_bytes: int) -> CheckedUpload:
     "unknown_type" (content is not PDF, PPTX, DOCX, XLSX, ODP or PPT), "mismatch" (the file name's
     extension, compared case-insensitively, is not the one for the detected content).
     """
-    size = len(data)
-    if size == 0:
-        _refuse("empty", max_bytes)
-    if size > max_bytes:
-        _refuse("too_large", max_bytes)
+    size = check_size(data, max_bytes)
     kind = detect_kind(data)
     if kind is None:
         _refuse("unknown_type", max_bytes)

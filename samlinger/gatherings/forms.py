@@ -4,11 +4,21 @@ from datetime import time
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField, TimeField
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional, Regexp, ValidationError
 
 from ..forms import at_most, one_line, strip
+from ..registration.modes import GATHERING_MODES
 from ..timeutil import FIRST_DAY, LAST_DAY, oslo, oslo_to_utc
 from .models import REGIONS, TERMS
 from .slugs import SLUG
@@ -86,7 +96,9 @@ class GatheringForm(FlaskForm):
                                    Regexp(SLUG.pattern, message=_l(
                                        "Use only a–z, 0–9 and dashes between words, like samling-i-ost-2027."))])
     region = SelectField(_l("Region"), choices=[SelectChoice(k, v) for k, v in REGIONS.items()])
-    venue = _text(_l("Venue"), _l("Enter the venue."))
+    mode = RadioField(_l("On site or online"), default="on_site",
+                      choices=[SelectChoice(k, v) for k, v in GATHERING_MODES.items()])
+    venue = _text(_l("Venue"))
     address = _text(_l("Address"), max_length=300)
     start_day = DayField(_l("Start date"), validators=[InputRequired(_l("Enter the start date."))])
     # 10:00 is what a time input sends; 10.00, as Norwegian is written, is accepted where one is typed.
@@ -98,6 +110,8 @@ class GatheringForm(FlaskForm):
     registration_deadline = DayField(_l("Registration deadline"), validators=[
         InputRequired(_l("Enter the last day to register."))])
     capacity = IntegerField(_l("Seats"), validators=[
+        Optional(), NumberRange(1, 10000, message=_l("Enter a number of seats from 1 up, or leave it empty."))])
+    online_capacity = IntegerField(_l("Online seats (hybrid)"), validators=[
         Optional(), NumberRange(1, 10000, message=_l("Enter a number of seats from 1 up, or leave it empty."))])
     waitlist_enabled = BooleanField(_l("Waiting list when full"), default=True)
     per_municipality_limit = IntegerField(_l("Seats per municipality"), validators=[
@@ -121,9 +135,9 @@ class GatheringForm(FlaskForm):
     def fill_from(self, gathering) -> None:
         """Put a saved gathering into the form (GET of the edit page)."""
         start, end = oslo(gathering.starts_at), oslo(gathering.ends_at)
-        for name in ("title", "title_nn", "slug", "region", "venue", "address", "registration_deadline", "capacity",
-                     "waitlist_enabled", "per_municipality_limit", "held_seats", "held_until",
-                     "description", "description_nn", "programme", "programme_nn",
+        for name in ("title", "title_nn", "slug", "region", "mode", "venue", "address", "registration_deadline",
+                     "capacity", "online_capacity", "waitlist_enabled", "per_municipality_limit", "held_seats",
+                     "held_until", "description", "description_nn", "programme", "programme_nn",
                      "documents_visibility"):
             self[name].data = getattr(gathering, name)
         self.start_day.data, self.start_time.data = start.date(), start.time().replace(tzinfo=None)
@@ -138,6 +152,9 @@ class GatheringForm(FlaskForm):
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         valid = _title_in_one_standard(self) and valid
+        if self.mode.data != "online" and not self.venue.data:  # an online gathering needs no venue
+            self.venue.errors.append(_l("Enter the venue."))
+            valid = False
         if not valid or not all((self.start_day.data, self.start_time.data, self.end_time.data)):
             return valid
         starts_at, ends_at = self._instants()
@@ -177,7 +194,8 @@ class GatheringForm(FlaskForm):
         starts_at, ends_at = self._instants()
         return {
             **_texts(self, "title", "description", "programme"), "slug": slug, "region": self.region.data,
-            "venue": self.venue.data,
+            "venue": self.venue.data or "", "mode": self.mode.data,
+            "online_capacity": self.online_capacity.data if self.mode.data == "hybrid" else None,
             "address": self.address.data or "", "starts_at": starts_at, "ends_at": ends_at,
             "registration_deadline": self.registration_deadline.data, "capacity": self.capacity.data,
             "waitlist_enabled": self.waitlist_enabled.data,

@@ -68,8 +68,12 @@ class Gathering(TwoStandards, db.Model):
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     #: the last day to register, in Oslo; registration closes when that day ends
     registration_deadline: Mapped[date] = mapped_column(Date)
-    #: None means unlimited
+    #: on_site | online | hybrid (registration/modes.py has the rules that follow from it)
+    mode: Mapped[str] = mapped_column(String(10), default="on_site", server_default="on_site")
+    #: the seats on site (an online gathering's seats); None means unlimited
     capacity: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    #: a hybrid gathering's online seats; None means unlimited
+    online_capacity: Mapped[int | None] = mapped_column(Integer, nullable=True)
     waitlist_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     #: at most this many confirmed seats per municipality of the register; None means no limit
     #: (registrations from another organisation, without a municipality, are never limited)
@@ -138,13 +142,20 @@ class Gathering(TwoStandards, db.Model):
         return str(STATUSES.get(self.status, self.status))
 
     @property
+    def mode_title(self) -> str:
+        from ..registration.modes import GATHERING_MODES
+
+        return str(GATHERING_MODES.get(self.mode, self.mode))
+
+    @property
     def region_title(self) -> str:
         return str(REGIONS.get(self.region, self.region))
 
     @property
     def time_or_place(self) -> tuple:
-        """What a participant's calendar holds: a change here raises the revision."""
-        return (self.starts_at, self.ends_at, self.venue, self.address)
+        """What a participant's calendar holds: a change here raises the revision (the mode decides whether
+        the invite's place is the venue or the video link)."""
+        return (self.starts_at, self.ends_at, self.venue, self.address, self.mode)
 
 
 @dataclass(frozen=True)
@@ -161,15 +172,23 @@ class Availability:
     #: seats still held now for municipalities not yet registered, and the last day they are held
     held: int = 0
     held_until: date | None = None
+    #: a hybrid gathering's sides, each with its own seats: (("on_site", Availability), ("online", Availability))
+    sides: tuple = ()
 
     @property
     def seats_left(self) -> int | None:
+        if self.sides:
+            left = [side.seats_left for _mode, side in self.sides]
+            return None if None in left else sum(left)
         if self.capacity is None:
             return None
         return max(self.capacity - self.confirmed, 0)
 
     @property
     def is_full(self) -> bool:
+        """Every side full: only then does registering give a place on a waiting list (or nothing)."""
+        if self.sides:
+            return all(side.is_full for _mode, side in self.sides)
         return self.capacity is not None and self.confirmed >= self.capacity
 
     @property

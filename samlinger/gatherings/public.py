@@ -6,8 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
-from ..registration import seats
-from ..registration.counts import status_counts
+from ..registration import modes, seats
+from ..registration.counts import Counts, mode_counts, total
 from ..timeutil import FIRST_DAY, LAST_DAY, end_of_day_utc, oslo_to_utc, utcnow
 from .models import Availability, Gathering, Round
 
@@ -56,22 +56,26 @@ def gathering_by_slug(slug: str) -> Gathering | None:
 def availability(gatherings, now=None) -> dict[int, Availability]:
     """Return the seats shown to the public for each gathering."""
     now = now or utcnow()
-    counts = status_counts(g.id for g in gatherings)
+    by_mode = mode_counts(g.id for g in gatherings)
     # Only gatherings holding seats need the count per municipality: one more query, whatever their number.
     holding = seats.tallies(g.id for g in gatherings if g.holding(now))
-    return {
-        g.id: Availability(
-            confirmed=counts[g.id].confirmed,
-            waitlisted=counts[g.id].waitlisted,
-            capacity=g.capacity,
-            open=g.registration_open(now),
-            waitlist_enabled=g.waitlist_enabled,
+
+    def side(g, mode):
+        counts = by_mode[g.id].get(mode, Counts())
+        return Availability(confirmed=counts.confirmed, waitlisted=counts.waitlisted,
+                            capacity=modes.capacity_for(g, mode), open=g.registration_open(now),
+                            waitlist_enabled=g.waitlist_enabled)
+
+    found = {}
+    for g in gatherings:
+        counts = total(by_mode[g.id])
+        sides = tuple((mode, side(g, mode)) for mode in modes.offered(g)) if g.mode == "hybrid" else ()
+        found[g.id] = Availability(
+            confirmed=counts.confirmed, waitlisted=counts.waitlisted, capacity=g.capacity,
+            open=g.registration_open(now), waitlist_enabled=g.waitlist_enabled, sides=sides,
             per_municipality_limit=g.per_municipality_limit,
-            held=seats.unused_held(g, holding[g.id], now) if g.id in holding else 0,
-            held_until=g.held_until,
-        )
-        for g in gatherings
-    }
+            held=seats.unused_held(g, holding[g.id], now) if g.id in holding else 0, held_until=g.held_until)
+    return found
 
 
 def group_for_front_page(gatherings, now=None):

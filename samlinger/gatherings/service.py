@@ -15,6 +15,7 @@ from ..mail import notify
 from ..mail.models import OutboundEmail
 from ..questions.models import Question
 from ..refusal import Refused
+from ..registration import modes
 from ..registration.counts import counts_of
 from ..registration.lists import with_status
 from ..registration.models import ACTIVE
@@ -24,9 +25,9 @@ from .models import Gathering, Round
 from .slugs import unique_slug
 
 #: what a gathering form may set
-GATHERING_FIELDS = ("title", "title_nn", "slug", "region", "venue", "address", "starts_at", "ends_at",
-                    "registration_deadline", "capacity", "waitlist_enabled", "per_municipality_limit", "held_seats",
-                    "held_until", "description", "description_nn",
+GATHERING_FIELDS = ("title", "title_nn", "slug", "region", "mode", "venue", "address", "starts_at", "ends_at",
+                    "registration_deadline", "capacity", "online_capacity", "waitlist_enabled",
+                    "per_municipality_limit", "held_seats", "held_until", "description", "description_nn",
                     "programme", "programme_nn", "documents_visibility")
 ROUND_FIELDS = ("year", "term", "title", "title_nn", "intro", "intro_nn")
 #: spring to autumn and autumn to spring: 26 weeks, so every gathering keeps its weekday
@@ -145,6 +146,7 @@ def copy_to_next_round(round_: Round) -> Round:
             address=gathering.address, starts_at=_shift(gathering.starts_at, NEXT_TERM_SHIFT),
             ends_at=_shift(gathering.ends_at, NEXT_TERM_SHIFT),
             registration_deadline=gathering.registration_deadline + NEXT_TERM_SHIFT, capacity=gathering.capacity,
+            mode=gathering.mode, online_capacity=gathering.online_capacity,
             waitlist_enabled=gathering.waitlist_enabled, per_municipality_limit=gathering.per_municipality_limit,
             held_seats=gathering.held_seats,
             held_until=gathering.held_until and gathering.held_until + NEXT_TERM_SHIFT,
@@ -189,6 +191,7 @@ def update_gathering(gathering_id: int, data: dict, *, notify_participants: bool
     if moved:
         gathering.revision += 1
     db.session.flush()
+    modes.settle(gathering)  # on site or online only now: everyone is on that side
     # More seats (or no limit any more) go to the waiting list at once, in order; their
     # invites already carry the new time and revision.
     promoted = {registration.id for registration in promote_waiting(gathering)}

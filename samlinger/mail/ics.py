@@ -23,8 +23,13 @@ def organiser(language: str) -> vCalAddress:
     return vCalAddress.new(f"mailto:{email}", cn=office_name(language))
 
 
-def _event(gathering, url: str, status: str, language: str) -> Event:
+def _event(gathering, url: str, status: str, language: str, *, online: bool = False,
+           video_url: str | None = None) -> Event:
+    """One gathering as an event. Shared files (feeds, downloads) have the venue; an online participant's own
+    invite has the video link as LOCATION and URL once there is one, and no venue."""
     location = ", ".join(part for part in (gathering.venue, gathering.address) if part)
+    if online:
+        location = video_url or ""
     title = gathering.text("title", language)
     event = Event.new(
         uid=gathering.uid,
@@ -32,7 +37,7 @@ def _event(gathering, url: str, status: str, language: str) -> Event:
         start=oslo(gathering.starts_at),
         end=oslo(gathering.ends_at),
         location=location or None,
-        url=url,
+        url=video_url if online and video_url else url,
         sequence=gathering.revision,
         stamp=utcnow(),
         status=status,
@@ -52,13 +57,15 @@ def _calendar(method: str, events: list[Event], first, last) -> bytes:
 
 
 def invite(gathering, *, url: str, attendee_email: str, attendee_name: str, language: str,
-           cancel: bool = False) -> bytes:
+           cancel: bool = False, online: bool = False, video_url: str | None = None) -> bytes:
     """Return a METHOD:REQUEST invite (or METHOD:CANCEL) for one participant.
 
     The participant is listed as attendee without a request to reply; no manage link is
-    put in the invite, since calendars are often shared.
+    put in the invite, since calendars are often shared. *online*: the participant follows online, and
+    *video_url* (given to confirmed online participants only) is the place.
     """
-    event = _event(gathering, url, "CANCELLED" if cancel else "CONFIRMED", language)
+    event = _event(gathering, url, "CANCELLED" if cancel else "CONFIRMED", language, online=online,
+                   video_url=video_url)
     event.add(
         "attendee",
         vCalAddress.new(

@@ -39,20 +39,26 @@ def _context(registration: Registration, **extra) -> dict:
             **extra}
 
 
-def send_message(target, gathering_ids, audience: str, subject: str, body: str) -> tuple[str, int]:
+def send_message(target, gathering_ids, audience: str, subject: str, body: str, side: str = "all"
+                 ) -> tuple[str, int]:
     """Queue the organiser's plain-text message to the chosen participants; return (batch, count).
 
-    *target* is the gathering or round the message is about (for the audit log).
+    *side* is on_site, online or all (who attend on site, online, or both). The message never carries the
+    video link: only what the organiser writes. *target* is the gathering or round the message is about
+    (for the audit log).
     """
     batch = uuid.uuid4().hex
     recipients = with_status(gathering_ids, AUDIENCES[audience])
+    if side in ("on_site", "online"):
+        recipients = [r for r in recipients if r.attendance_mode == side]
     for registration in recipients:
         queue("message", to=registration.email, subject=subject, template="message",
               language=registration.mail_language, context=_context(registration, body=body),
               gathering_id=registration.gathering_id, registration_id=registration.id, batch=batch)
     # Neither subject nor body: an organiser's own words may name a participant, and the log outlives
     # the retention purge. The batch finds the messages while they are kept.
-    record("message.send", target, f"Message to {audience} ({len(recipients)}), batch {batch}")
+    to = audience if side == "all" else f"{audience} {side.replace('_', '-')}"
+    record("message.send", target, f"Message to {to} ({len(recipients)}), batch {batch}")
     db.session.commit()
     return batch, len(recipients)
 

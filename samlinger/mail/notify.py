@@ -8,6 +8,10 @@ message shows the gathering as it is when it is sent, which is what the particip
 
 The manage link is computed when the message is written (Registration.manage_token) and kept on the row
 afterwards only with its token replaced by REDACTED: no usable link is ever stored in the outbox.
+
+The video link of an online gathering is read from the gathering when the message is written, and only for
+a confirmed online participant (`registration.modes.sees_video`); the copy kept afterwards is written again
+with the link, meeting id and passcode replaced by REDACTED (the outbox is visible to organisers).
 """
 
 from dataclasses import dataclass
@@ -22,6 +26,8 @@ from . import ics
 from .models import OutboundEmail
 from .outbox import queue_unwritten
 
+#: the messages that carry the video link to a confirmed online participant (and their invite's LOCATION)
+VIDEO_KINDS = ("confirmation", "promoted", "reminder", "updated", "link_ready", "mode_changed")
 #: what a link's token is replaced by in the copy of a sent message that the outbox keeps
 REDACTED = "…"
 
@@ -36,6 +42,8 @@ SUBJECTS = {
     "new_link": _l("New link to your registration: %(title)s"),
     "reminder": _l("Reminder: %(title)s"),
     "documents_ready": _l("Presentations from %(title)s"),
+    "link_ready": _l("The video link is ready: %(title)s"),
+    "mode_changed": _l("Changed how you attend: %(title)s"),
 }
 
 
@@ -90,6 +98,16 @@ def notify_updated(registration):
     return _queue("updated", registration, invite="REQUEST")
 
 
+def notify_mode_changed(registration):
+    """Confirm a change of side (on site, online) with an updated invite: the venue or the video link."""
+    return _queue("mode_changed", registration, link=True, invite="REQUEST")
+
+
+def notify_link_ready(registration):
+    """Give a confirmed online participant the video link added or changed since, with an updated invite."""
+    return _queue("link_ready", registration, link=True, invite="REQUEST")
+
+
 def notify_gathering_cancelled(registration, reason: str):
     """Tell a participant the gathering is cancelled; remove it from their calendar."""
     invite = "CANCEL" if registration.status == "confirmed" else None
@@ -128,18 +146,21 @@ class Written:
     ics_method: str | None
     #: the token of the link in the bodies: sent, never stored
     token: str | None = None
+    #: (text, html, invite) written with the video link redacted, when the message carries one: what is kept
+    kept: tuple | None = None
 
     def keep_in(self, message: OutboundEmail) -> None:
-        """Store what was sent on the row, with the link's token replaced by REDACTED."""
-        text_body, html_body = self.text_body, self.html_body
+        """Store what was sent on the row, with the link's token and the video link replaced by REDACTED."""
+        text_body, html_body, invite = self.kept or (self.text_body, self.html_body, self.ics)
         if self.token:
             text_body, html_body = text_body.replace(self.token, REDACTED), html_body.replace(self.token, REDACTED)
         message.subject, message.text_body, message.html_body = self.subject, text_body, html_body
-        message.ics, message.ics_method, message.unwritten = self.ics, self.ics_method, None
+        message.ics, message.ics_method, message.unwritten = invite, self.ics_method, None
 
 
 def write(message: OutboundEmail) -> Written:
     """Write a queued event in the recipient's language. Raises ValueError if the registration is gone."""
+    from ..online.service import video_for
     from ..registration.models import Registration, hash_token
 
     registration = db.session.get(Registration, message.registration_id) if message.registration_id else None
@@ -163,6 +184,17 @@ def write(message: OutboundEmail) -> Written:
         "invite_method": method,  # REQUEST, CANCEL or None: what the mail does to the calendar
         **details,
     }
+    # Read now, from the gathering: a link changed since queueing, or a participant who has moved on site,
+    # gets what is true when the message goes.
+    video = video_for(registration) if message.kind in VIDEO_KINDS else None
+
+    def written(video):
+        with force_locale(message.language):
+            text_body = render_template(f"email/{message.kind}.txt", **context, video=video)
+            html_body = render_template(f"email/{message.kind}.html", **context, video=video)
+        invite = _invite(registration, language, video, cancel=method == "CANCEL").decode() if method else None
+        return text_body, html_body, invite
+
     with force_locale(message.language):
         if message.kind == "waitlisted":  # why: the gathering is full, or a rule of registration/seats.py
             from ..registration.seats import reason
@@ -170,13 +202,12 @@ def write(message: OutboundEmail) -> Written:
             told = reason(gathering, details.get("why"))
             context["why_text"] = str(told) if told else None
         subject = _subject(message.kind, gathering.text("title", language))
-        text_body = render_template(f"email/{message.kind}.txt", **context)
-        html_body = render_template(f"email/{message.kind}.html", **context)
-    invite = _invite(registration, language, cancel=method == "CANCEL").decode() if method else None
-    return Written(subject, text_body, html_body, invite, method, token)
+    text_body, html_body, invite = written(video)
+    kept = written(video.redacted()) if video else None
+    return Written(subject, text_body, html_body, invite, method, token, kept)
 
 
-def _invite(registration, language: str, *, cancel: bool = False) -> bytes:
+def _invite(registration, language: str, video=None, *, cancel: bool = False) -> bytes:
     gathering = registration.gathering
     return ics.invite(
         gathering,
@@ -185,4 +216,6 @@ def _invite(registration, language: str, *, cancel: bool = False) -> bytes:
         attendee_name=registration.name,
         language=language,
         cancel=cancel,
+        online=registration.attendance_mode == "online",
+        video_url=video.url if video else None,
     )

@@ -15,9 +15,13 @@ bp = Blueprint("mail", __name__)
 
 def _compose(target, gathering_ids, *, gathering=None, round_=None):
     form = MessageForm()
+    online = db.session.scalar(select(Gathering.id).where(Gathering.id.in_(list(gathering_ids)),
+                                                           Gathering.mode != "on_site").limit(1)) is not None
+    if not online:
+        del form.side  # everyone is on site
     if form.validate_on_submit():
         batch, _count = messaging.send_message(target, gathering_ids, form.audience.data, form.subject.data,
-                                               form.body.data)
+                                               form.body.data, form.side.data if online else "all")
         return redirect(url_for(".mailing", batch=batch))
     return render_template("organiser/message.html", form=form, gathering=gathering, round=round_,
                            counts=messaging.audience_counts(gathering_ids),

@@ -1,4 +1,5 @@
-"""The one place that counts registrations: seats taken, the waiting list, cancellations and arrivals."""
+"""The one place that counts registrations: seats taken, the waiting list, cancellations and arrivals,
+per gathering and status, and per side (on site, online: registration/modes.py) where a rule needs it."""
 
 from dataclasses import dataclass
 
@@ -34,28 +35,41 @@ class Counts:
                       self.walk_ins + other.walk_ins)
 
 
-def status_counts(gathering_ids) -> dict[int, Counts]:
-    """{gathering id: Counts} for the gatherings, in one query; a gathering nobody registered for has zeros."""
+def _counted(gathering_ids) -> dict[int, dict[str, dict[str, int]]]:
+    """{gathering id: {attendance mode: {status or "checked_in": number}}}, in one query."""
     ids = list(gathering_ids)
-    found: dict[int, dict[str, int]] = {gathering_id: {} for gathering_id in ids}
+    found: dict[int, dict[str, dict[str, int]]] = {gathering_id: {} for gathering_id in ids}
     if ids:
         rows = db.session.execute(
-            select(Registration.gathering_id, Registration.status, func.count(),
+            select(Registration.gathering_id, Registration.attendance_mode, Registration.status, func.count(),
                    func.count(Registration.checked_in_at), func.count(case((Registration.walk_in, 1))))
-            .where(Registration.gathering_id.in_(ids)).group_by(Registration.gathering_id, Registration.status)
+            .where(Registration.gathering_id.in_(ids))
+            .group_by(Registration.gathering_id, Registration.attendance_mode, Registration.status)
         )
-        for gathering_id, status, number, checked_in, walk_ins in rows:
-            found[gathering_id][status] = number
+        for gathering_id, mode, status, number, checked_in, walk_ins in rows:
+            numbers = found[gathering_id].setdefault(mode or "on_site", {})
+            numbers[status] = number
             if status == "confirmed":
-                found[gathering_id]["checked_in"] = checked_in
-                found[gathering_id]["walk_ins"] = walk_ins
-    return {gathering_id: Counts(**numbers) for gathering_id, numbers in found.items()}
+                numbers["checked_in"] = checked_in
+                numbers["walk_ins"] = walk_ins
+    return found
+
+
+def mode_counts(gathering_ids) -> dict[int, dict[str, Counts]]:
+    """{gathering id: {attendance mode: Counts}}; a mode nobody chose is missing (read with .get(mode, Counts()))."""
+    return {gathering_id: {mode: Counts(**numbers) for mode, numbers in modes.items()}
+            for gathering_id, modes in _counted(gathering_ids).items()}
+
+
+def status_counts(gathering_ids) -> dict[int, Counts]:
+    """{gathering id: Counts} for the gatherings, in one query; a gathering nobody registered for has zeros."""
+    return {gathering_id: total(modes) for gathering_id, modes in mode_counts(gathering_ids).items()}
 
 
 def counts_of(gathering_id: int) -> Counts:
     return status_counts([gathering_id])[gathering_id]
 
 
-def total(counts: dict[int, Counts]) -> Counts:
-    """The counts of several gatherings together (a round, a message to several)."""
+def total(counts: dict) -> Counts:
+    """The counts of several gatherings (or sides) together (a round, a message to several)."""
     return sum(counts.values(), Counts())

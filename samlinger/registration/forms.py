@@ -5,7 +5,8 @@ import unicodedata
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField, TelField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, StringField, TelField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional, Regexp, ValidationError
 
 from ..collation import sort_key
@@ -162,7 +163,26 @@ class DetailsForm(FlaskForm):
         }
 
 
+def attendance_field():
+    """On site or online, for a hybrid gathering (the view removes it for the others: `offer_sides`)."""
+    return RadioField(_l("How will you attend?"), choices=[SelectChoice("on_site", _l("On site")),
+                                                           SelectChoice("online", _l("Online"))],
+                      validators=[InputRequired(_l("Choose whether you attend on site or online."))])
+
+
+def offer_sides(form, gathering):
+    """Keep the choice of side only where there is one."""
+    if gathering.mode != "hybrid" and "attendance_mode" in form:
+        del form.attendance_mode
+    return form
+
+
+def side_of(form) -> str | None:
+    return form.attendance_mode.data if "attendance_mode" in form else None
+
+
 class RegistrationForm(DetailsForm):
+    attendance_mode = attendance_field()
     email = email_field()
     consent = BooleanField(_l("I have read how my personal data is used"), validators=[
         InputRequired(_l("You must accept the privacy statement to register.")),
@@ -190,6 +210,7 @@ class RegistrationEditForm(DetailsForm):
 
 
 class RegistrationAddForm(RegistrationEditForm):
+    attendance_mode = attendance_field()
     language = language_field(_l("Language of the e-mails"))
 
 

@@ -53,9 +53,14 @@ def organisation_counts(gathering_id: int) -> list[tuple[str, int, int]]:
     return sorted((tuple(entry) for entry in totals.values()), key=lambda e: (-e[1] - e[2], sort_key(e[0])))
 
 
+def on_site(people: list[Registration]) -> list[Registration]:
+    """Those who come in person: check-in and the printable list are for them (online attendance: online/)."""
+    return [r for r in people if r.attendance_mode != "online"]
+
+
 def checkin_list(gathering_id: int, *, query: str = "") -> list[Registration]:
     """Confirmed participants by name: those who have not arrived first."""
-    people = registrations(gathering_id, query=query, status="confirmed")
+    people = on_site(registrations(gathering_id, query=query, status="confirmed"))
     return sorted(people, key=lambda r: (r.checked_in_at is not None, sort_key(r.name)))
 
 

@@ -14,6 +14,7 @@ from ..registration import attendance
 from ..registration.models import STATUSES, Registration
 from ..texts import current_language, pick
 from ..timeutil import oslo, utcnow
+from .modes import ATTENDANCE
 
 _STATUS_RANK = case({"confirmed": 0, "waitlisted": 1}, value=Registration.status, else_=2)
 
@@ -22,7 +23,7 @@ _COLUMNS = (Registration.gathering_id, Registration.name, Registration.email, Re
             Registration.role, Registration.phone, Registration.needs, Registration.answers, Registration.status,
             Registration.created_at, Registration.confirmed_at, Registration.checked_in_at,
             Registration.added_by_organiser, Registration.language, Registration.municipality_id,
-            Registration.walk_in)
+            Registration.walk_in, Registration.attendance_mode)
 
 
 class Table:
@@ -68,15 +69,16 @@ class Table:
         self.ended = {gathering_id: ends_at <= now for gathering_id, ends_at in db.session.execute(
             select(Gathering.id, Gathering.ends_at).where(Gathering.id.in_(gathering_ids)))}
         self.statuses = {status: str(title) for status, title in STATUSES.items()}
+        self.sides = {side: str(title) for side, title in ATTENDANCE.items()}
         self.yes_no = (_("Yes"), _("No"))
 
     def headers(self) -> list[str]:
         gathering = [_("Gathering"), _("Gathering date")] if self.with_gathering else []
         return [*gathering, _("Name"), _("E-mail"), _("Municipality number"), _("Municipality or organisation"),
                 _("Role or position"),
-                _("Phone"), _("Needs"), *self.labels, _("Status"), _("Registered at"), _("Confirmed at"),
-                _("Checked in at"), _("Attended"), _("Added by organiser"), _("Came without registering"),
-                _("E-mail language")]
+                _("Phone"), _("Needs"), *self.labels, _("Status"), _("On site or online"), _("Registered at"),
+                _("Confirmed at"), _("Checked in at"), _("Attended"), _("Added by organiser"),
+                _("Came without registering"), _("E-mail language")]
 
     def _row(self, registration) -> list:
         questions = self.questions.get(registration.gathering_id)
@@ -89,6 +91,7 @@ class Table:
             municipality.label if municipality else registration.organisation, registration.role,
             registration.phone, registration.needs, *answers,
             self.statuses.get(registration.status, registration.status),
+            self.sides.get(registration.attendance_mode, registration.attendance_mode),
             _local(registration.created_at), _local(registration.confirmed_at), _local(registration.checked_in_at),
             self._attended(registration),
             self.yes_no[0] if registration.added_by_organiser else self.yes_no[1],

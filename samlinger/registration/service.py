@@ -19,13 +19,14 @@ from ..locking import begin_write, locked
 from ..mail import notify
 from ..refusal import Refused
 from ..timeutil import oslo, utcnow
-from . import mailcap, seats
+from . import mailcap, modes, seats
 from .attendance import WALK_IN_ATTENDED
 from .models import Registration, canonical_email, hash_token, normalise_email
 
 #: what a participant is told when the form cannot be sent; the registration page shows them too
 CLOSED = _l("Registration for this gathering is closed.")
 FULL = _l("The gathering is full and has no waiting list.")
+SIDE_FULL = {"on_site": _l("There is no free seat on site."), "online": _l("There is no free seat online.")}
 ANONYMISED = _l("The registration is anonymised: it has no address and no link.")
 ALREADY_REGISTERED = _l("This address is already registered for the gathering.")
 
@@ -34,10 +35,12 @@ ALREADY_REGISTERED = _l("This address is already registered for the gathering.")
 MOVE_UP_REASONS = ("speaker", "organisers_guest", "municipality_asked", "replacement", "other")
 
 
-def _no_waiting_list(gathering, why: str):
+def _no_waiting_list(gathering, why: str, mode: str):
     """The refusal when no seat may be given now and the gathering has no waiting list."""
     told = seats.reason(gathering, why)
-    return _l("%(reason)s The gathering has no waiting list.", reason=told) if told else FULL
+    if told:
+        return _l("%(reason)s The gathering has no waiting list.", reason=told)
+    return SIDE_FULL[mode] if gathering.mode == "hybrid" else FULL
 
 
 DETAIL_FIELDS = ("name", "municipality_id", "organisation", "unmatched", "role", "phone", "needs", "answers")
@@ -87,13 +90,14 @@ def _locked_registration(registration_id: int) -> tuple[Registration, Gathering]
 # --- registering ---------------------------------------------------------------------------------
 
 def register(gathering_id: int, details: dict, *, email: str, language: str,
-             by_organiser: bool = False, now=None) -> Outcome:
+             by_organiser: bool = False, mode: str | None = None, now=None) -> Outcome:
     """Register *email* for the gathering and queue the e-mail, in one transaction.
 
     The seat is confirmed while seats are left, otherwise the person is waitlisted (or refused when the
     waiting list is off). An address already registered gets its manage link by e-mail again (the same
     link). An organiser may register someone after the deadline; the entry goes into the audit log, and
     an address already registered is refused without mail.
+    *mode* is the side of a hybrid gathering (on_site, online); seats and waiting list are per side.
     Refuses "closed", "full" or (organisers) "duplicate".
     """
     now = now or utcnow()
@@ -109,7 +113,8 @@ def register(gathering_id: int, details: dict, *, email: str, language: str,
     if gathering.held_seats and not gathering.holding(now):
         # The hold has ended: the waiting list gets the released seats before anyone new does.
         promote_waiting(gathering, now=now)
-    why = seats.why_not(gathering, details.get("municipality_id"), seats.tally(gathering_id), now)
+    mode = modes.side(gathering, mode)
+    why = seats.why_not(gathering, details.get("municipality_id"), seats.tally(gathering_id), now, mode)
 
     existing = _active_with(gathering_id, email_normalized)
     if existing is not None:
@@ -124,10 +129,11 @@ def register(gathering_id: int, details: dict, *, email: str, language: str,
         return Outcome(existing, None, duplicate=True, why=why)
 
     if why and not gathering.waitlist_enabled:
-        _refuse("full" if why == seats.FULL else why, _no_waiting_list(gathering, why))
+        _refuse("full" if why == seats.FULL else why, _no_waiting_list(gathering, why, mode))
 
     registration = Registration(
         gathering=gathering, status="waitlisted" if why else "confirmed", confirmed_at=None if why else now,
+        attendance_mode=mode,
         email=email, email_normalized=email_normalized, language=language, added_by_organiser=by_organiser,
         created_at=now, **{field: details[field] for field in DETAIL_FIELDS if field in details},
     )
@@ -160,22 +166,23 @@ def promote_waiting(gathering: Gathering, *, now=None) -> list[Registration]:
     if gathering.status != "published" or gathering.has_started(now):
         return []
     counted = seats.tally(gathering.id)
-    free = None if gathering.capacity is None else gathering.capacity - counted.confirmed
-    if free is not None and free <= 0:
-        return []
+    if all(seats.why_not(gathering, None, counted, now, side) == seats.FULL for side in modes.offered(gathering)):
+        return []  # no free seat on any side: the waiting list need not be read
     waiting = select(Registration).where(
         Registration.gathering_id == gathering.id, Registration.status == "waitlisted"
     ).order_by(Registration.created_at, Registration.id)
-    if free is not None and not seats.has_rules(gathering):
-        waiting = waiting.limit(free)  # the first ones all fit
-    promoted = []
+    promoted, full_sides = [], set()
     for registration in list(db.session.scalars(waiting)):
-        why = seats.why_not(gathering, registration.municipality_id, counted, now)
-        if why == seats.FULL:
-            break
+        mode = registration.attendance_mode
+        if mode in full_sides:
+            continue
+        why = seats.why_not(gathering, registration.municipality_id, counted, now, mode)
+        if why == seats.FULL:  # this side is full; the other side of a hybrid gathering may still have seats
+            full_sides.add(mode)
+            continue
         if why is None:
             registration.status, registration.confirmed_at = "confirmed", now
-            counted.take(registration.municipality_id)
+            counted.take(registration.municipality_id, mode)
             notify.notify_promoted(registration)
             promoted.append(registration)
     return promoted
@@ -247,6 +254,43 @@ def move_up(registration_id: int, *, reason: str, now=None) -> Registration:
     record("registration.move_up", registration,
            f"Given a seat from the waiting list of {gathering.text('title', 'nb')} out of turn "
            f"(reason: {reason}){over_words}")
+    db.session.commit()
+    return registration
+
+
+def switch_mode(registration_id: int, mode: str, *, now=None) -> Registration:
+    """The participant of a hybrid gathering changes side (on site, online), in one transaction.
+
+    A confirmed participant takes a free seat on the other side, and the seat they leave goes to the next
+    on that side's waiting list; someone on a waiting list gets a seat on the other side if one is free.
+    Refused when the other side has no free seat ("side_full": they keep what they have, and may join the
+    other waiting list only by cancelling and registering again), and "not_switchable" for a cancelled
+    registration, a gathering that is not hybrid, or one that has started.
+    """
+    now = now or utcnow()
+    registration, gathering = _locked_registration(registration_id)
+    if (registration.status not in ("confirmed", "waitlisted") or gathering.mode != "hybrid"
+            or gathering.status != "published" or now >= gathering.starts_at or mode not in modes.offered(gathering)):
+        _refuse("not_switchable", _l("You cannot change how you attend this gathering now."))
+    if registration.attendance_mode == mode:
+        db.session.commit()
+        return registration
+    if modes.is_full(gathering, mode):
+        _refuse("side_full", SIDE_FULL[mode])
+    was_confirmed = registration.status == "confirmed"
+    registration.attendance_mode = mode
+    registration.status = "confirmed"
+    if not was_confirmed:
+        registration.confirmed_at = now
+    registration.checked_in_at = None
+    # The calendar's place changes (venue or video link): a higher SEQUENCE replaces the event.
+    gathering.revision += 1
+    db.session.flush()
+    if was_confirmed:
+        notify.notify_mode_changed(registration)
+        promote_waiting(gathering, now=now)
+    else:
+        notify.notify_promoted(registration)
     db.session.commit()
     return registration
 

@@ -1,16 +1,18 @@
 """The participant's path: register, see the receipt, manage or cancel through the link."""
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, session, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ..forms import ConfirmForm, confirmed_post, status_of
 from ..gatherings import public as gatherings
+from ..online.service import video_for
 from ..questions.forms import with_questions
 from ..refusal import Refused
 from ..security import rate_limited
+from ..timeutil import utcnow
 from . import retention, seats, service
-from .forms import DetailsForm, RegistrationForm, RequestLinkForm
+from .forms import DetailsForm, RegistrationForm, RequestLinkForm, offer_sides, side_of
 from .models import Registration
 
 bp = Blueprint("registration", __name__)
@@ -34,12 +36,12 @@ def _no_store(body):
 def register(slug):
     gathering = gatherings.gathering_by_slug(slug) or abort(404)
     gathering_id = gathering.id  # the commit expires the object, and reading it again would reload it
-    form = with_questions(RegistrationForm, gathering.questions)()
+    form = offer_sides(with_questions(RegistrationForm, gathering.questions)(), gathering)
     refused = None
     if form.validate_on_submit():
         try:  # the service checks deadline and seats under the gathering's lock
             outcome = service.register(gathering_id, form.details(), email=form.email.data,
-                                       language=str(get_locale()))
+                                       language=str(get_locale()), mode=side_of(form))
         except Refused as error:
             refused = error
         else:
@@ -113,9 +115,35 @@ def manage(token):
             return redirect(url_for(".manage", token=token))
     response = _no_store(render_template("registration/manage.html", registration=registration,
                                          gathering=registration.gathering, form=form, editable=editable,
+                                         video=video_for(registration), switch_to=_switch_to(registration),
                                          erasable=retention.can_erase(registration), cancel_form=ConfirmForm()))
     response.status_code = status_of(form, refused)
     return response
+
+
+def _switch_to(registration) -> str | None:
+    """The side a participant of a hybrid gathering can change to now, if any."""
+    gathering = registration.gathering
+    if (gathering.mode != "hybrid" or not registration.is_active or gathering.status != "published"
+            or utcnow() >= gathering.starts_at):
+        return None
+    return "online" if registration.attendance_mode == "on_site" else "on_site"
+
+
+@bp.post("/pamelding/<token>/deltakelse")
+def switch_mode(token):
+    """On site or online, while the other side has a free seat (registration/service.switch_mode)."""
+    registration = _registration_or_404(token)
+    confirmed_post()
+    mode = request.form.get("mode", "")
+    try:
+        service.switch_mode(registration.id, mode)
+    except Refused as refused:
+        flash(str(refused), "error")
+    else:
+        flash(_("You now attend online. The video link is on this page and in your e-mail once the organisers "
+                "have added it.") if mode == "online" else _("You now attend on site."), "success")
+    return redirect(url_for(".manage", token=token))
 
 
 @bp.route("/pamelding/<token>/avmeld", methods=["GET", "POST"])

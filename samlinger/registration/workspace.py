@@ -19,7 +19,7 @@ from ..refusal import Refused
 from ..spreadsheets import download
 from . import attendance, lists, seats, service
 from .counts import counts_of
-from .forms import RegistrationAddForm, RegistrationEditForm, WalkInForm
+from .forms import RegistrationAddForm, RegistrationEditForm, WalkInForm, offer_sides, side_of
 from .models import STATUSES, Registration
 from .rows import Table
 
@@ -64,11 +64,12 @@ def mark_attendance(registration_id):
 @bp.route("/samlinger/<int:gathering_id>/deltakere/ny", methods=["GET", "POST"])
 def add_registration(gathering_id):
     gathering = db.get_or_404(Gathering, gathering_id)
-    form = with_questions(RegistrationAddForm, gathering.questions)()
+    form = offer_sides(with_questions(RegistrationAddForm, gathering.questions)(), gathering)
     try:
         if form.validate_on_submit():
             added = service.register(gathering.id, form.details(), email=form.email.data,
-                                     language=form.language.data, by_organiser=True).registration
+                                     language=form.language.data, by_organiser=True,
+                                     mode=side_of(form)).registration
             flash(_("%(name)s is registered and has been told by e-mail. Status: %(status)s.",
                     name=added.name, status=added.status_title), "success")
             return redirect(url_for(".participants", gathering_id=gathering.id))
@@ -246,5 +247,5 @@ def export_round(round_id, file_format):
 @bp.get("/samlinger/<int:gathering_id>/deltakerliste")
 def print_list(gathering_id):
     gathering = db.get_or_404(Gathering, gathering_id)
-    people = sorted_by_name(lists.registrations(gathering.id, status="confirmed"), lambda r: r.name)
+    people = sorted_by_name(lists.on_site(lists.registrations(gathering.id, status="confirmed")), lambda r: r.name)
     return render_template("organiser/print_list.html", gathering=gathering, people=people)
