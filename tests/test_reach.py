@@ -14,7 +14,8 @@ from samlinger.municipalities import importing
 from samlinger.municipalities.models import Municipality
 from samlinger.reach import figures
 from samlinger.reach.figures import Tally
-from samlinger.timeutil import oslo_today
+from samlinger.registration.models import Registration
+from samlinger.timeutil import oslo_today, utcnow
 
 from . import factories
 
@@ -93,6 +94,28 @@ def test_figures_on_a_small_data_set(app):
         assert figures.reach(years=1).total.registered == 2
 
 
+def test_on_site_and_online_are_counted_apart(app, organiser_client):
+    """A hybrid gathering: the reach figures show those on site and those online separately."""
+    ids = seed_small(app)
+    with app.app_context():
+        autumn_east = db.session.scalar(select(Registration.gathering_id).where(
+            Registration.gathering_id != ids["east"], Registration.checked_in_at.is_not(None),
+            Registration.municipality_id == _number("5607")))
+        db.session.get(Gathering, autumn_east).mode = "hybrid"
+        for n, attended in enumerate((True, False)):
+            factories.registration_row(autumn_east, email=f"online{n}@example.no", attendance_mode="online",
+                                       municipality_id=_number("5601"), organisation="",
+                                       checked_in_at=utcnow() - timedelta(days=199) if attended else None)
+        db.session.commit()
+        reach = figures.reach(years=2)
+        assert reach.sides == ["on_site", "online"]
+        assert reach.per_side["online"] == Tally(registered=2, confirmed=2, attended=1, no_show=1)
+        assert reach.per_side["on_site"].attended == 4
+        assert reach.total.attended == 5, "the sides add up to the whole"
+    page = organiser_client.get("/arrangor/rekkevidde/?periode=2").get_data(as_text=True)
+    assert "<h2 id=\"sides\">På stedet og på nett</h2>" in page or 'id="sides"' in page
+
+
 def test_never_reached_lists_the_active_register_without_registrations(app):
     seed_small(app)
     with app.app_context():
@@ -135,7 +158,7 @@ def test_the_export_has_the_same_figures(app, organiser_client):
     assert response.status_code == 200
     assert response.headers["Content-Disposition"].startswith('attachment; filename="rekkevidde-')
     workbook = load_workbook(io.BytesIO(response.data), read_only=True)
-    assert len(workbook.sheetnames) == 6
+    assert len(workbook.sheetnames) == 7  # the page's tables, on site and online included
     rows = list(workbook.worksheets[0].iter_rows(values_only=True))
     assert rows[0][:4] == ("Nummer", "Kommune eller virksomhet", "Påmeldte", "Møtt")
     assert rows[1][:8] == ("5601", "Alta", 4, 2, 1, 0, 0, 1)

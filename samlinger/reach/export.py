@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_babel import pgettext
 
 from ..gatherings.models import REGIONS
+from ..registration.modes import ATTENDANCE
 from .charts import round_label
 from .figures import OTHER, Line, Reach, Tally
 
@@ -42,6 +43,7 @@ def sheets(reach: Reach) -> list[tuple[str, list[str], list[list]]]:
     per_round = [[round_label(r), r.text("title"), *tally_cells(reach.per_round[r.id])] for r in reach.rounds]
     per_region = [[str(REGIONS.get(region, region)), *tally_cells(reach.per_region[region])]
                   for region in reach.regions]
+    per_side = [[str(ATTENDANCE[side]), *tally_cells(reach.per_side[side])] for side in reach.sides]
     per_gathering = [
         [g.starts_at.date(), g.text("title"), str(REGIONS.get(g.region, g.region)), g.status_title,
          *tally_cells(reach.per_gathering[g.id])]
@@ -54,5 +56,6 @@ def sheets(reach: Reach) -> list[tuple[str, list[str], list[list]]]:
         (_("Never reached"), [number, _("Municipality")], [[m.number, m.label] for m in reach.never_reached]),
         (_("Per round"), [_("Round"), _("Title"), *tally_headers()], per_round),
         (_("Per region"), [_("Region"), *tally_headers()], per_region),
+        (_("On site and online"), [_("Where"), *tally_headers()], per_side),
         (_("Per gathering"), [_("Date"), _("Gathering"), _("Region"), _("Status"), *tally_headers()], per_gathering),
     ]

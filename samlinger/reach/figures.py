@@ -18,7 +18,7 @@ reached" lists the active municipalities of the register without one.
 Only columns the retention purge keeps are read (gathering, status, municipality, the "unmatched" mark and
 check-in), never a name or an address, so the figures are the same before and after anonymisation.
 Five statements whatever the period: the rounds, their gatherings, the register, and two GROUP BYs over
-registrations (per gathering; per round and municipality).
+registrations (per gathering and side, on site or online; per round and municipality).
 """
 
 from collections import defaultdict
@@ -31,7 +31,7 @@ from ..collation import sort_key
 from ..extensions import db
 from ..gatherings.models import Gathering, Round
 from ..municipalities.models import Municipality
-from ..registration import attendance
+from ..registration import attendance, modes
 from ..registration.models import Registration
 from ..timeutil import oslo, utcnow
 
@@ -110,6 +110,8 @@ class Reach:
     per_gathering: dict[int, Tally]
     per_round: dict[int, Tally]
     per_region: dict[str, Tally]
+    #: on site and online (registration/modes.py), for the counted gatherings
+    per_side: dict[str, Tally]
     total: Tally
     #: the municipalities with a registration in the period, in name order (merged ones too)
     municipalities: list[Line]
@@ -141,6 +143,11 @@ class Reach:
     @property
     def cancelled_gatherings(self) -> list[Gathering]:
         return [g for g in self.gatherings if not is_counted(g)]
+
+    @property
+    def sides(self) -> list[str]:
+        """On site, then online, for those with registrations in the period."""
+        return [side for side in (modes.ON_SITE, modes.ONLINE) if side in self.per_side]
 
     @property
     def regions(self) -> list[str]:
@@ -202,13 +209,18 @@ def reach(years: int | None = None, round_id: int | None = None, now: datetime |
     per_gathering: dict[int, Tally] = {g.id: Tally() for g in gatherings}
     per_round: dict[int, Tally] = {r.id: Tally() for r in rounds}
     per_region: dict[str, Tally] = defaultdict(Tally)
+    per_side: dict[str, Tally] = defaultdict(Tally)
     total = Tally()
     lines: dict[int | str, Line] = {}
     if round_ids:
         # Two groupings, not one by gathering and municipality: a tenth of the rows to read (20 rounds x the
         # register instead of 200 gatherings x the register), which is most of the page's time.
-        for gathering_id, tally in _tallies(round_ids, now, Registration.gathering_id):
-            per_gathering[gathering_id] = tally
+        counted = {g.id for g in gatherings if is_counted(g)}
+        for gathering_id, mode, tally in _tallies(round_ids, now, Registration.gathering_id,
+                                                  Registration.attendance_mode):
+            per_gathering[gathering_id].add(tally)
+            if gathering_id in counted:
+                per_side[mode or modes.ON_SITE].add(tally)
         for gathering in gatherings:
             if is_counted(gathering):
                 tally = per_gathering[gathering.id]
@@ -237,8 +249,8 @@ def reach(years: int | None = None, round_id: int | None = None, now: datetime |
     return Reach(
         years=None if round_id is not None else years, round=chosen, first_year=first_year, last_year=last_year,
         rounds=rounds, gatherings=gatherings, per_gathering=per_gathering, per_round=per_round,
-        per_region=dict(per_region), total=total, municipalities=reached, other=lines.get(OTHER),
-        unmatched=lines.get(UNMATCHED), never_reached=never,
+        per_region=dict(per_region), per_side=dict(per_side), total=total, municipalities=reached,
+        other=lines.get(OTHER), unmatched=lines.get(UNMATCHED), never_reached=never,
     )
 
 

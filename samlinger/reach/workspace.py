@@ -4,6 +4,7 @@ from flask import Blueprint, abort, render_template, request
 
 from .. import spreadsheets
 from ..gatherings.models import REGIONS
+from ..registration.modes import ATTENDANCE
 from ..timeutil import oslo
 from . import charts, export, figures
 
@@ -44,7 +45,8 @@ def index():
     chosen = f"runde-{period['round_id']}" if "round_id" in period else str(period["years"])
     return render_template("reach/workspace.html", reach=reach, chosen=chosen, rounds=figures.all_rounds(),
                            years_choices=figures.YEARS_CHOICES, grid=charts.grid(reach, export.line_label),
-                           bars=charts.bars(reach), line_label=export.line_label, regions=regions(), day_of=day_of)
+                           bars=charts.bars(reach), line_label=export.line_label, regions=regions(), day_of=day_of,
+                           sides={side: str(title) for side, title in ATTENDANCE.items()})
 
 
 @bp.get("/<period>.xlsx")
