@@ -260,6 +260,8 @@ def test_check_in_and_the_printable_list_are_for_those_on_site(app, organiser_cl
     for path in (f"/arrangor/samlinger/{gid}/innsjekk", f"/arrangor/samlinger/{gid}/deltakerliste"):
         html = organiser_client.get(path).get_data(as_text=True)
         assert "Paal Paa Stedet" in html and "Nina Nett" not in html
+    checkin = organiser_client.get(f"/arrangor/samlinger/{gid}/innsjekk").get_data(as_text=True)
+    assert "<strong data-arrived>0</strong> av <strong data-expected>1</strong>" in checkin, "the count is on site"
 
 
 def test_online_attendance_is_marked_like_an_arrival(app, organiser_client):

@@ -70,6 +70,11 @@ def counts_of(gathering_id: int) -> Counts:
     return status_counts([gathering_id])[gathering_id]
 
 
+def on_site_counts(gathering_id: int) -> Counts:
+    """Those who come to the venue: what check-in counts (online attendance is marked on its own page)."""
+    return mode_counts([gathering_id])[gathering_id].get("on_site", Counts())
+
+
 def total(counts: dict) -> Counts:
     """The counts of several gatherings (or sides) together (a round, a message to several)."""
     return sum(counts.values(), Counts())

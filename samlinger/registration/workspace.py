@@ -18,7 +18,7 @@ from ..questions.forms import with_questions
 from ..refusal import Refused
 from ..spreadsheets import download
 from . import attendance, lists, seats, service
-from .counts import counts_of
+from .counts import counts_of, on_site_counts
 from .forms import RegistrationAddForm, RegistrationEditForm, WalkInForm, offer_sides, side_of
 from .models import STATUSES, Registration
 from .rows import Table
@@ -181,7 +181,7 @@ def checkin(gathering_id):
 def _checkin_page(gathering, walk_in_form, refused=None):
     query = request.args.get("q", "")[:200]
     return render_template("organiser/checkin.html", gathering=gathering, query=query,
-                           people=lists.checkin_list(gathering.id, query=query), counts=counts_of(gathering.id),
+                           people=lists.checkin_list(gathering.id, query=query), counts=on_site_counts(gathering.id),
                            form=ConfirmForm(), walk_in_form=walk_in_form,
                            walk_ins_open=gathering.status == "published" and attendance.walk_ins_from_today(gathering),
                            error=refused and str(refused)), status_of(walk_in_form, refused)
@@ -213,7 +213,7 @@ def toggle_checkin(registration_id):
     except Refused:
         abort(409)
     if request.accept_mimetypes.best == "application/json":
-        counts = counts_of(registration.gathering_id)
+        counts = on_site_counts(registration.gathering_id)
         return jsonify(present=registration.checked_in_at is not None, arrived=counts.checked_in,
                        expected=counts.confirmed)
     return redirect(url_for(".checkin", gathering_id=registration.gathering_id, q=request.form.get("q") or None,
