@@ -35,6 +35,16 @@ def test_api_lists_published_gatherings_with_public_fields_only(app, client, mak
     assert "kari@x.no" not in body and "hemmelig" not in body
 
 
+def test_api_gives_the_mode_seats_per_side_and_the_limit_per_municipality(app, client, make_gathering):
+    make_gathering(mode="hybrid", capacity=3, online_capacity=None, per_municipality_limit=2)
+    make_gathering(capacity=5)
+    hybrid, on_site = client.get("/api/v1/gatherings").get_json()["gatherings"]
+    assert (hybrid["mode"], hybrid["per_municipality_limit"]) == ("hybrid", 2)
+    assert hybrid["sides"] == {"on_site": {"capacity": 3, "seats_left": 3},
+                               "online": {"capacity": None, "seats_left": None}}
+    assert (on_site["mode"], on_site["sides"], on_site["per_municipality_limit"]) == ("on_site", None, None)
+
+
 def test_summer_times_carry_the_summer_offset(client, make_gathering):
     make_gathering(day=date(2027, 6, 10))
     [item] = client.get("/api/v1/gatherings").get_json()["gatherings"]

@@ -78,6 +78,10 @@ def _public_fields(g, seats, language: str) -> dict:
         "venue": g.venue, "address": g.address, "deadline": g.registration_deadline.isoformat(),
         "deadline_at": oslo(g.deadline_at).isoformat(), "registration_open": seats.open,
         "capacity": g.capacity, "seats_left": seats.seats_left,
+        # on_site, online or hybrid; a hybrid gathering's seats per side (the link itself is never public)
+        "mode": g.mode, "sides": {mode: {"capacity": side.capacity, "seats_left": side.seats_left}
+                                  for mode, side in seats.sides} or None,
+        "per_municipality_limit": g.per_municipality_limit,
         "url": absolute_url("gatherings.detail", slug=g.slug),
         "ics_url": absolute_url("gatherings.detail_ics", slug=g.slug),
     }
