@@ -9,3 +9,4 @@ from .municipalities.models import Municipality  # noqa: F401
 from .pagecache import ContentVersion  # noqa: F401
 from .questions.models import Question  # noqa: F401
 from .registration.models import Registration  # noqa: F401
+from .evaluations.models import Evaluation, EvaluationAnswer, EvaluationInvitation, EvaluationQuestion  # noqa: F401
