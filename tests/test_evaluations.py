@@ -287,7 +287,7 @@ def test_results_hide_fewer_than_three_answers_and_show_charts_tables_and_escape
     html = organiser_client.get(page).get_data(as_text=True)
     assert 'role="img"' in html and "<title" in html and "<desc" in html and "<table" in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert" not in html
-    assert "Gjennomsnitt: 4.0" in html, html[html.find("Gjennomsnitt"):][:80]
+    assert "Gjennomsnitt: 4,0" in html, html[html.find("Gjennomsnitt"):][:80]
     workbook = load_workbook(BytesIO(organiser_client.get(page + ".xlsx").data))
     assert workbook.sheetnames == ["Sammendrag", "Fritekst"]
     summary = organiser_client.get(f"/arrangor/samlinger/{gid}/evalueringsrapport").get_data(as_text=True)
@@ -323,3 +323,40 @@ def test_an_evaluation_cannot_open_before_the_gathering_has_started(app, organis
     page = f"/arrangor/samlinger/{gid}/evaluering"
     assert organiser_client.post(f"{page}-opne", data={"csrf_token": csrf_token(organiser_client, page)}
                                  ).status_code == 409
+
+
+def test_evaluation_links_are_masked_in_logs():
+    from samlinger.logmask import mask
+
+    assert mask("GET /nn/evaluering/abcDEF_123-x HTTP/1.1") == "GET /nn/evaluering/[token] HTTP/1.1"
+
+
+def test_migration_0017_adds_the_four_tables_and_the_downgrade_removes_them(database_url, tmp_path):
+    """0017 only creates tables (registrations keep their place: nothing is copied on SQLite); the downgrade drops
+    them and leaves the registrations as they were."""
+    from flask_migrate import downgrade, upgrade
+
+    from samlinger import create_app
+
+    from .conftest import base_config, empty_database
+
+    tables = {"evaluation", "evaluation_question", "evaluation_invitation", "evaluation_answer"}
+    app = create_app(base_config(database_url, tmp_path))
+    with app.app_context():
+        empty_database()
+        upgrade(revision="0015_walk_ins")
+        assert not tables & set(inspect(db.engine).get_table_names())
+        upgrade(revision="0017_evaluations")
+        assert tables <= set(inspect(db.engine).get_table_names())
+        if db.engine.dialect.name == "sqlite":
+            sql = db.session.execute(text("SELECT sql FROM sqlite_master WHERE name = 'evaluation_answer'")).scalar()
+            assert "WITHOUT ROWID" in sql
+        db.session.remove()
+        downgrade(revision="0015_walk_ins")
+        assert not tables & set(inspect(db.engine).get_table_names())
+        upgrade()
+        db.session.remove()
+        db.drop_all()
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        db.engine.dispose()

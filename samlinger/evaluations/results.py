@@ -8,6 +8,7 @@ Answers carry no municipality (models.EvaluationAnswer), so there is no smaller 
 
 from dataclasses import dataclass, field
 
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -47,6 +48,11 @@ class QuestionResult:
     counts: list[tuple[str, int]] = field(default_factory=list)
     average: float | None = None
     texts: list[str] = field(default_factory=list)
+
+    @property
+    def average_text(self) -> str:
+        """The average with one decimal in the reader's notation (4,3 in Norwegian)."""
+        return format_decimal(self.average, format="0.0") if self.average is not None else ""
 
     @property
     def chart(self) -> Chart:
