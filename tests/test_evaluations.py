@@ -75,6 +75,8 @@ def answer(client, link, **fields):
 def test_only_those_who_attended_with_an_address_are_invited_in_their_language(app, smtp, deliver):
     gid = past_gathering(app, attended=2, language="nn")
     open_evaluation(app, gid)
+    with app.app_context():
+        assert db.session.scalar(select(db.func.count()).select_from(EvaluationInvitation)) == 2
     assert deliver() == 2
     found = links(smtp)
     assert set(found) == {"p0@alta.kommune.no", "p1@alta.kommune.no"}
@@ -150,6 +152,9 @@ def test_a_closed_evaluation_shows_a_clear_page_and_takes_no_answer(app, client,
     response = client.get(link)
     assert response.status_code == 410 and "Evalueringen er stengt" in response.get_data(as_text=True)
     assert client.post(link, data={"csrf_token": form_token}).status_code == 410
+    with app.app_context(), pytest.raises(service.Refused) as refused:
+        service.answer(link.rsplit("/", 1)[1], {})
+    assert refused.value.code == "closed"
     with app.app_context():
         assert db.session.scalar(select(db.func.count()).select_from(EvaluationAnswer)) == 0
         assert db.session.scalar(select(EvaluationInvitation.answered)) is False
