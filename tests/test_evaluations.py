@@ -4,7 +4,7 @@ small groups, and the workspace pages."""
 
 import re
 import threading
-from datetime import date, timedelta
+from datetime import timedelta
 from io import BytesIO
 
 import pytest
@@ -68,7 +68,7 @@ def answer(client, link, **fields):
     names = re.findall(r'name="(q_\d+)"', html)
     data = {"csrf_token": csrf_token(client, link)}
     values = list(fields.values()) or ["4", "5", "Mer tid til spørsmål", "Gevinstrealisering"]
-    data.update(dict(zip(dict.fromkeys(names), values)))
+    data.update(dict(zip(dict.fromkeys(names), values, strict=False)))
     return client.post(link, data=data)
 
 

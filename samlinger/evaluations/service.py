@@ -19,8 +19,14 @@ from ..refusal import Refused
 from ..registration.attendance import attended_clause
 from ..registration.models import Registration
 from ..timeutil import oslo, utcnow
-from .models import (DEFAULT_QUESTIONS, Evaluation, EvaluationAnswer, EvaluationInvitation, EvaluationQuestion,
-                     hash_token)
+from .models import (
+    DEFAULT_QUESTIONS,
+    Evaluation,
+    EvaluationAnswer,
+    EvaluationInvitation,
+    EvaluationQuestion,
+    hash_token,
+)
 
 #: days an evaluation takes answers when the organiser gave no closing date
 OPEN_DAYS = 21
