@@ -365,3 +365,21 @@ def test_migration_0017_adds_the_four_tables_and_the_downgrade_removes_them(data
         with db.engine.begin() as conn:
             conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
         db.engine.dispose()
+
+
+def test_the_demo_has_a_past_gathering_with_answers_and_charts_and_seeding_again_adds_nothing(app, runner,
+                                                                                               organiser_client):
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    with app.app_context():
+        counts = dict(db.session.execute(
+            select(Evaluation.gathering_id, db.func.count(EvaluationAnswer.id))
+            .join(EvaluationAnswer, EvaluationAnswer.evaluation_id == Evaluation.id)
+            .group_by(Evaluation.gathering_id)).all())
+    assert sorted(counts.values()) == [2, 10]
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    with app.app_context():
+        assert db.session.scalar(select(db.func.count()).select_from(EvaluationAnswer)) == 12
+        assert db.session.query(OutboundEmail).filter_by(kind="evaluation").count() == 0, "the demo mails nobody"
+    gathering_id = next(g for g, n in counts.items() if n == 10)
+    html = organiser_client.get(f"/arrangor/samlinger/{gathering_id}/evalueringsresultat").get_data(as_text=True)
+    assert html.count('role="img"') == 2 and "10 svar." in html
