@@ -74,6 +74,7 @@ def create_app(config: dict | None = None) -> Flask:
     from . import models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
     from .auth.views import bp as auth_bp
     from .documents.views import bp as documents_bp
+    from .evaluations.views import bp as evaluations_bp
     from .gatherings.views import bp as gatherings_bp
     from .i18n import bp as i18n_bp
     from .reach.views import bp as reach_bp
@@ -87,6 +88,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(workspace_bp)
     app.register_blueprint(documents_bp)
     app.register_blueprint(reach_bp)
+    app.register_blueprint(evaluations_bp)
 
     from . import cli, demo
 

@@ -5,6 +5,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from .auth.cli import create_user
+from .evaluations import service as evaluations
 from .mail import messaging, worker
 from .municipalities import importing, resolving
 from .refusal import Refused
@@ -19,6 +20,7 @@ def register_commands(app) -> None:
     app.cli.add_command(purge_personal_data)
     app.cli.add_command(load_municipalities)
     app.cli.add_command(release_held_seats)
+    app.cli.add_command(send_evaluations)
 
 
 @click.command("load-municipalities")
@@ -63,6 +65,16 @@ def purge_personal_data(months):
 def release_held_seats():
     """Give seats released by an ended hold to the waiting lists (in order, with mail); run it every few minutes."""
     click.echo(f"{registrations.release_held_seats()} moved up from waiting lists")
+
+
+@click.command("send-evaluations")
+@with_appcontext
+def send_evaluations():
+    """Open the evaluations set to open when their gathering has ended, and send each one reminder to those who
+    have not answered after the chosen days (once each, also when runs overlap); run it hourly."""
+    opened = evaluations.open_due()
+    reminded = evaluations.send_reminders()
+    click.echo(f"{opened} evaluations opened, {reminded} reminders queued")
 
 
 @click.command("mail-worker")

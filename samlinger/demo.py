@@ -247,4 +247,50 @@ def seed_demo():
     _history(round_)
     db.session.commit()
     resolving.match_certain()  # the demo registrations name their municipality as text
+    _evaluations(round_)
     click.echo("demo data ready")
+
+
+DEMO_CHANGES = ["Mer tid til spørsmål etter innleggene.", "Kortere lunsj, lengre verksted.",
+                "Gjerne flere eksempler fra små kommuner.", "Del presentasjonene før samlingen."]
+DEMO_TOPICS = ["Gevinstrealisering", "Anskaffelser i prosjekter", "Samarbeid mellom kommuner",
+               "Søknad om skjønnsmidler"]
+
+
+def _evaluations(current: Round) -> None:
+    """The last round's eastern gathering gets a closed evaluation with about ten answers, the western one an
+    open evaluation with a few (fewer than the results need): the same every time, made once. No mail goes."""
+    from .evaluations import service as evaluations
+
+    year, term = next(_terms_before(current.year, current.term, 1))
+    chance = random.Random(f"evaluation-{year}-{term}")
+    for slug, answering, closed in ((f"{year}-{term}-ost", 10, True), (f"{year}-{term}-vest", 2, False)):
+        gathering = db.session.scalar(select(Gathering).where(Gathering.slug == slug))
+        if gathering is None or gathering.evaluation is not None:
+            continue
+        evaluation = evaluations.create(gathering)
+        evaluations.open_evaluation(evaluation.id, now=gathering.ends_at, mail=False)
+        evaluation = db.session.get(type(evaluation), evaluation.id)
+        evaluation.closes_on = oslo(utcnow()).date() + timedelta(days=14)  # open while the answers go in
+        db.session.commit()
+        questions = {q.code: q.key for q in evaluation.questions}
+        invitations = sorted(evaluation_invitations(evaluation.id), key=lambda i: i.id)
+        for invitation in invitations[:answering]:
+            answers = {questions["benefit"]: chance.choice([3, 4, 4, 5, 5]),
+                       questions["relevance"]: chance.choice([2, 3, 4, 4, 5])}
+            if chance.random() < 0.6:
+                answers[questions["change"]] = chance.choice(DEMO_CHANGES)
+            if chance.random() < 0.7:
+                answers[questions["topics"]] = chance.choice(DEMO_TOPICS)
+            evaluations.answer(invitation.token(), answers)
+        if closed:
+            evaluation = db.session.get(type(evaluation), evaluation.id)
+            evaluation.closes_on = gathering.ends_at.date() + timedelta(days=21)
+            db.session.commit()
+
+
+def evaluation_invitations(evaluation_id: int):
+    from .evaluations.models import EvaluationInvitation
+
+    return list(db.session.scalars(select(EvaluationInvitation).where(
+        EvaluationInvitation.evaluation_id == evaluation_id)))

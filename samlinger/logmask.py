@@ -1,6 +1,7 @@
 """Logs without the secrets that travel in addresses.
 
-A manage link (`/pamelding/<token>…`) opens a registration and a set-password link
+A manage link (`/pamelding/<token>…`) opens a registration, an evaluation link (`/evaluering/<token>`) its
+form, and a set-password link
 (`/logg-inn/nytt-passord/<token>`) an account: whoever reads a log line with one could use it. The
 logger masks the token in every field of the line (request line, path, Referer, headers), so a custom
 `access_log_format` cannot bring it back. Used through deploy/gunicorn.conf.py. The app's own log (an
@@ -12,13 +13,13 @@ import re
 
 from gunicorn.glogging import Logger
 
-TOKEN_IN_PATH = re.compile(r"(/pamelding/|/logg-inn/nytt-passord/)[^/?#\s\"]+")
+TOKEN_IN_PATH = re.compile(r"(/pamelding/|/evaluering/|/logg-inn/nytt-passord/)[^/?#\s\"]+")
 MASK = r"\1[token]"
 
 
 def mask(value: str) -> str:
     """*value* with the token of every manage or set-password link replaced by [token]."""
-    if "/pamelding/" not in value and "/nytt-passord/" not in value:
+    if "/pamelding/" not in value and "/nytt-passord/" not in value and "/evaluering/" not in value:
         return value  # most fields of most lines: skip the regular expression
     return TOKEN_IN_PATH.sub(MASK, value)
 

@@ -3,6 +3,7 @@
 from .audit.models import AuditEntry  # noqa: F401
 from .auth.models import User  # noqa: F401
 from .documents.models import Document  # noqa: F401
+from .evaluations.models import Evaluation, EvaluationAnswer, EvaluationInvitation, EvaluationQuestion  # noqa: F401
 from .gatherings.models import Gathering, Round  # noqa: F401
 from .mail.models import OutboundEmail  # noqa: F401
 from .municipalities.models import Municipality  # noqa: F401

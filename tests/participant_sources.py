@@ -20,6 +20,9 @@ PARTICIPANT_SOURCES = (
     "templates/registration/erase.html",
     "templates/pages/privacy.html",
     "templates/pages/accessibility.html",
+    "templates/evaluations/form.html",
+    "templates/evaluations/answered.html",
+    "templates/evaluations/closed.html",
     # the code behind them: forms and their errors, refusals, statuses, dates
     "samlinger/forms.py",
     "samlinger/formatting.py",
@@ -32,12 +35,15 @@ PARTICIPANT_SOURCES = (
     "samlinger/documents/views.py",
     "samlinger/questions/forms.py",
     "samlinger/questions/models.py",
+    "samlinger/evaluations/views.py",
+    "samlinger/evaluations/models.py",
     # e-mails and the invite
     "templates/email/_layout.html",
     "templates/email/_layout.txt",
     *(f"templates/email/{name}.{ext}" for name in (
         "confirmation", "waitlisted", "promoted", "updated", "cancelled", "gathering_cancelled", "manage_link",
-        "new_link", "reminder", "message", "documents_ready", "link_ready", "mode_changed") for ext in ("html", "txt")),
+        "new_link", "reminder", "message", "documents_ready", "link_ready", "mode_changed", "evaluation",
+        "evaluation_reminder", "_evaluation") for ext in ("html", "txt")),
     "samlinger/mail/notify.py",
     "samlinger/mail/messaging.py",
     "samlinger/mail/ics.py",
@@ -49,4 +55,6 @@ PARTICIPANT_PARTS = (
     "samlinger/registration/service.py",
     "samlinger/registration/seats.py",
     "samlinger/registration/modes.py",
+    "samlinger/evaluations/forms.py",
+    "samlinger/evaluations/service.py",
 )

@@ -98,7 +98,8 @@ def document_visibility(gathering_id):
 def notify_documents(gathering_id):
     gathering = db.get_or_404(Gathering, gathering_id)
     if ConfirmForm().validate_on_submit():
-        batch, count = messaging.notify_documents_ready(gathering)
+        # The evaluation's link goes along when the organiser ticked it and the evaluation is open.
+        batch, count = messaging.notify_documents_ready(gathering, evaluation=request.form.get("evaluation") == "yes")
         flash(ngettext("%(num)d participant will be told that the presentations are ready.",
                        "%(num)d participants will be told that the presentations are ready.", count), "success")
         return redirect(url_for("workspace.mail.mailing", batch=batch))

@@ -63,16 +63,22 @@ def send_message(target, gathering_ids, audience: str, subject: str, body: str, 
     return batch, len(recipients)
 
 
-def notify_documents_ready(gathering: Gathering) -> tuple[str, int]:
+def notify_documents_ready(gathering: Gathering, *, evaluation: bool = False) -> tuple[str, int]:
     """Tell confirmed participants that the presentations are ready; return (batch, count).
 
     With participants-only presentations the mail carries the participant's manage link, their way in.
+    With *evaluation*, those invited to the open evaluation who have not answered get its link in the same
+    mail (evaluations/service.invitations_for_mail).
     """
+    from ..evaluations.service import invitations_for_mail
+
     batch = uuid.uuid4().hex
     recipients = with_status([gathering.id], ("confirmed",))
     private = gathering.documents_visibility != "public"
+    invitations = invitations_for_mail(gathering.id) if evaluation else {}
     for registration in recipients:
-        notify.notify_documents_ready(registration, batch=batch, link=private)
+        notify.notify_documents_ready(registration, batch=batch, link=private,
+                                      evaluation=invitations.get(registration.id))
     record("documents.notify", gathering, f"Presentations ready, sent to {len(recipients)}")
     db.session.commit()
     return batch, len(recipients)

@@ -44,6 +44,8 @@ SUBJECTS = {
     "documents_ready": _l("Presentations from %(title)s"),
     "link_ready": _l("The video link is ready: %(title)s"),
     "mode_changed": _l("Changed how you attend: %(title)s"),
+    "evaluation": _l("What did you think of %(title)s?"),
+    "evaluation_reminder": _l("Reminder: what did you think of %(title)s?"),
 }
 
 
@@ -119,18 +121,27 @@ def notify_reminder(registration):
     return _queue("reminder", registration, link=True)
 
 
-def notify_documents_ready(registration, *, batch: str, link: bool):
-    """Tell a participant the presentations are ready; with *link* (participants only) their way in.
+def notify_documents_ready(registration, *, batch: str, link: bool, evaluation=None):
+    """Tell a participant the presentations are ready; with *link* (participants only) their way in, with
+    *evaluation* (their EvaluationInvitation) the evaluation's link as well.
 
     The subject is written now as well: the organisers follow the mailing by it while it is queued.
     """
-    message = _queue("documents_ready", registration, link=link, batch=batch)
+    extra = {"evaluation": evaluation.token_hash} if evaluation is not None else {}
+    message = _queue("documents_ready", registration, link=link, batch=batch, **extra)
     if message is None:
         return None
     with force_locale(registration.mail_language):
         message.subject = _subject("documents_ready",
                                    registration.gathering.text("title", registration.mail_language))
     return message
+
+
+def notify_evaluation(registration, invitation, *, reminder: bool = False, batch: str | None = None):
+    """Invite someone who attended to answer the evaluation (or remind them once) through their personal
+    link; the row keeps the hash of the invitation's token, the worker computes the token."""
+    return _queue("evaluation_reminder" if reminder else "evaluation", registration, batch=batch,
+                  evaluation=invitation.token_hash)
 
 
 def _subject(kind: str, title: str) -> str:
@@ -146,14 +157,17 @@ class Written:
     ics_method: str | None
     #: the token of the link in the bodies: sent, never stored
     token: str | None = None
+    #: the token of an evaluation link in the bodies, as *token*
+    evaluation_token: str | None = None
     #: (text, html, invite) written with the video link redacted, when the message carries one: what is kept
     kept: tuple | None = None
 
     def keep_in(self, message: OutboundEmail) -> None:
-        """Store what was sent on the row, with the link's token and the video link replaced by REDACTED."""
+        """Store what was sent on the row, with the links' tokens and the video link replaced by REDACTED."""
         text_body, html_body, invite = self.kept or (self.text_body, self.html_body, self.ics)
-        if self.token:
-            text_body, html_body = text_body.replace(self.token, REDACTED), html_body.replace(self.token, REDACTED)
+        for token in (self.token, self.evaluation_token):
+            if token:
+                text_body, html_body = text_body.replace(token, REDACTED), html_body.replace(token, REDACTED)
         message.subject, message.text_body, message.html_body = self.subject, text_body, html_body
         message.ics, message.ics_method, message.unwritten = invite, self.ics_method, None
 
@@ -175,12 +189,16 @@ def write(message: OutboundEmail) -> Written:
     if token and (link != registration.manage_token_hash or hash_token(token) != link):
         token = None
     language = message.language  # every link opens in the language the mail is written in
+    evaluation_token, evaluation_closes = _evaluation_link(details.pop("evaluation", None))
     context = {
         "registration": registration,
         "gathering": gathering,
         "gathering_url": absolute_url("gatherings.detail", language, slug=gathering.slug),
         "manage_url": absolute_url("registration.manage", language, token=token) if token else None,
         "new_link_url": absolute_url("registration.request_link", language, slug=gathering.slug),
+        "evaluation_url": absolute_url("evaluations.answer", language, token=evaluation_token)
+        if evaluation_token else None,
+        "evaluation_closes": evaluation_closes,
         "invite_method": method,  # REQUEST, CANCEL or None: what the mail does to the calendar
         **details,
     }
@@ -204,7 +222,24 @@ def write(message: OutboundEmail) -> Written:
         subject = _subject(message.kind, gathering.text("title", language))
     text_body, html_body, invite = written(video)
     kept = written(video.redacted()) if video else None
-    return Written(subject, text_body, html_body, invite, method, token, kept)
+    return Written(subject, text_body, html_body, invite, method, token, evaluation_token=evaluation_token,
+                   kept=kept)
+
+
+def _evaluation_link(token_hash: str | None) -> tuple[str | None, object]:
+    """The evaluation link's token for the invitation with this hash (if it is still unanswered and open) and
+    the form's last day."""
+    if not token_hash:
+        return None, None
+    from ..evaluations.models import EvaluationInvitation, hash_token
+
+    invitation = db.session.scalar(db.select(EvaluationInvitation).filter_by(token_hash=token_hash))
+    if invitation is None or invitation.answered or not invitation.evaluation.is_open():
+        return None, None
+    token = invitation.token()
+    if hash_token(token) != token_hash:
+        return None, None  # SECRET_KEY changed since: no working link
+    return token, invitation.evaluation.closes_on
 
 
 def _invite(registration, language: str, video=None, *, cancel: bool = False) -> bytes:

@@ -1,0 +1,1 @@
+"""After the gathering: an anonymous evaluation of it, its personal links, reminders and results."""
