@@ -2,6 +2,7 @@
 participants (pages, mails, their own invite), online attendance, messages per side."""
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -260,6 +261,9 @@ def test_check_in_and_the_printable_list_are_for_those_on_site(app, organiser_cl
     for path in (f"/arrangor/samlinger/{gid}/innsjekk", f"/arrangor/samlinger/{gid}/deltakerliste"):
         html = organiser_client.get(path).get_data(as_text=True)
         assert "Paal Paa Stedet" in html and "Nina Nett" not in html
+    listed = organiser_client.get(f"/arrangor/samlinger/{gid}/deltakere").get_data(as_text=True)
+    assert re.search(r"Paal Paa Stedet.*?<span class=\"hint\">På stedet</span>", listed, re.S)
+    assert re.search(r"Nina Nett.*?<span class=\"hint\">På nett</span>", listed, re.S), "each person's side"
     checkin = organiser_client.get(f"/arrangor/samlinger/{gid}/innsjekk").get_data(as_text=True)
     assert "<strong data-arrived>0</strong> av <strong data-expected>1</strong>" in checkin, "the count is on site"
 

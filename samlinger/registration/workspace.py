@@ -17,7 +17,7 @@ from ..gatherings.models import Gathering, Round
 from ..questions.forms import with_questions
 from ..refusal import Refused
 from ..spreadsheets import download
-from . import attendance, lists, seats, service
+from . import attendance, lists, modes, seats, service
 from .counts import counts_of, on_site_counts
 from .forms import RegistrationAddForm, RegistrationEditForm, WalkInForm, offer_sides, side_of
 from .models import STATUSES, Registration
@@ -41,7 +41,7 @@ def participants(gathering_id):
         registrations=lists.registrations(gathering.id, query=query, status=status),
         counts=counts, organisations=lists.organisation_counts(gathering.id),
         attendance=attendance.summary(gathering, counts), marked_afterwards=attendance.marked_afterwards,
-        action_form=ConfirmForm())
+        sides=modes.ATTENDANCE if gathering.mode == "hybrid" else None, action_form=ConfirmForm())
 
 
 @bp.post("/pameldinger/<int:registration_id>/oppmote")
