@@ -78,3 +78,14 @@ def locked(model, row_id: int, *options):
         .execution_options(populate_existing=True)
     )
     return db.session.execute(statement).scalar_one()
+
+
+def claim(statement) -> bool:
+    """Run a conditional UPDATE of one row (WHERE … IS NULL / IS FALSE) in a new write transaction: True if
+    this process changed it and the transaction stays open for the work it claims; False (rolled back) if
+    another got there first. What makes a reminder go once, also from several processes at once."""
+    begin_write()
+    if db.session.execute(statement.execution_options(synchronize_session=False)).rowcount == 1:
+        return True
+    db.session.rollback()
+    return False

@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from ..audit.service import record
 from ..extensions import db
 from ..gatherings.models import Gathering
-from ..locking import begin_write, locked
+from ..locking import begin_write, claim, locked
 from ..mail import notify
 from ..refusal import Refused
 from ..registration.attendance import attended_clause
@@ -159,15 +159,10 @@ def send_reminders(now: datetime | None = None) -> int:
         probe = Evaluation(status="open", closes_on=closes_on)
         if opened_at is None or now < opened_at + timedelta(days=days) or not probe.is_open(now):
             continue
-        begin_write()
-        claimed = db.session.execute(
-            update(EvaluationInvitation)
-            .where(EvaluationInvitation.id == invitation_id, EvaluationInvitation.answered.is_(False),
-                   EvaluationInvitation.reminded.is_(False))
-            .values(reminded=True).execution_options(synchronize_session=False)
-        ).rowcount
-        if claimed != 1:
-            db.session.rollback()
+        if not claim(update(EvaluationInvitation)
+                     .where(EvaluationInvitation.id == invitation_id, EvaluationInvitation.answered.is_(False),
+                            EvaluationInvitation.reminded.is_(False))
+                     .values(reminded=True)):
             continue
         invitation = db.session.get(EvaluationInvitation, invitation_id, populate_existing=True)
         registration = db.session.get(Registration, invitation.registration_id)

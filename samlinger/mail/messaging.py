@@ -9,7 +9,7 @@ from sqlalchemy import case, func, select, update
 from ..audit.service import record
 from ..extensions import db
 from ..gatherings.models import Gathering
-from ..locking import begin_write
+from ..locking import claim
 from ..registration.counts import status_counts, total
 from ..registration.lists import with_status
 from ..registration.models import ACTIVE, Registration
@@ -136,15 +136,10 @@ def send_reminders(now=None) -> int:
     ))
     sent = 0
     for registration_id in due:
-        begin_write()
-        claimed = db.session.execute(
-            update(Registration)
-            .where(Registration.id == registration_id, Registration.status == "confirmed",
-                   Registration.reminder_sent_at.is_(None))
-            .values(reminder_sent_at=now).execution_options(synchronize_session=False)
-        ).rowcount
-        if claimed != 1:
-            db.session.rollback()
+        if not claim(update(Registration)
+                     .where(Registration.id == registration_id, Registration.status == "confirmed",
+                            Registration.reminder_sent_at.is_(None))
+                     .values(reminder_sent_at=now)):
             continue
         registration = db.session.get(Registration, registration_id, populate_existing=True)
         notify.notify_reminder(registration)
