@@ -108,6 +108,17 @@ def serving(app, port: int = 0, ssl_context=None):
             db.engine.dispose()
 
 
+def demo_app(tmp: Path, smtp, **config):
+    """The demo (`seed-demo`) in a new SQLite database in *tmp*, its mail going to the *smtp* recorder."""
+    app = create_app(base_config(f"sqlite:///{tmp / 'demo.sqlite'}", tmp) | {
+        "MAIL_BACKEND": "smtp", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": smtp.port, **config})
+    with app.app_context():
+        db.create_all()
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    return app
+
+
 @pytest.fixture(scope="session")
 def live(tmp_path_factory):
     """The app served on a free port of 127.0.0.1, with its data."""

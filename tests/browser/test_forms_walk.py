@@ -17,16 +17,15 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select, update
 
-from samlinger import create_app
 from samlinger.documents.models import Document
 from samlinger.extensions import db
 from samlinger.gatherings.models import Gathering
 from samlinger.registration.models import Registration
 from samlinger.timeutil import utcnow
 from tests import factories
-from tests.conftest import SMTPRecorder, base_config, text_part
+from tests.conftest import SMTPRecorder, text_part
 
-from .conftest import ADMIN, self_signed_certificate, serving
+from .conftest import ADMIN, demo_app, self_signed_certificate, serving
 
 pytestmark = pytest.mark.browser
 
@@ -41,17 +40,10 @@ def site(request, tmp_path_factory):
     tmp = tmp_path_factory.mktemp(request.param)
     smtp = SMTPRecorder()
     smtp.start()
-    config = base_config(f"sqlite:///{tmp / 'walk.sqlite'}", tmp) | {
-        "MAIL_BACKEND": "smtp", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": smtp.port,
-    }
-    if https:  # as in production: not testing, a real key, cookie flags decided by security.init_app
-        config |= {"TESTING": False, "SECRET_KEY": secrets.token_hex(32), "SAMLINGER_HTTPS": True}
-    app = create_app(config)
+    # With https as in production: not testing, a real key, cookie flags decided by security.init_app.
+    production = {"TESTING": False, "SECRET_KEY": secrets.token_hex(32), "SAMLINGER_HTTPS": True} if https else {}
+    app = demo_app(tmp, smtp, **production)
     assert app.config["SESSION_COOKIE_SECURE"] is https and app.config["WTF_CSRF_SSL_STRICT"]
-    with app.app_context():
-        db.create_all()
-    result = app.test_cli_runner().invoke(args=["seed-demo"])
-    assert result.exit_code == 0, result.output
     with app.app_context():
         gatherings = db.session.scalars(select(Gathering)).all()
         ost = next(g for g in gatherings if g.slug.endswith("-ost") and g.registration_open())

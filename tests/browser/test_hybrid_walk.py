@@ -9,16 +9,15 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from samlinger import create_app
 from samlinger.demo import DEMO_VIDEO_LINK
 from samlinger.extensions import db
 from samlinger.gatherings.models import Gathering
 from samlinger.mail.worker import deliver_due
 from samlinger.registration.models import Registration
 from tests import factories
-from tests.conftest import SMTPRecorder, base_config, text_part
+from tests.conftest import SMTPRecorder, text_part
 
-from .conftest import ADMIN, AXE_SCRIPT, serving
+from .conftest import ADMIN, AXE_SCRIPT, demo_app, serving
 
 pytestmark = pytest.mark.browser
 
@@ -32,11 +31,7 @@ def site(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("hybrid")
     smtp = SMTPRecorder()
     smtp.start()
-    app = create_app(base_config(f"sqlite:///{tmp / 'hybrid.sqlite'}", tmp) | {
-        "MAIL_BACKEND": "smtp", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": smtp.port})
-    with app.app_context():
-        db.create_all()
-    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    app = demo_app(tmp, smtp)
     with app.app_context():
         slug, gathering_id = db.session.execute(select(Gathering.slug, Gathering.id)
                                                 .where(Gathering.mode == "hybrid")).one()

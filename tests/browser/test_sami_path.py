@@ -9,13 +9,12 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from samlinger import create_app
 from samlinger.extensions import db
 from samlinger.gatherings.models import Gathering
 from samlinger.registration.models import Registration
-from tests.conftest import SMTPRecorder, base_config, text_part
+from tests.conftest import SMTPRecorder, text_part
 
-from .conftest import AXE_SCRIPT, screenshot, serving
+from .conftest import AXE_SCRIPT, demo_app, screenshot, serving
 from .test_accessibility import problems_on
 
 pytestmark = pytest.mark.browser
@@ -31,14 +30,7 @@ def site(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("sami")
     smtp = SMTPRecorder()
     smtp.start()
-    app = create_app(base_config(f"sqlite:///{tmp / 'sami.sqlite'}", tmp) | {
-        "MAIL_BACKEND": "smtp", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": smtp.port,
-        "SAMLINGER_LANGUAGES": "nb,nn,se,en",
-    })
-    with app.app_context():
-        db.create_all()
-    result = app.test_cli_runner().invoke(args=["seed-demo"])
-    assert result.exit_code == 0, result.output
+    app = demo_app(tmp, smtp, SAMLINGER_LANGUAGES="nb,nn,se,en")
     with app.app_context():
         gatherings = db.session.scalars(select(Gathering)).all()
         open_one = next(g for g in gatherings if g.slug.endswith("-ost") and g.registration_open())
