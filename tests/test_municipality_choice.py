@@ -76,6 +76,7 @@ def test_no_register_asks_for_the_organisation_as_before(app, client, make_gathe
     ({"municipality": "other", "organisation": "Vadsø kommune"}, "5607"),  # written as the organisation
     ({"municipality": "other", "organisation": "karasjok k."}, "5610"),
     ({"municipality": "", "organisation": "5601"}, "5601"),
+    ({"municipality": None, "organisation": "Alta kommune"}, "5601"),  # a client that sends no choice at all
     ({"municipality": "other", "organisation": "Helse Nord RHF"}, None),
 ])
 def test_the_municipality_is_found_however_it_is_written(app, client, counties, sent, number):
@@ -95,6 +96,7 @@ def test_the_municipality_is_found_however_it_is_written(app, client, counties, 
     # Written but not chosen, and not certainly a municipality: neither a municipality nor another organisation.
     ({"municipality": "", "organisation": "Vadsø kommune, helse og omsorg"},
      "Velg kommunen din, eller «Annen virksomhet»."),
+    ({"municipality": None, "organisation": "Helse Nord"}, "Velg kommunen din, eller «Annen virksomhet»."),
 ])
 def test_a_missing_or_unknown_municipality_is_a_clear_message_and_nothing_is_lost(app, client, counties, sent,
                                                                                  message):

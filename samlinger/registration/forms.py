@@ -140,10 +140,10 @@ class DetailsForm(FlaskForm):
         """A number from the list; a name or "X kommune" sent by hand is matched to the register too."""
         if not field.data and not self.organisation.data:
             raise ValidationError(_l("Choose your municipality, or «Another organisation»."))
-        if field.data in ("", OTHER):
+        if not field.data or field.data == OTHER:  # not chosen (or not sent at all), or another organisation
             # A municipality written as the organisation's name is that municipality.
             self.chosen = matching.find(self.organisation.data or "")
-            if field.data == "" and self.chosen is None:
+            if not field.data and self.chosen is None:
                 # A name typed without choosing: neither a municipality for sure nor "another organisation".
                 raise ValidationError(_l("Choose your municipality, or «Another organisation»."))
             return
