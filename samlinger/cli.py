@@ -74,6 +74,7 @@ def send_evaluations():
     have not answered after the chosen days (once each, also when runs overlap); run it hourly."""
     opened = evaluations.open_due()
     reminded = evaluations.send_reminders()
+    evaluations.forget_order()  # in case an answer could not do it at once
     click.echo(f"{opened} evaluations opened, {reminded} reminders queued")
 
 

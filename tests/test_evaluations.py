@@ -207,6 +207,24 @@ def test_answers_are_kept_in_key_order_not_in_the_order_they_came(app):
     assert [r["id"] for r in rows] != sorted(r["id"] for r in rows) or order != sorted(order)
 
 
+def test_postgresql_keeps_neither_answers_nor_invitations_in_the_order_people_answered(app, database_url):
+    """A heap table keeps rows in the order they were written (ctid): after each answer both tables are rewritten,
+    the answers in the order of their random keys and the invitations in the order of their ids. People answer
+    here in the reverse order of their invitations, which a heap would keep."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite keeps answers in key order (WITHOUT ROWID) and updates invitations in place")
+    gid = past_gathering(app, attended=8, others=False)
+    open_evaluation(app, gid)
+    with app.app_context():
+        tokens = [i.token() for i in db.session.scalars(select(EvaluationInvitation).order_by(EvaluationInvitation.id))]
+        for n, token in reversed(list(enumerate(tokens))):
+            service.answer(token, {"n": n})
+        answers = db.session.scalars(text("SELECT id FROM evaluation_answer ORDER BY ctid")).all()
+        invitations = db.session.scalars(text("SELECT id FROM evaluation_invitation ORDER BY ctid")).all()
+    assert answers == sorted(answers), "the answers lie in the order of their random keys"
+    assert invitations == sorted(invitations), "the invitations lie in the order of their ids"
+
+
 def test_reminders_go_once_to_those_who_have_not_answered(app, runner, smtp, deliver):
     gid = past_gathering(app, attended=3, others=False)
     open_evaluation(app, gid, reminder_days=3)

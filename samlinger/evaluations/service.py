@@ -7,8 +7,10 @@ key, in one transaction, so a crash leaves neither; nothing written links the tw
 
 from datetime import datetime, timedelta
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..audit.service import record
 from ..extensions import db
@@ -141,6 +143,26 @@ def answer(token: str, answers: dict, now: datetime | None = None) -> None:
         raise Refused(ANSWERED, _l("You have already answered this evaluation."))
     db.session.add(EvaluationAnswer(evaluation_id=evaluation.id, answers=answers))
     db.session.commit()
+    forget_order()
+
+
+def forget_order() -> None:
+    """PostgreSQL keeps a table's rows in the order they were written (`ctid`) until the table is written again:
+    the answers in the order people answered, and each invitation's new row version in the order it was marked
+    answered. Rewrite both, the answers in the order of their random keys and the invitations in the order of
+    their ids, so that neither tells who answered when. (SQLite keeps the answers in key order, WITHOUT ROWID,
+    and updates an invitation in place.) After the answer is stored, in a transaction of its own; if it cannot
+    be done now, `send-evaluations` does it on its next run. The tables are small: one row per participant."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    try:
+        db.session.execute(text("CLUSTER evaluation_answer USING pk_evaluation_answer"))
+        db.session.execute(text("CLUSTER evaluation_invitation USING pk_evaluation_invitation"))
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+        current_app.logger.warning("evaluations: the order of answers could not be rewritten now; "
+                                   "send-evaluations will do it")
 
 
 def send_reminders(now: datetime | None = None) -> int:
