@@ -169,6 +169,42 @@ def test_in_a_hybrid_gathering_the_limit_counts_both_sides_and_each_side_has_its
     assert seats.tally(gid).per_side == {"on_site": 1, "online": 2}
 
 
+def test_changing_side_keeps_the_limit_and_the_held_seats(places):
+    """Switching side in a hybrid gathering is held to the same rules as registering there: a person waiting
+    for their municipality's limit cannot take the other side's free seat, nor a seat held for newcomers."""
+    gid = factories.gathering(mode="hybrid", capacity=5, online_capacity=5, per_municipality_limit=1).id
+    sign_up(gid, "a1", places["A"], mode="on_site")
+    waiting = sign_up(gid, "a2", places["A"], mode="online").registration.id
+    assert status(waiting) == "waitlisted"
+    with pytest.raises(Refused) as refused:
+        service.switch_mode(waiting, "on_site")
+    assert refused.value.code == seats.MUNICIPALITY_LIMIT
+    assert seats.tally(gid).per_municipality[places["A"]] == 1
+
+    held = factories.gathering(mode="hybrid", capacity=2, online_capacity=5, held_seats=2,
+                               held_until=oslo_today() + timedelta(days=2)).id
+    sign_up(held, "b1", places["B"], mode="on_site")  # B has a seat; one on-site seat is held for newcomers
+    online = sign_up(held, "b2", places["B"], mode="online").registration.id
+    with pytest.raises(Refused) as refused:
+        service.switch_mode(online, "on_site")
+    assert refused.value.code == seats.HELD
+    assert sign_up(held, "c1", places["C"], mode="on_site").registration.status == "confirmed", "kept for C"
+    # Someone alone from their municipality takes their own seat along: not refused by their own count.
+    alone = sign_up(gid, "d1", places["D"], mode="online").registration.id
+    assert service.switch_mode(alone, "on_site").status == "confirmed"
+
+
+def test_a_seat_online_moves_to_another_municipality_by_the_online_sides_rules(places):
+    """Held seats are of the on-site seats: an online seat moving to another organisation is not refused
+    for them."""
+    gid = factories.gathering(mode="hybrid", capacity=1, online_capacity=5, held_seats=2,
+                              held_until=oslo_today() + timedelta(days=2)).id
+    sign_up(gid, "a1", places["A"], mode="online")
+    second = sign_up(gid, "a2", places["A"], mode="online").registration
+    service.update_details(second, {"municipality_id": None, "organisation": "KS Finnmark"})
+    assert db.session.get(Registration, second.id, populate_existing=True).municipality_id is None
+
+
 def test_nobody_moves_up_once_the_gathering_has_started(places):
     gid = factories.gathering(capacity=1).id
     first = sign_up(gid, "a1", places["A"]).registration.id

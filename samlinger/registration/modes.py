@@ -49,11 +49,6 @@ def seats_left(gathering, mode: str, counts: dict[str, Counts]) -> int | None:
     return max(capacity - counts.get(mode, Counts()).confirmed, 0)
 
 
-def is_full(gathering, mode: str) -> bool:
-    """Whether a side has no free seat now; the caller holds the gathering's lock."""
-    return seats_left(gathering, mode, mode_counts([gathering.id])[gathering.id]) == 0
-
-
 def free_seats(gathering) -> list[tuple[str, int | None]]:
     """[(side, free seats or None for unlimited)]: the waiting lists a freed seat promotes from."""
     counts = mode_counts([gathering.id])[gathering.id]

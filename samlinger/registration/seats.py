@@ -52,6 +52,12 @@ class Tally:
         self.per_municipality[municipality_id] = self.per_municipality.get(municipality_id, 0) + 1
         self.per_side[mode] = self.per_side.get(mode, 0) + 1
 
+    def release(self, municipality_id, mode: str) -> None:
+        """Count without one confirmed seat: the one a person holds while they move it (side, municipality)."""
+        self.confirmed -= 1
+        self.per_municipality[municipality_id] = self.per_municipality.get(municipality_id, 0) - 1
+        self.per_side[mode] = self.per_side.get(mode, 0) - 1
+
 
 def tally(gathering_id: int) -> Tally:
     """The confirmed registrations of the gathering per municipality, in one query."""

@@ -246,7 +246,8 @@ def move_up(registration_id: int, *, reason: str, now=None) -> Registration:
         _refuse("anonymised", ANONYMISED)
     if registration.status != "waitlisted" or gathering.status != "published":
         _refuse("not_waitlisted", _l("Only someone on the waiting list of a published gathering can be moved up."))
-    over = seats.why_not(gathering, registration.municipality_id, seats.tally(gathering.id), now)
+    over = seats.why_not(gathering, registration.municipality_id, seats.tally(gathering.id), now,
+                         registration.attendance_mode)
     registration.status, registration.confirmed_at = "confirmed", now
     notify.notify_promoted(registration)
     over_words = {seats.FULL: "; over capacity", seats.MUNICIPALITY_LIMIT: "; over the municipality's limit",
@@ -264,7 +265,8 @@ def switch_mode(registration_id: int, mode: str, *, now=None) -> Registration:
     A confirmed participant takes a free seat on the other side, and the seat they leave goes to the next
     on that side's waiting list; someone on a waiting list gets a seat on the other side if one is free.
     Refused when the other side has no free seat ("side_full": they keep what they have, and may join the
-    other waiting list only by cancelling and registering again), and "not_switchable" for a cancelled
+    other waiting list only by cancelling and registering again) or the seats' rules keep them out there
+    ("municipality_limit", "held": registration/seats.py), and "not_switchable" for a cancelled
     registration, a gathering that is not hybrid, or one that has started.
     """
     now = now or utcnow()
@@ -275,8 +277,18 @@ def switch_mode(registration_id: int, mode: str, *, now=None) -> Registration:
     if registration.attendance_mode == mode:
         db.session.commit()
         return registration
-    if modes.is_full(gathering, mode):
+    if gathering.held_seats and not gathering.holding(now):
+        promote_waiting(gathering, now=now)  # released seats go to the waiting lists before anyone switches
+        db.session.flush()
+    # The other side under the same rules as a new registration, the seat the person holds not in the way.
+    counted = seats.tally(gathering.id)
+    if registration.status == "confirmed":
+        counted.release(registration.municipality_id, registration.attendance_mode)
+    why = seats.why_not(gathering, registration.municipality_id, counted, now, mode)
+    if why == seats.FULL:
         _refuse("side_full", SIDE_FULL[mode])
+    if why is not None:  # the municipality's limit, or a seat held for municipalities not yet registered
+        _refuse(why, _l("%(reason)s You cannot change how you attend now.", reason=seats.reason(gathering, why)))
     was_confirmed = registration.status == "confirmed"
     registration.attendance_mode = mode
     registration.status = "confirmed"
@@ -314,9 +326,8 @@ def update_details(registration: Registration, details: dict, *, now=None) -> No
     registration, gathering = _locked_registration(registration.id)
     if registration.status == "confirmed" and seats.has_rules(gathering):
         counted = seats.tally(gathering.id)
-        counted.per_municipality[registration.municipality_id] -= 1  # the seat being moved
-        counted.confirmed -= 1
-        why = seats.why_not(gathering, details["municipality_id"], counted, now)
+        counted.release(registration.municipality_id, registration.attendance_mode)  # the seat being moved
+        why = seats.why_not(gathering, details["municipality_id"], counted, now, registration.attendance_mode)
         if why == seats.MUNICIPALITY_LIMIT:
             _refuse(why, _l("%(reason)s Your seat cannot move to it; ask the organisers if this is wrong.",
                             reason=seats.reason(gathering, why)))
