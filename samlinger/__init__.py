@@ -97,6 +97,7 @@ def create_app(config: dict | None = None) -> Flask:
     formatting.register(app)
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
     app.jinja_env.globals["office_name"] = texts.office_name
+    app.jinja_env.globals["lang_of"] = texts.lang_of
     _register_error_pages(app)
     security.trust_proxies(app)  # outermost: everything inside sees the client's scheme and address
     return app

@@ -10,6 +10,7 @@ from flask import current_app, has_app_context
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 #: what the workspace calls each translated field when it says a translation is missing
 FIELD_NAMES = {"title": _l("title"), "intro": _l("introduction"), "description": _l("description"),
@@ -41,6 +42,14 @@ class TwoStandards:
         """*field* for a reader of *language* (default: the language being written in)."""
         return pick(getattr(self, field), getattr(self, field + "_nn"), language or current_language())
 
+    def text_language(self, field: str, language: str | None = None) -> str:
+        """The written standard ("nb" or "nn") of the text a reader of *language* gets for *field*."""
+        language = language or current_language()
+        bokmal, nynorsk = getattr(self, field), getattr(self, field + "_nn")
+        if language == "nn":
+            return "nn" if nynorsk or not bokmal else "nb"
+        return "nb" if bokmal or not nynorsk else "nn"
+
     def missing_translations(self) -> dict[str, list[str]]:
         """The fields written in one standard only, by the standard they lack: {"nn": ["title"], "nb": []}."""
         missing: dict[str, list[str]] = {"nb": [], "nn": []}
@@ -63,6 +72,14 @@ class TwoStandards:
         if names["nb"]:
             notes.append(_("Not written in Bokmål: %(fields)s", fields=names["nb"]))
         return notes
+
+
+def lang_of(obj: TwoStandards, field: str) -> Markup:
+    """` lang="nb"` for an element holding *field* when that text is in another language than the page (the
+    other standard as a fallback, or Norwegian text on an English or Sami page), so that screen readers read
+    it in its own language (WCAG 3.1.2); nothing when it is the page's language."""
+    shown = obj.text_language(field)
+    return Markup(f' lang="{shown}"') if shown != current_language() else Markup("")
 
 
 def office_name(language: str | None = None) -> str:

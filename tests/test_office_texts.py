@@ -99,10 +99,13 @@ def test_each_reader_sees_their_own_standard(client, both, language, title, roun
     front = client.get(at(language, "/")).get_data(as_text=True)
     assert f">{title}</a>" in front and f">{round_title}</h2>" in front and intro in front
     page = client.get(at(language, f"/samlinger/{both}")).get_data(as_text=True)
-    assert f"<h1>{title}</h1>" in page and f">{round_title}</p>" in page
+    # Norwegian text on an English page says which language it is in, for screen readers (WCAG 3.1.2).
+    lang = ' lang="nb"' if language == "en" else ""
+    assert f"<h1{lang}>{title}</h1>" in page and f"{lang}>{round_title}</p>" in page
     assert description in page and programme in page and document in page
+    assert f'<div{lang}><p>{description}' in page
     other = {"Samling i øst", "Samling i aust"} - {title}
-    assert f"<h1>{other.pop()}</h1>" not in page
+    assert f">{other.pop()}</h1>" not in page
 
 
 def test_a_text_written_in_one_standard_shows_to_readers_of_the_other(app, client):
@@ -111,10 +114,13 @@ def test_a_text_written_in_one_standard_shows_to_readers_of_the_other(app, clien
                             description_nn="Skildringa.")
         factories.gathering(slug="bare-bokmal", title="Bare bokmål", description="Beskrivelsen.")
     for language in ("nb", "nn", "en"):
+        # The text shown in the other standard carries its own lang, for screen readers (WCAG 3.1.2).
         html = client.get(at(language, "/samlinger/bare-nynorsk")).get_data(as_text=True)
-        assert "<h1>Berre nynorsk</h1>" in html and "Skildringa." in html, language
+        lang = "" if language == "nn" else ' lang="nn"'
+        assert f"<h1{lang}>Berre nynorsk</h1>" in html and f"<div{lang}><p>Skildringa." in html, language
         html = client.get(at(language, "/samlinger/bare-bokmal")).get_data(as_text=True)
-        assert "<h1>Bare bokmål</h1>" in html and "Beskrivelsen." in html, language
+        lang = "" if language == "nb" else ' lang="nb"'
+        assert f"<h1{lang}>Bare bokmål</h1>" in html and f"<div{lang}><p>Beskrivelsen." in html, language
 
 
 def test_the_api_carries_the_paths_language(client, both):
