@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from email import policy
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from samlinger import create_app
@@ -120,6 +120,21 @@ def empty_database() -> None:
         # Every table there is, also those of an older schema a migration test stopped at.
         with db.engine.begin() as conn:
             conn.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+
+
+@pytest.fixture
+def statements(app):
+    """Record every SQL statement the app's engine runs."""
+    seen = []
+    with app.app_context():
+        engine = db.engine
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    yield seen
+    event.remove(engine, "before_cursor_execute", record)
 
 
 @pytest.fixture

@@ -1,28 +1,11 @@
 """The public pages run the same number of SQL statements with 5 gatherings as with 200."""
 
-import pytest
-from sqlalchemy import event
 
 from bench import seed as seeding
 from samlinger.extensions import db
 
 PAGES = ["/", f"/samlinger/{seeding.DETAIL_SLUG}", "/api/v1/gatherings", "/samlinger.ics",
          f"/samlinger/{seeding.DETAIL_SLUG}.ics"]
-
-
-@pytest.fixture
-def statements(app):
-    """Record every SQL statement the app's engine runs."""
-    seen = []
-    with app.app_context():
-        engine = db.engine
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    yield seen
-    event.remove(engine, "before_cursor_execute", record)
 
 
 def grow_to(app, gatherings: int):

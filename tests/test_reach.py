@@ -4,9 +4,8 @@ page and its XLSX export, the public page, and the same totals before and after 
 import io
 from datetime import timedelta
 
-import pytest
 from openpyxl import load_workbook
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from samlinger.extensions import db
 from samlinger.gatherings.models import Gathering
@@ -205,20 +204,6 @@ def test_the_public_page_shows_numbers_per_municipality_never_people(app, client
     assert "5601 Alta" in html and "5626 Gamvik" in html
     assert "Kari Hemmelig" not in html and "@" not in html.split("<main", 1)[1]
     assert "Ikke møtt" not in html and "Venteliste" not in html, "nothing about what one person did not do"
-
-
-@pytest.fixture
-def statements(app):
-    seen = []
-    with app.app_context():
-        engine = db.engine
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    yield seen
-    event.remove(engine, "before_cursor_execute", record)
 
 
 def test_statements_do_not_grow_with_the_rounds(app, organiser_client, statements):
