@@ -43,6 +43,12 @@ def with_link(gathering_id):
     online.set_video_link(gathering_id, LINK, MEETING_ID, PASSCODE)
 
 
+def start(gathering) -> None:
+    """The gathering began a few minutes ago (registrations were made before)."""
+    gathering.starts_at = utcnow() - timedelta(minutes=5)
+    db.session.commit()
+
+
 # --- seats per side ---------------------------------------------------------------------------
 
 def test_each_side_has_its_own_seats_and_waiting_list(ctx):
@@ -273,6 +279,7 @@ def test_online_attendance_is_marked_like_an_arrival(app, organiser_client):
         g = hybrid(capacity=5, online_capacity=5)
         on_site, person = register(g.id, "paa@x.no", "on_site"), register(g.id, "nett@x.no", "online")
         gid, pid, oid = g.id, person.id, on_site.id
+        start(g)
     page = f"/arrangor/samlinger/{gid}/nett"
     token = csrf_token(organiser_client, page)
     assert organiser_client.post(f"/arrangor/pameldinger/{pid}/deltok",
@@ -291,6 +298,7 @@ def test_online_attendance_is_marked_like_an_arrival(app, organiser_client):
 def test_the_attendance_report_marks_online_participants_by_address_and_counts_the_rest(ctx, report):
     g = hybrid(capacity=5, online_capacity=5)
     person, on_site = register(g.id, "nett@x.no", "online"), register(g.id, "paa@x.no", "on_site")
+    start(g)
     result = online.import_report(g.id, report.encode())
     assert (result.matched, result.unmatched) == (1, 2)
     assert db.session.get(Registration, person.id).checked_in_at is not None
@@ -300,6 +308,7 @@ def test_the_attendance_report_marks_online_participants_by_address_and_counts_t
 def test_a_teams_report_in_utf16_with_tabs_is_read(ctx):
     g = hybrid(capacity=5, online_capacity=5)
     person = register(g.id, "nett@x.no", "online")
+    start(g)
     report = "Navn\tE-post\r\nNina\tnett@x.no\r\n".encode("utf-16")
     assert online.import_report(g.id, report).matched == 1
     assert db.session.get(Registration, person.id).checked_in_at is not None
@@ -318,6 +327,7 @@ def test_the_report_upload_page_says_how_many_matched(app, organiser_client):
     with app.app_context():
         g = hybrid(capacity=5, online_capacity=5)
         register(g.id, "nett@x.no", "online")
+        start(g)
         gid = g.id
     page = f"/arrangor/samlinger/{gid}/nett"
     token = csrf_token(organiser_client, page)
@@ -326,6 +336,33 @@ def test_the_report_upload_page_says_how_many_matched(app, organiser_client):
         content_type="multipart/form-data", follow_redirects=True)
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "1 nettdeltaker" in html and "1 adresse" in html
+
+
+def test_online_attendance_is_taken_only_from_the_gathering_s_start(app, organiser_client):
+    """Before the start neither a mark nor a report counts (the reach page would count it): both are refused
+    and the page offers neither; from the start both work."""
+    with app.app_context():
+        g = hybrid(capacity=5, online_capacity=5)
+        person = register(g.id, "nett@x.no", "online")
+        gid, pid, starts_at = g.id, person.id, g.starts_at
+        for attempt in (lambda: online.mark_attended(pid, True), lambda: online.import_report(gid, b"nett@x.no\n"),
+                        lambda: online.mark_attended(pid, True, now=starts_at - timedelta(seconds=1))):
+            with pytest.raises(Refused) as refused:
+                attempt()
+            assert refused.value.code == "not_started"
+        assert db.session.get(Registration, pid).checked_in_at is None
+    page = f"/arrangor/samlinger/{gid}/nett"
+    html = organiser_client.get(page).get_data(as_text=True)
+    assert "når samlingen har begynt" in html and "/deltok" not in html and "/nett/rapport" not in html
+    token = csrf_token(organiser_client, page)
+    organiser_client.post(f"/arrangor/pameldinger/{pid}/deltok", data={"csrf_token": token, "attended": "1"})
+    upload = organiser_client.post(f"{page}/rapport", data={
+        "report-csrf_token": token, "report-report": (io.BytesIO(b"nett@x.no\n"), "rapport.csv")},
+        content_type="multipart/form-data")
+    assert upload.status_code == 422
+    with app.app_context():
+        assert db.session.get(Registration, pid).checked_in_at is None
+        assert online.mark_attended(pid, True, now=starts_at).checked_in_at is not None
 
 
 # --- messages ---------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 online attendance (marked by the organiser, or read from the meeting tool's attendance report).
 
 Online attendance is stored as on-site arrival is: `checked_in_at` on a confirmed registration, so
-"attended" means the same for both sides.
+"attended" means the same for both sides. It is taken from the gathering's start onwards, never before: nobody
+has attended a gathering that has not begun, and the reach figures count what is marked.
 """
 
 import csv
@@ -85,11 +86,27 @@ def set_video_link(gathering_id: int, url: str, meeting_id: str = "", passcode: 
     return told
 
 
+NOT_STARTED = _l("Online attendance can be taken once the gathering has started.")
+
+
+def _started(gathering: Gathering, now) -> None:
+    """Refuses "not_started" before the gathering's start."""
+    if not gathering.has_started(now):
+        db.session.rollback()
+        raise Refused("not_started", NOT_STARTED)
+
+
 def mark_attended(registration_id: int, attended: bool, *, now=None) -> Registration:
-    """The organiser marks a confirmed online participant as having attended, or undoes it.
-    Refuses "not_online" for anyone else (on-site people are checked in on the check-in page)."""
+    """The organiser marks a confirmed online participant as having attended, or undoes it, from the gathering's
+    start. Refuses "not_online" for anyone else (on-site people are checked in on the check-in page) and
+    "not_started" before the start."""
     now = now or utcnow()
     begin_write()
+    found = db.session.get(Registration, registration_id)
+    if found is None:
+        db.session.rollback()
+        raise Refused("not_online", _l("Only a confirmed online participant can be marked here."))
+    _started(found.gathering, now)
     condition = Registration.checked_in_at.is_(None) if attended else Registration.checked_in_at.is_not(None)
     db.session.execute(
         update(Registration)
@@ -143,14 +160,15 @@ def addresses_in(data: bytes) -> set[str]:
 
 def import_report(gathering_id: int, data: bytes, *, now=None) -> Matched:
     """Mark as attended every confirmed online participant whose address is in the meeting tool's attendance
-    report (CSV). The file is read here and never stored; the audit entry has the counts only.
-    Refuses "empty", "too_large" (files/uploads.py) and "unreadable"."""
+    report (CSV), from the gathering's start. The file is read here and never stored; the audit entry has the
+    counts only. Refuses "empty", "too_large" (files/uploads.py), "unreadable" and "not_started"."""
     now = now or utcnow()
     check_size(data, REPORT_MAX_BYTES)
     addresses = addresses_in(data)
     if not addresses:
         raise Refused("unreadable", REPORT_UNREADABLE)
     gathering = locked(Gathering, gathering_id)
+    _started(gathering, now)
     people = {r.email_normalized: r for r in online_confirmed(gathering_id)}
     matched = [people[address] for address in addresses if address in people]
     for registration in matched:
