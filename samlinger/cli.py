@@ -70,11 +70,10 @@ def release_held_seats():
 @click.command("send-evaluations")
 @with_appcontext
 def send_evaluations():
-    """Open the evaluations set to open when their gathering has ended, and send each one reminder to those who
-    have not answered after the chosen days (once each, also when runs overlap); run it hourly."""
+    """Open the evaluations set to open when their gathering has ended, and send each open evaluation's one
+    reminder to everyone invited after the chosen days (once, also when runs overlap); run it hourly."""
     opened = evaluations.open_due()
     reminded = evaluations.send_reminders()
-    evaluations.forget_order()  # in case an answer could not do it at once
     click.echo(f"{opened} evaluations opened, {reminded} reminders queued")
 
 

@@ -261,6 +261,7 @@ def _evaluations(current: Round) -> None:
     """The last round's eastern gathering gets a closed evaluation with about ten answers, the western one an
     open evaluation with a few (fewer than the results need): the same every time, made once. No mail goes."""
     from .evaluations import service as evaluations
+    from .evaluations.models import new_token
 
     year, term = next(_terms_before(current.year, current.term, 1))
     chance = random.Random(f"evaluation-{year}-{term}")
@@ -274,15 +275,14 @@ def _evaluations(current: Round) -> None:
         evaluation.closes_on = oslo(utcnow()).date() + timedelta(days=14)  # open while the answers go in
         db.session.commit()
         questions = {q.code: q.key for q in evaluation.questions}
-        invitations = sorted(evaluation_invitations(evaluation.id), key=lambda i: i.id)
-        for invitation in invitations[:answering]:
+        for _n in range(min(answering, len(evaluation_invitations(evaluation.id)))):
             answers = {questions["benefit"]: chance.choice([3, 4, 4, 5, 5]),
                        questions["relevance"]: chance.choice([2, 3, 4, 4, 5])}
             if chance.random() < 0.6:
                 answers[questions["change"]] = chance.choice(DEMO_CHANGES)
             if chance.random() < 0.7:
                 answers[questions["topics"]] = chance.choice(DEMO_TOPICS)
-            evaluations.answer(invitation.token(), answers)
+            evaluations.answer(new_token(evaluation.id), answers)
         if closed:
             evaluation = db.session.get(type(evaluation), evaluation.id)
             evaluation.closes_on = gathering.ends_at.date() + timedelta(days=21)

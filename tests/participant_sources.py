@@ -43,7 +43,7 @@ PARTICIPANT_SOURCES = (
     *(f"templates/email/{name}.{ext}" for name in (
         "confirmation", "waitlisted", "promoted", "updated", "cancelled", "gathering_cancelled", "manage_link",
         "new_link", "reminder", "message", "documents_ready", "link_ready", "mode_changed", "evaluation",
-        "evaluation_reminder", "_evaluation") for ext in ("html", "txt")),
+        "evaluation_reminder", "_evaluation", "_evaluation_reminder") for ext in ("html", "txt")),
     "samlinger/mail/notify.py",
     "samlinger/mail/messaging.py",
     "samlinger/mail/ics.py",

@@ -1,20 +1,24 @@
-"""An evaluation of a gathering: its questions, who was invited (and has answered), and the answers.
+"""An evaluation of a gathering: its questions, who was invited, and the answers.
 
-Anonymous by design: `evaluation_invitation` knows the person and whether they answered, never when;
-`evaluation_answer` holds the answers with nothing that points back: a random primary key (no insertion
-order), no registration, municipality or time. The two are written in one transaction.
+Anonymous by design, also to whoever reads the database, its files and its backups: nothing stored joins an
+answer to a person. `evaluation_invitation` says who was asked, and nothing more: it is written when the
+evaluation opens and never again. The link each person gets is made by the mail worker when it writes the mail
+(`new_token`): the evaluation's id and 128 random bits, signed under SECRET_KEY, and stored nowhere. Answering
+inserts the answers under a key computed from the link (`answer_key`, so a link answers once) and writes nothing
+else: no row, page, transaction or counter anywhere else changes.
 """
 
 import base64
+import binascii
 import hashlib
 import hmac
 import secrets
-import uuid
+import struct
 from datetime import date, datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from ..extensions import db
@@ -53,6 +57,11 @@ class Evaluation(db.Model):
     closes_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: of those invited, how many an organiser added or gave their address: their answers could be the
+    #: organisers' own, so each raises the number of answers the results need (results.minimum)
+    organiser_added: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: the one reminder has gone (to everyone invited: nobody knows who has answered)
+    reminded: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
 
     gathering: Mapped[Gathering] = relationship(backref=backref("evaluation", uselist=False,
                                                                 cascade="all, delete-orphan"))
@@ -108,25 +117,49 @@ class EvaluationQuestion(db.Model):
         return str(KINDS.get(self.kind, self.kind))
 
 
-def derive_token(link_secret: str) -> str:
-    """The evaluation link's token: an HMAC of the invitation's random secret under SECRET_KEY (256 bits).
+#: a link's token: the evaluation's id (4 bytes), a random nonce (16) and a MAC of both under SECRET_KEY (16)
+_ID, _NONCE, _MAC = 4, 16, 16
 
-    Only the secret and the token's hash are stored; the mail worker computes the token when it writes
-    the mail, so no usable link is in any table (as registration manage links)."""
+
+def _mac(purpose: bytes, data: bytes) -> bytes:
     key = current_app.config["SECRET_KEY"]
     key = key.encode() if isinstance(key, str) else key
-    mac = hmac.new(key, b"samlinger-evaluation-link\x00" + link_secret.encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
+    return hmac.new(key, b"samlinger-evaluation-" + purpose + b"\x00" + data, hashlib.sha256).digest()
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+def new_token(evaluation_id: int) -> str:
+    """A new link to the evaluation's form, for one person's mail. Stored nowhere: the mail carries it, and an
+    answer given with it is keyed by `answer_key`. Each call gives another link."""
+    body = struct.pack(">I", evaluation_id) + secrets.token_bytes(_NONCE)
+    return base64.urlsafe_b64encode(body + _mac(b"link", body)[:_MAC]).rstrip(b"=").decode()
+
+
+def evaluation_of(token: str) -> int | None:
+    """The evaluation a token was made for, or None for a token we did not make (or made under another
+    SECRET_KEY)."""
+    if not token or len(token) > 64:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+    except (binascii.Error, ValueError):
+        return None
+    if len(raw) != _ID + _NONCE + _MAC:
+        return None
+    body, mac = raw[:-_MAC], raw[-_MAC:]
+    if not hmac.compare_digest(mac, _mac(b"link", body)[:_MAC]):
+        return None
+    return struct.unpack(">I", body[:_ID])[0]
+
+
+def answer_key(token: str) -> str:
+    """The key of the answer given with this link: a MAC of the link under SECRET_KEY, so that a link answers
+    once, and whoever holds a mailed link but not the key cannot find its answer."""
+    return _mac(b"answer", token.encode()).hex()[:32]
 
 
 class EvaluationInvitation(db.Model):
-    """Who was invited and whether they have answered: only to refuse a second answer and to remind once.
-
-    No time of any kind: nothing here can be lined up with an answer."""
+    """Who was invited: for the one reminder, which goes to all of them. Written when the evaluation opens,
+    never changed: it holds no link, no answered flag and no time, so nothing here moves when someone answers."""
 
     __tablename__ = "evaluation_invitation"
     __table_args__ = (UniqueConstraint("evaluation_id", "registration_id"),)
@@ -134,33 +167,19 @@ class EvaluationInvitation(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluation.id"), index=True)
     registration_id: Mapped[int] = mapped_column(ForeignKey("registration.id"), index=True)
-    link_secret: Mapped[str] = mapped_column(String(64))
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    answered: Mapped[bool] = mapped_column(Boolean, default=False)
-    reminded: Mapped[bool] = mapped_column(Boolean, default=False)
 
     evaluation: Mapped[Evaluation] = relationship()
 
-    def new_link(self) -> None:
-        self.link_secret = secrets.token_hex(32)
-        self.token_hash = hash_token(self.token())
-
-    def token(self) -> str:
-        return derive_token(self.link_secret)
-
-
-def random_id() -> str:
-    return uuid.uuid4().hex
-
 
 class EvaluationAnswer(db.Model):
-    """One person's answers, keyed by question id. Nothing else: a random key, not a sequence; no time;
-    no municipality (with the invitations' answered flag it would name anyone from a municipality with one
-    or two respondents). On SQLite the table has no rowid, so its rows are kept in key (random) order."""
+    """One person's answers, keyed by question id. Nothing else: the key is `answer_key` of the link (not a
+    sequence, and no one's link is stored); no time; no municipality (it would name anyone from a municipality
+    with one or two respondents). On SQLite the table has no rowid (which counts up), so its rows are kept in
+    key order."""
 
     __tablename__ = "evaluation_answer"
     __table_args__ = {"sqlite_with_rowid": False}
 
-    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=random_id)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
     evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluation.id"), index=True)
     answers: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -3,7 +3,10 @@ bar chart geometry drawn by templates/evaluations/_chart.html.
 
 Groups smaller than MIN_GROUP are never shown: a gathering with fewer answers shows none of them (with one or
 two answers the few who answered could be told apart), and a round counts only gatherings that have enough.
-Answers carry no municipality (models.EvaluationAnswer), so there is no smaller group to show.
+An organiser cannot fill the group: each person invited whom an organiser added (a walk-in, someone registered
+on their behalf) or gave their address could be answering from the organisers' own mailbox, so each raises the
+gathering's minimum by one (`minimum`). Answers carry no municipality (models.EvaluationAnswer), so there is
+no smaller group to show.
 """
 
 from dataclasses import dataclass, field
@@ -19,6 +22,11 @@ from .forms import scale_label
 from .models import DEFAULT_LABELS, SCALE, Evaluation, EvaluationAnswer
 
 MIN_GROUP = 3
+
+
+def minimum(evaluation: Evaluation) -> int:
+    """The answers a gathering's results need: MIN_GROUP from people the organisers did not add."""
+    return MIN_GROUP + (evaluation.organiser_added or 0)
 
 ROW_H, LABEL_W, BAR_MAX, PAD = 28, 150, 320, 8
 
@@ -66,10 +74,14 @@ class QuestionResult:
 class Results:
     answers: int
     questions: list[QuestionResult]
+    #: the answers needed before anything is shown (`minimum`)
+    needed: int = MIN_GROUP
+    #: of those invited, how many the organisers added or gave their address (each raised `needed`)
+    organiser_added: int = 0
 
     @property
     def shown(self) -> bool:
-        return self.answers >= MIN_GROUP
+        return self.answers >= self.needed
 
 
 def _options(question) -> list[tuple[str, str]]:
@@ -108,9 +120,11 @@ def answers_of(evaluation_ids) -> dict[int, list[dict]]:
 
 def for_evaluation(evaluation: Evaluation) -> Results:
     answers = answers_of([evaluation.id]).get(evaluation.id, [])
-    if len(answers) < MIN_GROUP:
-        return Results(len(answers), [])
-    return Results(len(answers), [summarise(q, [a.get(q.key) for a in answers]) for q in evaluation.questions])
+    needed, added = minimum(evaluation), evaluation.organiser_added or 0
+    if len(answers) < needed:
+        return Results(len(answers), [], needed, added)
+    return Results(len(answers), [summarise(q, [a.get(q.key) for a in answers]) for q in evaluation.questions],
+                   needed, added)
 
 
 @dataclass
@@ -119,6 +133,8 @@ class RoundLine:
     answers: int
     #: average per default scale question (code), None when not asked or too few answers
     averages: dict[str, float | None]
+    #: the answers this gathering needs (`minimum`)
+    needed: int = MIN_GROUP
 
 
 @dataclass
@@ -146,7 +162,7 @@ def for_round(round_) -> RoundResults:
     lines, total = [], 0
     for evaluation in evaluations:
         given = answers.get(evaluation.id, [])
-        enough = len(given) >= MIN_GROUP
+        enough = len(given) >= minimum(evaluation)
         averages = {}
         for q in evaluation.questions:
             if not q.code:
@@ -158,7 +174,7 @@ def for_round(round_) -> RoundResults:
                 averages[q.code] = summarise(q, values).average if enough else None
         if enough:
             total += len(given)
-        lines.append(RoundLine(evaluation.gathering, len(given), averages))
+        lines.append(RoundLine(evaluation.gathering, len(given), averages, minimum(evaluation)))
     questions = [summarise(_Default(code, kind), pooled[code]) for code, kind in codes]
     return RoundResults(total, lines, questions, [c for c, k in codes if k == "scale"])
 

@@ -1,16 +1,17 @@
 """The rules of an evaluation: its questions, opening it (invitations and mail), answering once, one
 reminder, closing.
 
-Anonymity: answering marks the invitation answered (a flag, no time) and inserts the answers under a random
-key, in one transaction, so a crash leaves neither; nothing written links the two rows.
+Anonymity (models.py): opening records who was invited; the mail worker makes each person's link when it
+writes their mail and stores it nowhere; answering inserts the answers under the link's `answer_key` and writes
+nothing else. So no row, transaction, commit or page ties an answer to an invitation or a person, and nobody,
+the service included, knows who has answered: the one reminder goes to everyone invited.
 """
 
 from datetime import datetime, timedelta
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, text, update
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from ..audit.service import record
 from ..extensions import db
@@ -27,7 +28,8 @@ from .models import (
     EvaluationAnswer,
     EvaluationInvitation,
     EvaluationQuestion,
-    hash_token,
+    answer_key,
+    evaluation_of,
 )
 
 #: days an evaluation takes answers when the organiser gave no closing date
@@ -82,8 +84,10 @@ def save_settings(evaluation: Evaluation, *, auto_open: bool, reminder_days: int
 def open_evaluation(evaluation_id: int, *, now: datetime | None = None, mail: bool = True,
                     batch: str | None = None) -> int:
     """Open the evaluation and invite everyone who attended (on site or online) and has an address; with
-    *mail*, each gets the link now. Under the evaluation's lock: two at once open it once. Returns how many
-    were invited (0 when it was open already)."""
+    *mail*, each gets a mail with a link of their own, made when the worker writes it. Those an organiser added
+    or gave their address are counted (`organiser_added`): each raises the minimum of answers the results need.
+    Under the evaluation's lock: two at once open it once. Returns how many were invited (0 when it was open
+    already)."""
     now = now or utcnow()
     evaluation = locked(Evaluation, evaluation_id)
     if evaluation.status != "draft":
@@ -92,20 +96,17 @@ def open_evaluation(evaluation_id: int, *, now: datetime | None = None, mail: bo
     evaluation.status, evaluation.opened_at = "open", now
     if evaluation.closes_on is None:
         evaluation.closes_on = oslo(now).date() + timedelta(days=OPEN_DAYS)
-    attended = db.session.scalars(
+    attended = list(db.session.scalars(
         select(Registration).where(Registration.gathering_id == evaluation.gathering_id, attended_clause(),
-                                   Registration.email != "").order_by(Registration.id))
-    count = 0
+                                   Registration.email != "").order_by(Registration.id)))
     for registration in attended:
-        invitation = EvaluationInvitation(evaluation=evaluation, registration_id=registration.id)
-        invitation.new_link()
-        db.session.add(invitation)
+        db.session.add(EvaluationInvitation(evaluation=evaluation, registration_id=registration.id))
         if mail:
-            notify.notify_evaluation(registration, invitation, batch=batch)
-        count += 1
-    record("evaluation.open", evaluation.gathering, f"Evaluation opened, {count} invited")
+            notify.notify_evaluation(registration, evaluation, batch=batch)
+    evaluation.organiser_added = sum(r.added_by_organiser or r.address_from_organiser for r in attended)
+    record("evaluation.open", evaluation.gathering, f"Evaluation opened, {len(attended)} invited")
     db.session.commit()
-    return count
+    return len(attended)
 
 
 def close(evaluation: Evaluation, now: datetime | None = None) -> None:
@@ -115,83 +116,75 @@ def close(evaluation: Evaluation, now: datetime | None = None) -> None:
     db.session.commit()
 
 
-def invitation_by_token(token: str) -> EvaluationInvitation | None:
-    if not token or len(token) > 100:
-        return None
-    return db.session.scalar(select(EvaluationInvitation).where(EvaluationInvitation.token_hash == hash_token(token)))
+def evaluation_for(token: str) -> Evaluation | None:
+    """The evaluation a link opens, or None for a link we did not make."""
+    evaluation_id = evaluation_of(token)
+    return db.session.get(Evaluation, evaluation_id) if evaluation_id is not None else None
+
+
+def answered(token: str) -> bool:
+    """Whether the link has been used: its answer is there."""
+    return db.session.get(EvaluationAnswer, answer_key(token)) is not None
 
 
 def answer(token: str, answers: dict, now: datetime | None = None) -> None:
-    """Store one person's answers: the invitation is marked answered and the answers inserted under a random
-    key in one transaction; the conditional UPDATE lets one of two submissions at once through."""
+    """Store one person's answers under the link's key, and nothing else: one insert in a transaction of its
+    own. A link answers once: a second answer (also two at once) finds the key taken and is refused."""
+    evaluation_id = evaluation_of(token)
+    if evaluation_id is None:
+        raise Refused("unknown", _l("This link does not open an evaluation."))
     begin_write()
-    invitation = invitation_by_token(token)
-    if invitation is None:
+    evaluation = db.session.get(Evaluation, evaluation_id)
+    if evaluation is None:
         db.session.rollback()
         raise Refused("unknown", _l("This link does not open an evaluation."))
-    evaluation = invitation.evaluation
     if not evaluation.is_open(now):
         db.session.rollback()
         raise Refused(CLOSED, _l("The evaluation is closed."))
-    claimed = db.session.execute(
-        update(EvaluationInvitation)
-        .where(EvaluationInvitation.id == invitation.id, EvaluationInvitation.answered.is_(False))
-        .values(answered=True).execution_options(synchronize_session=False)
-    ).rowcount
-    if claimed != 1:
+    key = answer_key(token)
+    if db.session.get(EvaluationAnswer, key) is not None:
         db.session.rollback()
         raise Refused(ANSWERED, _l("You have already answered this evaluation."))
-    db.session.add(EvaluationAnswer(evaluation_id=evaluation.id, answers=answers))
-    db.session.commit()
-    forget_order()
-
-
-def forget_order() -> None:
-    """PostgreSQL keeps a table's rows in the order they were written (`ctid`) until the table is written again:
-    the answers in the order people answered, and each invitation's new row version in the order it was marked
-    answered. Rewrite both, the answers in the order of their random keys and the invitations in the order of
-    their ids, so that neither tells who answered when. (SQLite keeps the answers in key order, WITHOUT ROWID,
-    and updates an invitation in place.) After the answer is stored, in a transaction of its own; if it cannot
-    be done now, `send-evaluations` does it on its next run. The tables are small: one row per participant."""
-    if db.engine.dialect.name != "postgresql":
-        return
+    db.session.add(EvaluationAnswer(id=key, evaluation_id=evaluation.id, answers=answers))
     try:
-        db.session.execute(text("CLUSTER evaluation_answer USING pk_evaluation_answer"))
-        db.session.execute(text("CLUSTER evaluation_invitation USING pk_evaluation_invitation"))
         db.session.commit()
-    except SQLAlchemyError:
+    except IntegrityError:  # the same link at the same moment (PostgreSQL): the other one is stored
         db.session.rollback()
-        current_app.logger.warning("evaluations: the order of answers could not be rewritten now; "
-                                   "send-evaluations will do it")
+        raise Refused(ANSWERED, _l("You have already answered this evaluation.")) from None
 
 
 def send_reminders(now: datetime | None = None) -> int:
-    """One reminder to each invited person who has not answered, `reminder_days` after opening, while the form
-    is open. Marked by a conditional UPDATE in the transaction that queues the mail: once, however many runs at
-    once. Returns how many."""
+    """One reminder, `reminder_days` after opening while the form is open, to everyone invited: nobody knows who
+    has answered, so it is worded for both and carries no link (a new link would be a second answer; the first
+    is stored nowhere). Marked on the evaluation by a conditional UPDATE in the transaction that queues the
+    mails: once, however many runs at once. Returns how many mails were queued."""
     now = now or utcnow()
     due = list(db.session.execute(
-        select(EvaluationInvitation.id, Evaluation.reminder_days, Evaluation.opened_at, Evaluation.closes_on)
-        .join(EvaluationInvitation.evaluation)
-        .where(Evaluation.status == "open", EvaluationInvitation.answered.is_(False),
-               EvaluationInvitation.reminded.is_(False))
-        .order_by(EvaluationInvitation.id)))
+        select(Evaluation.id, Evaluation.reminder_days, Evaluation.opened_at, Evaluation.closes_on)
+        .where(Evaluation.status == "open", Evaluation.reminded.is_(False)).order_by(Evaluation.id)))
+    db.session.rollback()
     sent = 0
-    for invitation_id, days, opened_at, closes_on in due:
+    for evaluation_id, days, opened_at, closes_on in due:
         probe = Evaluation(status="open", closes_on=closes_on)
         if opened_at is None or now < opened_at + timedelta(days=days) or not probe.is_open(now):
             continue
-        if not claim(update(EvaluationInvitation)
-                     .where(EvaluationInvitation.id == invitation_id, EvaluationInvitation.answered.is_(False),
-                            EvaluationInvitation.reminded.is_(False))
+        if not claim(update(Evaluation).where(Evaluation.id == evaluation_id, Evaluation.reminded.is_(False))
                      .values(reminded=True)):
             continue
-        invitation = db.session.get(EvaluationInvitation, invitation_id, populate_existing=True)
-        registration = db.session.get(Registration, invitation.registration_id)
-        notify.notify_evaluation(registration, invitation, reminder=True)
+        evaluation = db.session.get(Evaluation, evaluation_id, populate_existing=True)
+        for registration in invited(evaluation_id):
+            notify.notify_evaluation(registration, evaluation, reminder=True)
+            sent += 1
         db.session.commit()
-        sent += 1
     return sent
+
+
+def invited(evaluation_id: int) -> list[Registration]:
+    """Those invited who still have an address (an anonymised registration has none)."""
+    return list(db.session.scalars(
+        select(Registration).join(EvaluationInvitation, EvaluationInvitation.registration_id == Registration.id)
+        .where(EvaluationInvitation.evaluation_id == evaluation_id, Registration.email != "")
+        .order_by(Registration.id)))
 
 
 def open_due(now: datetime | None = None) -> int:
@@ -212,16 +205,19 @@ def open_due(now: datetime | None = None) -> int:
 
 
 def invitation_counts(evaluation: Evaluation) -> dict[str, int]:
-    rows = db.session.execute(select(EvaluationInvitation.answered, EvaluationInvitation.reminded)
-                              .where(EvaluationInvitation.evaluation_id == evaluation.id)).all()
-    return {"invited": len(rows), "answered": sum(a for a, _r in rows), "reminded": sum(r for _a, r in rows)}
+    """How many were invited and how many answers there are (never who answered: nobody knows)."""
+    invited_count = db.session.scalar(select(func.count()).select_from(EvaluationInvitation)
+                                      .where(EvaluationInvitation.evaluation_id == evaluation.id))
+    answers = db.session.scalar(select(func.count()).select_from(EvaluationAnswer)
+                                .where(EvaluationAnswer.evaluation_id == evaluation.id))
+    return {"invited": invited_count, "answered": answers, "reminded": evaluation.reminded}
 
 
-def invitations_for_mail(gathering_id: int) -> dict[int, EvaluationInvitation]:
-    """The open evaluation's invitations by registration id (for the presentations mail); empty if none."""
+def open_for_mail(gathering_id: int) -> tuple[Evaluation | None, set[int]]:
+    """The gathering's evaluation if it is open, and who was invited to it (the presentations mail can remind
+    them); (None, nobody) otherwise."""
     evaluation = db.session.scalar(select(Evaluation).where(Evaluation.gathering_id == gathering_id))
     if evaluation is None or not evaluation.is_open():
-        return {}
-    return {i.registration_id: i for i in db.session.scalars(
-        select(EvaluationInvitation).where(EvaluationInvitation.evaluation_id == evaluation.id,
-                                           EvaluationInvitation.answered.is_(False)))}
+        return None, set()
+    return evaluation, set(db.session.scalars(select(EvaluationInvitation.registration_id)
+                                              .where(EvaluationInvitation.evaluation_id == evaluation.id)))

@@ -13,12 +13,11 @@ bp = Blueprint("evaluations", __name__)
 
 @bp.route("/evaluering/<token>", methods=["GET", "POST"])
 def answer(token):
-    invitation = service.invitation_by_token(token)
-    if invitation is None:
+    evaluation = service.evaluation_for(token)
+    if evaluation is None:
         abort(404)
-    evaluation = invitation.evaluation
     gathering = evaluation.gathering
-    if invitation.answered:
+    if service.answered(token):
         return _no_store(render_template("evaluations/answered.html", gathering=gathering))
     if not evaluation.is_open():
         return _no_store(render_template("evaluations/closed.html", gathering=gathering)), 410

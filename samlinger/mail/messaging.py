@@ -67,18 +67,18 @@ def notify_documents_ready(gathering: Gathering, *, evaluation: bool = False) ->
     """Tell confirmed participants that the presentations are ready; return (batch, count).
 
     With participants-only presentations the mail carries the participant's manage link, their way in.
-    With *evaluation*, those invited to the open evaluation who have not answered get its link in the same
-    mail (evaluations/service.invitations_for_mail).
+    With *evaluation*, those invited to the open evaluation are reminded of it in the same mail
+    (evaluations/service.open_for_mail).
     """
-    from ..evaluations.service import invitations_for_mail
+    from ..evaluations.service import open_for_mail
 
     batch = uuid.uuid4().hex
     recipients = with_status([gathering.id], ("confirmed",))
     private = gathering.documents_visibility != "public"
-    invitations = invitations_for_mail(gathering.id) if evaluation else {}
+    open_evaluation, invited = open_for_mail(gathering.id) if evaluation else (None, set())
     for registration in recipients:
         notify.notify_documents_ready(registration, batch=batch, link=private,
-                                      evaluation=invitations.get(registration.id))
+                                      evaluation=open_evaluation if registration.id in invited else None)
     record("documents.notify", gathering, f"Presentations ready, sent to {len(recipients)}")
     db.session.commit()
     return batch, len(recipients)

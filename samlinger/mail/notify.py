@@ -123,11 +123,12 @@ def notify_reminder(registration):
 
 def notify_documents_ready(registration, *, batch: str, link: bool, evaluation=None):
     """Tell a participant the presentations are ready; with *link* (participants only) their way in, with
-    *evaluation* (their EvaluationInvitation) the evaluation's link as well.
+    *evaluation* (the open Evaluation they were invited to) a reminder of it, without a link (see
+    notify_evaluation).
 
     The subject is written now as well: the organisers follow the mailing by it while it is queued.
     """
-    extra = {"evaluation": evaluation.token_hash} if evaluation is not None else {}
+    extra = {"evaluation": evaluation.id} if evaluation is not None else {}
     message = _queue("documents_ready", registration, link=link, batch=batch, **extra)
     if message is None:
         return None
@@ -137,11 +138,12 @@ def notify_documents_ready(registration, *, batch: str, link: bool, evaluation=N
     return message
 
 
-def notify_evaluation(registration, invitation, *, reminder: bool = False, batch: str | None = None):
-    """Invite someone who attended to answer the evaluation (or remind them once) through their personal
-    link; the row keeps the hash of the invitation's token, the worker computes the token."""
+def notify_evaluation(registration, evaluation, *, reminder: bool = False, batch: str | None = None):
+    """Invite someone who attended to answer the evaluation: the worker makes a link of their own when it writes
+    the mail, and stores it nowhere. The reminder carries no link, for nobody knows whose link was used: it
+    tells everyone where to find theirs."""
     return _queue("evaluation_reminder" if reminder else "evaluation", registration, batch=batch,
-                  evaluation=invitation.token_hash)
+                  evaluation=evaluation.id)
 
 
 def _subject(kind: str, title: str) -> str:
@@ -189,7 +191,7 @@ def write(message: OutboundEmail) -> Written:
     if token and (link != registration.manage_token_hash or hash_token(token) != link):
         token = None
     language = message.language  # every link opens in the language the mail is written in
-    evaluation_token, evaluation_closes = _evaluation_link(details.pop("evaluation", None))
+    evaluation_token, evaluation = _evaluation_link(details.pop("evaluation", None), message.kind == "evaluation")
     context = {
         "registration": registration,
         "gathering": gathering,
@@ -198,7 +200,7 @@ def write(message: OutboundEmail) -> Written:
         "new_link_url": absolute_url("registration.request_link", language, slug=gathering.slug),
         "evaluation_url": absolute_url("evaluations.answer", language, token=evaluation_token)
         if evaluation_token else None,
-        "evaluation_closes": evaluation_closes,
+        "evaluation": evaluation,
         "invite_method": method,  # REQUEST, CANCEL or None: what the mail does to the calendar
         **details,
     }
@@ -226,20 +228,16 @@ def write(message: OutboundEmail) -> Written:
                    kept=kept)
 
 
-def _evaluation_link(token_hash: str | None) -> tuple[str | None, object]:
-    """The evaluation link's token for the invitation with this hash (if it is still unanswered and open) and
-    the form's last day."""
-    if not token_hash:
+def _evaluation_link(evaluation_id: int | None, with_link: bool) -> tuple[str | None, object]:
+    """A new link to the evaluation (*with_link*: the invitation itself) and the evaluation, while it is open."""
+    if not evaluation_id:
         return None, None
-    from ..evaluations.models import EvaluationInvitation, hash_token
+    from ..evaluations.models import Evaluation, new_token
 
-    invitation = db.session.scalar(db.select(EvaluationInvitation).filter_by(token_hash=token_hash))
-    if invitation is None or invitation.answered or not invitation.evaluation.is_open():
+    evaluation = db.session.get(Evaluation, evaluation_id)
+    if evaluation is None or not evaluation.is_open():
         return None, None
-    token = invitation.token()
-    if hash_token(token) != token_hash:
-        return None, None  # SECRET_KEY changed since: no working link
-    return token, invitation.evaluation.closes_on
+    return (new_token(evaluation.id) if with_link else None), evaluation
 
 
 def _invite(registration, language: str, video=None, *, cancel: bool = False) -> bytes:

@@ -138,6 +138,9 @@ class Registration(db.Model):
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     #: registered by an organiser on the person's behalf (also allowed after the deadline)
     added_by_organiser: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: an organiser changed the address (registration/service.edit): mail to it may reach the organisers, so an
+    #: evaluation counts the person as an organiser's (evaluations/results.minimum)
+    address_from_organiser: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     #: came without registering and was added on the spot from the check-in page: confirmed and checked in at
     #: once, over capacity if need be; kept by the retention purge (registration/attendance.py)
     walk_in: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))

@@ -368,6 +368,7 @@ def edit(registration_id: int, details: dict, *, email: str) -> Registration:
     summary = f"Corrected details for {gathering.text('title', 'nb')}"
     if moved:
         registration.new_link()
+        registration.address_from_organiser = True
         if registration.is_active:
             notify.notify_new_link(registration)
         summary += "; new address, the old link ended"

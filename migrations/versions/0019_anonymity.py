@@ -1,0 +1,106 @@
+"""evaluations anonymous to whoever reads the database; organisers' people raise the minimum group
+
+Evaluation links are no longer stored: each is made by the mail worker and signed, and an answer is keyed by
+its link, so answering writes nothing but the answer. `evaluation_invitation` keeps only who was invited: its
+link secret, token hash and answered/reminded flags go. The table is written anew (copied, dropped and made
+again, on SQLite with secure_delete on so the freed pages are zeroed), so that no row version, transaction id
+or page of the old one, which answered together with the answers, is left in the live database; backups taken
+before this revision still hold them. Links mailed before it stop working; the answers stay.
+
+`evaluation.reminded` marks the one reminder (sent to everyone invited), `evaluation.organiser_added` counts
+those invited whom an organiser added or gave an address, and `registration.address_from_organiser` marks an
+address an organiser changed, read back from the audit log for existing registrations.
+
+Revision ID: 0019_anonymity
+Revises: 0017_evaluations
+"""
+import secrets
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0019_anonymity"
+down_revision = "0017_evaluations"
+branch_labels = None
+depends_on = None
+
+invitation = sa.table("evaluation_invitation", sa.column("id", sa.Integer), sa.column("evaluation_id", sa.Integer),
+                      sa.column("registration_id", sa.Integer))
+
+
+def _invitation_table(*extra):
+    op.create_table(
+        "evaluation_invitation",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("evaluation_id", sa.Integer(), nullable=False),
+        sa.Column("registration_id", sa.Integer(), nullable=False),
+        *extra,
+        sa.ForeignKeyConstraint(["evaluation_id"], ["evaluation.id"],
+                                name=op.f("fk_evaluation_invitation_evaluation_id_evaluation")),
+        sa.ForeignKeyConstraint(["registration_id"], ["registration.id"],
+                                name=op.f("fk_evaluation_invitation_registration_id_registration")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_evaluation_invitation")),
+        sa.UniqueConstraint("evaluation_id", "registration_id", name=op.f("uq_evaluation_invitation_evaluation_id")),
+        *([sa.UniqueConstraint("token_hash", name=op.f("uq_evaluation_invitation_token_hash"))] if extra else []),
+    )
+    op.create_index(op.f("ix_evaluation_invitation_evaluation_id"), "evaluation_invitation", ["evaluation_id"])
+    op.create_index(op.f("ix_evaluation_invitation_registration_id"), "evaluation_invitation", ["registration_id"])
+
+
+def _drop_invitation_table():
+    op.drop_index(op.f("ix_evaluation_invitation_registration_id"), table_name="evaluation_invitation")
+    op.drop_index(op.f("ix_evaluation_invitation_evaluation_id"), table_name="evaluation_invitation")
+    op.drop_table("evaluation_invitation")
+
+
+def _restart_ids():
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("SELECT setval(pg_get_serial_sequence('evaluation_invitation', 'id'), "
+                   "COALESCE((SELECT max(id) FROM evaluation_invitation), 0) + 1, false)")
+
+
+def upgrade():
+    conn = op.get_bind()
+    op.add_column("registration", sa.Column("address_from_organiser", sa.Boolean(), server_default=sa.text("false"),
+                                            nullable=False))
+    op.execute("UPDATE registration SET address_from_organiser = true WHERE id IN (SELECT object_id FROM audit_entry "
+               "WHERE action = 'registration.edit' AND object_type = 'registration' AND summary LIKE '%new address%')")
+    op.add_column("evaluation", sa.Column("organiser_added", sa.Integer(), server_default="0", nullable=False))
+    op.add_column("evaluation", sa.Column("reminded", sa.Boolean(), server_default=sa.text("false"), nullable=False))
+    op.execute("UPDATE evaluation SET reminded = true WHERE id IN "
+               "(SELECT evaluation_id FROM evaluation_invitation WHERE reminded)")
+    op.execute("UPDATE evaluation SET organiser_added = (SELECT count(*) FROM evaluation_invitation i "
+               "JOIN registration r ON r.id = i.registration_id WHERE i.evaluation_id = evaluation.id "
+               "AND (r.added_by_organiser OR r.address_from_organiser))")
+
+    kept = [dict(row._mapping) for row in conn.execute(
+        sa.select(invitation.c.id, invitation.c.evaluation_id, invitation.c.registration_id).order_by(invitation.c.id))]
+    if conn.dialect.name == "sqlite":
+        op.execute("PRAGMA secure_delete = ON")  # the dropped table's pages are overwritten with zeros
+    _drop_invitation_table()
+    _invitation_table()
+    if kept:
+        op.bulk_insert(invitation, kept)
+    _restart_ids()
+
+
+def downgrade():
+    conn = op.get_bind()
+    kept = conn.execute(sa.text(
+        "SELECT i.id, i.evaluation_id, i.registration_id, e.reminded FROM evaluation_invitation i "
+        "JOIN evaluation e ON e.id = i.evaluation_id ORDER BY i.id")).all()
+    _drop_invitation_table()
+    _invitation_table(sa.Column("link_secret", sa.String(length=64), nullable=False),
+                      sa.Column("token_hash", sa.String(length=64), nullable=False),
+                      sa.Column("answered", sa.Boolean(), nullable=False),
+                      sa.Column("reminded", sa.Boolean(), nullable=False))
+    old = sa.table("evaluation_invitation", *(sa.column(c) for c in (
+        "id", "evaluation_id", "registration_id", "link_secret", "token_hash", "answered", "reminded")))
+    if kept:  # links that never went out: nobody can answer with them, and nobody is taken for having answered
+        op.bulk_insert(old, [{"id": row.id, "evaluation_id": row.evaluation_id, "registration_id": row.registration_id,
+                              "link_secret": secrets.token_hex(32), "token_hash": secrets.token_hex(32),
+                              "answered": False, "reminded": bool(row.reminded)} for row in kept])
+    _restart_ids()
+    op.execute(sa.text("ALTER TABLE evaluation DROP COLUMN reminded"))
+    op.execute(sa.text("ALTER TABLE evaluation DROP COLUMN organiser_added"))
+    op.execute(sa.text("ALTER TABLE registration DROP COLUMN address_from_organiser"))
