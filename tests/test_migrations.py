@@ -6,8 +6,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
+from sqlalchemy import event, text
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy import text
 
 from samlinger import ROOT, create_app
 from samlinger.extensions import db
@@ -295,5 +295,88 @@ def test_gatherings_and_registrations_are_on_site_and_the_downgrade_drops_the_vi
             assert "attendance_mode" not in {c["name"] for c in sa_inspect(conn).get_columns("registration")}
             assert conn.execute(text("SELECT count(*) FROM outbound_email")).scalar() == 1
             assert conn.execute(text("SELECT status FROM registration")).scalar() == "confirmed"
+        upgrade()
+        _clean_up()
+
+
+def test_mailbox_keys_fold_plus_tags_and_evaluation_links_are_forgotten(database_url, tmp_path, capsys):
+    """0019: keys fold a +tag (two active registrations of one mailbox are both kept, the later one's key made
+    distinct, and named); an address an organiser changed is read from the audit log; each evaluation's
+    invitations keep only who was asked, in a table written anew, so that nothing of the old one (its link hashes,
+    its answered flags, on PostgreSQL the transaction it shared with an answer) is left; answers are kept. The
+    downgrade gives the old columns back without links."""
+    from samlinger.evaluations.models import Evaluation, EvaluationAnswer, EvaluationInvitation
+    from samlinger.registration.models import Registration
+    from samlinger.timeutil import utcnow
+
+    app = create_app(base_config(database_url, tmp_path))
+    token_hash = "c0ffee" * 10 + "beef"
+    with app.app_context():
+        empty_database()
+        upgrade(revision="0017_evaluations")
+        start = utcnow() - timedelta(days=3)
+        with db.engine.begin() as conn:
+            old_gatherings(conn, start, start.date(), round_table="round")
+            rows = [(1, "kari+1@alta.kommune.no", "confirmed"), (1, "kari+2@alta.kommune.no", "confirmed"),
+                    (1, "kari@alta.kommune.no", "cancelled"), (2, "ola+x@alta.kommune.no", "confirmed"),
+                    (2, "per@alta.kommune.no", "confirmed")]
+            for n, (gathering_id, email, status) in enumerate(rows, start=1):
+                old_registration(conn, gathering_id=gathering_id, status=status, email=email, email_normalized=email,
+                                 manage_token_hash=f"{n:064d}", created_at=start - timedelta(days=9, minutes=-n),
+                                 checked_in_at=start, added_by_organiser=n == 4)
+            conn.execute(text("INSERT INTO audit_entry (created_at, action, object_type, object_id, summary) "
+                              "VALUES (:now, 'registration.edit', 'registration', 5, "
+                              "'Corrected details for S 2; new address, the old link ended')"), {"now": start})
+            conn.execute(text("INSERT INTO evaluation (id, gathering_id, status, auto_open, reminder_days, closes_on, "
+                              "opened_at, created_at) VALUES (1, 2, 'open', false, 5, :day, :now, :now)"),
+                         {"day": start.date() + timedelta(days=30), "now": start})
+            for n in range(6, 206):  # enough invitations that their old pages are not all taken again
+                old_registration(conn, gathering_id=2, status="confirmed", email=f"p{n}@alta.kommune.no",
+                                 email_normalized=f"p{n}@alta.kommune.no", manage_token_hash=f"{n:064d}",
+                                 created_at=start - timedelta(days=9), checked_in_at=start)
+            for n, registration_id in enumerate([4, 5, *range(6, 206)], start=1):
+                conn.execute(text(
+                    "INSERT INTO evaluation_invitation (id, evaluation_id, registration_id, link_secret, token_hash, "
+                    "answered, reminded) VALUES (:id, 1, :r, :secret, :hash, :answered, :answered)"),
+                    {"id": n, "r": registration_id, "secret": f"{n:064d}", "hash": f"{token_hash[:-4]}{n:04d}",
+                     "answered": n == 1})
+            conn.execute(text("INSERT INTO evaluation_answer (id, evaluation_id, answers) VALUES (:id, 1, '{}')"),
+                         {"id": "a" * 32})
+        capsys.readouterr()
+        if db.engine.dialect.name == "sqlite":  # as SQLite is built elsewhere (Debian's builds zero by default)
+            db.engine.dispose()
+            event.listen(db.engine, "connect", lambda conn, _record: conn.execute("PRAGMA secure_delete = OFF"))
+
+        upgrade()
+        keys = db.session.scalars(db.select(Registration.email_normalized).order_by(Registration.id)).all()
+        assert keys[:5] == ["kari@alta.kommune.no", "kari@alta.kommune.no#dup2", "kari@alta.kommune.no",
+                            "ola@alta.kommune.no", "per@alta.kommune.no"]
+        assert "registrations 1 and 2 (gathering 1)" in capsys.readouterr().out
+        assert db.session.scalar(db.select(Registration.email).where(Registration.id == 1)) == "kari+1@alta.kommune.no"
+        assert db.session.scalars(db.select(Registration.address_from_organiser).order_by(Registration.id)
+                                  ).all()[:6] == [False, False, False, False, True, False]
+        evaluation = db.session.get(Evaluation, 1)
+        assert (evaluation.reminded, evaluation.organiser_added) == (True, 2)
+        assert db.session.scalars(db.select(EvaluationInvitation.registration_id).order_by(EvaluationInvitation.id)
+                                  ).all() == [4, 5, *range(6, 206)]
+        assert db.session.scalar(db.select(db.func.count()).select_from(EvaluationAnswer)) == 1
+        db.session.add(EvaluationInvitation(evaluation_id=1, registration_id=1))  # the id sequence goes on
+        db.session.commit()
+        if db.engine.dialect.name == "postgresql":
+            invitations = set(db.session.scalars(text("SELECT xmin::text FROM evaluation_invitation")))
+            assert db.session.scalar(text("SELECT xmin::text FROM evaluation_answer")) not in invitations
+        db.session.remove()
+        db.engine.dispose()  # SQLite: the last connection checkpoints the log into the file
+        if db.engine.dialect.name == "sqlite":
+            stored = (tmp_path / "test.sqlite").read_bytes()
+            assert token_hash[:-4].encode() not in stored, "the old table's pages are zeroed, not just freed"
+
+        downgrade(revision="0017_evaluations")
+        with db.engine.connect() as conn:
+            columns = {c["name"] for c in sa_inspect(conn).get_columns("evaluation_invitation")}
+            assert {"link_secret", "token_hash", "answered", "reminded"} <= columns
+            assert "reminded" not in {c["name"] for c in sa_inspect(conn).get_columns("evaluation")}
+            assert conn.execute(text("SELECT count(*) FROM evaluation_invitation WHERE answered")).scalar() == 0
+            assert conn.execute(text("SELECT count(*) FROM evaluation_invitation")).scalar() == 203
         upgrade()
         _clean_up()

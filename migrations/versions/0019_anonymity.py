@@ -7,6 +7,11 @@ again, on SQLite with secure_delete on so the freed pages are zeroed), so that n
 or page of the old one, which answered together with the answers, is left in the live database; backups taken
 before this revision still hold them. Links mailed before it stop working; the answers stay.
 
+One seat per mailbox: `registration.email_normalized` folds a "+tag" (kari+1@ and kari+2@ are kari@), as
+the mail cap does; existing keys are folded here (the address as typed stays in `email`). Two active
+registrations of one gathering that now share a key are both kept, as 0007 did: the later one's key gets
+"#dup<id>" so the unique index holds, and a warning names both for the organisers to cancel one.
+
 `evaluation.reminded` marks the one reminder (sent to everyone invited), `evaluation.organiser_added` counts
 those invited whom an organiser added or gave an address, and `registration.address_from_organiser` marks an
 address an organiser changed, read back from the audit log for existing registrations.
@@ -23,6 +28,13 @@ revision = "0019_anonymity"
 down_revision = "0017_evaluations"
 branch_labels = None
 depends_on = None
+
+KEY_LENGTH = 254
+
+registration = sa.table(
+    "registration", sa.column("id", sa.Integer), sa.column("gathering_id", sa.Integer),
+    sa.column("status", sa.String), sa.column("email_normalized", sa.String),
+    sa.column("created_at", sa.DateTime), sa.column("anonymised_at", sa.DateTime))
 
 invitation = sa.table("evaluation_invitation", sa.column("id", sa.Integer), sa.column("evaluation_id", sa.Integer),
                       sa.column("registration_id", sa.Integer))
@@ -59,8 +71,43 @@ def _restart_ids():
                    "COALESCE((SELECT max(id) FROM evaluation_invitation), 0) + 1, false)")
 
 
+def folded(key: str) -> str:
+    """A mailbox key without its "+tag" (samlinger.registration.models.normalise_email as of this revision)."""
+    local, at, domain = key.rpartition("@")
+    return f"{local.partition('+')[0] or local}{at}{domain}" if at else key
+
+
+def fold_mailbox_keys(conn) -> None:
+    rows = conn.execute(
+        sa.select(registration.c.id, registration.c.gathering_id, registration.c.status,
+                  registration.c.email_normalized)
+        .where(registration.c.anonymised_at.is_(None))
+        .order_by(registration.c.gathering_id, registration.c.created_at, registration.c.id)).all()
+    first_with_key: dict[tuple[int, str], int] = {}
+    changed: dict[int, str] = {}
+    for row in rows:
+        key = folded(row.email_normalized)
+        if row.status != "cancelled":
+            first = first_with_key.setdefault((row.gathering_id, key), row.id)
+            if first != row.id:
+                suffix = f"#dup{row.id}"
+                key = key[:KEY_LENGTH - len(suffix)] + suffix
+                print(f"WARNING: registrations {first} and {row.id} (gathering {row.gathering_id}) are one "
+                      f"mailbox (a +tag) and both active; both are kept, cancel one of them.")
+        if key != row.email_normalized:
+            changed[row.id] = key
+    if not changed:
+        return
+    # In two steps, so that no row takes a key another row still holds for a moment.
+    update = (registration.update().where(registration.c.id == sa.bindparam("row_id"))
+              .values(email_normalized=sa.bindparam("key")))
+    conn.execute(update, [{"row_id": i, "key": f"#migrating{i}"} for i in changed])
+    conn.execute(update, [{"row_id": i, "key": key} for i, key in changed.items()])
+
+
 def upgrade():
     conn = op.get_bind()
+    fold_mailbox_keys(conn)
     op.add_column("registration", sa.Column("address_from_organiser", sa.Boolean(), server_default=sa.text("false"),
                                             nullable=False))
     op.execute("UPDATE registration SET address_from_organiser = true WHERE id IN (SELECT object_id FROM audit_entry "
@@ -85,6 +132,7 @@ def upgrade():
 
 
 def downgrade():
+    # Mailbox keys stay folded: they stay unique, which is all the older code needs.
     conn = op.get_bind()
     kept = conn.execute(sa.text(
         "SELECT i.id, i.evaluation_id, i.registration_id, e.reminded FROM evaluation_invitation i "

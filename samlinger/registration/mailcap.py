@@ -2,7 +2,8 @@
 
 Anyone may type any address into the registration form or "send me my link again"; without a cap the
 service could be made to mail one person over and over in its own name. Each such e-mail counts against
-the recipient's normalised address (PUBLIC_MAIL_PER_ADDRESS, "5/hour"), in the storage the rate limits
+the recipient's mailbox, its normalised address (models.normalise_email: a "+tag" folded, so kari+1@ and
+kari+2@ share kari@'s count) (PUBLIC_MAIL_PER_ADDRESS, "5/hour"), in the storage the rate limits
 use (RATELIMIT_STORAGE_URI: Redis shared by every process in production). The cap protects the
 recipient, not the server: it holds also when RATELIMIT_ENABLED is off (tests, load tests), and it is
 not the per-client limit (one sender with many addresses, or many senders with one address).
@@ -41,23 +42,15 @@ def _counter(app):
     return counter
 
 
-def mailbox(email_normalized: str) -> str:
-    """The cap's key: the normalised address without a "+tag" in the local part, which most providers
-    deliver to the same mailbox (kari+1@ and kari+2@ are kari@). Only the cap uses it: as registrations
-    they stay two addresses, since not every mail server treats "+" that way."""
-    local, at, domain = email_normalized.rpartition("@")
-    return f"{local.partition('+')[0] or local}{at}{domain}"
-
-
 def allow(email_normalized: str) -> bool:
-    """Count one e-mail to the address's mailbox and say whether a repeatable one may be sent: not over
+    """Count one e-mail to the mailbox (*email_normalized*, models.normalise_email) and say whether a repeatable one may be sent: not over
     the cap, and yes when the storage cannot tell."""
     app = current_app._get_current_object()
     limiter, limits = _counter(app)
     secret = app.config["SECRET_KEY"]
     secret = secret.encode() if isinstance(secret, str) else secret
     # Only a keyed hash of the address goes into the storage and the log.
-    key = hmac.new(secret, mailbox(email_normalized).encode(), hashlib.sha256).hexdigest()[:32]
+    key = hmac.new(secret, email_normalized.encode(), hashlib.sha256).hexdigest()[:32]
     try:
         within = all(limiter.hit(limit, "public-mail", key) for limit in limits)
     except StorageError as error:

@@ -36,17 +36,20 @@ def _validated(email: str) -> ValidatedEmail | None:
 
 
 def normalise_email(email: str) -> str:
-    """The key of the rule "one active registration per address and gathering": one mailbox, one key,
-    however it is written (upper case, full-width letters, composed or decomposed å, `bø` or `xn--b-5ga`).
+    """The key of the rule "one active registration per mailbox and gathering": one mailbox, one key,
+    however it is written (upper case, full-width letters, composed or decomposed å, `bø` or `xn--b-5ga`, a
+    `+tag`).
 
-    The local part in NFC and lower case, the domain in its ASCII (IDNA) form, as email-validator reads
-    them. An address email-validator does not accept is only trimmed, put in NFC and lower-cased.
+    The local part in NFC and lower case without a "+tag" (most providers deliver kari+1@ and kari+2@ to
+    kari@, so they are one person's one seat), the domain in its ASCII (IDNA) form, as email-validator reads
+    them. An address email-validator does not accept is only trimmed, put in NFC and lower-cased. The address
+    as typed is kept in `email`, and mail goes there.
     """
     validated = _validated(email)
     if validated is None:
         return unicodedata.normalize("NFC", email.strip()).lower()
     local = unicodedata.normalize("NFC", validated.local_part).lower()
-    return f"{local}@{validated.ascii_domain.lower()}"
+    return f"{local.partition('+')[0] or local}@{validated.ascii_domain.lower()}"
 
 
 def canonical_email(email: str) -> str:
