@@ -229,7 +229,8 @@ def test_plus_addresses_are_one_mailbox_one_seat_and_one_cap(app, client, make_g
     and mail goes to it."""
     from samlinger.registration.models import normalise_email
 
-    assert normalise_email("Kari+1@alta.kommune.no") == normalise_email("kari@alta.kommune.no") == "kari@alta.kommune.no"
+    assert normalise_email("Kari+1@alta.kommune.no") == normalise_email("kari@alta.kommune.no")
+    assert normalise_email("kari+2@alta.kommune.no") == "kari@alta.kommune.no"
     assert normalise_email("+x@alta.kommune.no") == "+x@alta.kommune.no"
     app.config["PUBLIC_MAIL_PER_ADDRESS"] = "1/hour"
     make_gathering()

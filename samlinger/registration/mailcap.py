@@ -43,8 +43,8 @@ def _counter(app):
 
 
 def allow(email_normalized: str) -> bool:
-    """Count one e-mail to the mailbox (*email_normalized*, models.normalise_email) and say whether a repeatable one may be sent: not over
-    the cap, and yes when the storage cannot tell."""
+    """Count one e-mail to the mailbox (*email_normalized*, models.normalise_email) and say whether a repeatable
+    one may be sent: not over the cap, and yes when the storage cannot tell."""
     app = current_app._get_current_object()
     limiter, limits = _counter(app)
     secret = app.config["SECRET_KEY"]
