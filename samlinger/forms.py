@@ -1,5 +1,5 @@
-"""What every form shares: filters, validators, the e-mail field, the confirm-only form and the answer's
-status code."""
+"""What every form shares: the one cleaner of stored text and the base form that applies it, filters,
+validators, the e-mail field, the confirm-only form and the answer's status code."""
 
 import unicodedata
 
@@ -7,13 +7,43 @@ from flask import abort, current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectChoice, SelectField
+from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
 from .i18n import LABELS, WORKSPACE_LANGUAGES
 
 AT_MOST = _l("At most %(max)d characters.")
 ENTER_EMAIL = _l("Enter your e-mail address.")
+
+
+#: line breaks written otherwise, made "\n"
+_LINE_BREAKS = str.maketrans({"\r": "\n", "\x85": "\n", "\u2028": "\n", "\u2029": "\n"})
+
+
+def clean_text(value):
+    """Text as it is stored, from every form, import and upload: line breaks as "\n"; no control characters
+    but line breaks and tabs; no invisible format characters (Unicode Cf: zero-width space, joiners and
+    no-break space U+200B–200D, U+FEFF, word joiner U+2060, soft hyphen, direction marks, bidi embeddings,
+    overrides and isolates U+202A–202E, U+2066–2069), which could hide a link, turn text around or make
+    «Alta» and «Al\u200bta» two names; then NFC, so «å» typed as a + ring is the one letter. Every letter
+    Norwegian and Sami need (á č đ ŋ š ŧ ž æ ø å …) is kept. Anything but a string passes unchanged."""
+    if not isinstance(value, str):
+        return value
+    value = value.replace("\r\n", "\n").translate(_LINE_BREAKS)
+    value = "".join(c for c in value if c in "\n\t" or unicodedata.category(c) not in ("Cc", "Cf"))
+    return unicodedata.normalize("NFC", value)
+
+
+class Form(FlaskForm):
+    """The base of every form: each text field (not a password) is cleaned by `clean_text` before its own
+    filters and validators see it, so no form can store what the cleaner takes out."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            kind = unbound_field.field_class
+            if issubclass(kind, StringField) and not issubclass(kind, PasswordField):
+                options = {**options, "filters": (clean_text, *unbound_field.kwargs.get("filters", ()))}
+            return unbound_field.bind(form=form, **options)
 
 
 def strip(value):
@@ -24,21 +54,11 @@ def at_most(characters: int) -> Length:
     return Length(max=characters, message=AT_MOST)
 
 
-def no_control_characters(form, field):
-    if field.data and any(ord(c) < 32 and c not in "\r\n\t" for c in field.data):
-        raise ValidationError(_l("The text contains characters that are not allowed."))
-
-
 def one_line(form, field):
-    """Names and titles end up in lists, name tags and e-mails: no line breaks or control characters, and no
-    invisible format characters (zero-width space, soft hyphen, direction marks) that could hide a link."""
-    if not field.data:
-        return
-    if any(ord(c) < 32 or c in "\x7f\u2028\u2029" for c in field.data):
+    """Names and titles end up in lists, name tags and e-mails: no line breaks or tabs (the cleaner has taken
+    out what is invisible), so nothing reaches a mail header."""
+    if field.data and any(c in "\n\t" for c in field.data):
         raise ValidationError(_l("The text contains characters that are not allowed."))
-    if any(unicodedata.category(c) == "Cf" for c in field.data):
-        raise ValidationError(_l("The text contains invisible characters, for example from copying. "
-                                 "Type the text in yourself."))
 
 
 def email_field(required_message=ENTER_EMAIL, *, check_format: bool = True, optional: bool = False) -> EmailField:
@@ -71,7 +91,7 @@ def language_field(label, *, account: bool = False) -> SelectField:
                        default=_page_language)
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A form with nothing but its CSRF token, for buttons that change something."""
 
 

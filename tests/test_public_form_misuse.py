@@ -44,7 +44,6 @@ ORDINARY = ["Nord-Aurdal kommune", "St. Olavs hospital", "A. B. Hansen", "Øyvin
             "Rådgiver, M.Sc.", "B.Sc. sykepleie", "Leder avd.IT", "Avd.leder/rådgiver", "Ass.rektor/lærer",
             "Siv.ing. Kari Hansen", "St.meld.nr. 12"]
 MESSAGE = "Feltet kan ikke inneholde en nettadresse eller e-postadresse."
-INVISIBLE = "Teksten inneholder usynlige tegn"
 
 
 def register(client, slug="samling-1", prefix="", **overrides):
@@ -72,14 +71,15 @@ def test_the_public_form_refuses_links_and_addresses(app, client, make_gathering
 
 
 @pytest.mark.parametrize("field", ["name", "organisation", "role"])
-@pytest.mark.parametrize("value", ["Kari\u200bNordmann", "Alta\u00adkommune", "\u202eenummok atlA", "Leder\u2066"])
-def test_invisible_characters_are_refused_in_one_line_fields(app, client, make_gathering, field, value):
-    """Nothing invisible reaches a mail: a format character could hide a link or turn text around."""
+@pytest.mark.parametrize("value", ["Kari\u200bNordmann", "Kari\u00adNordmann", "\u202eKariNordmann", "KariNordmann\u2066"])
+def test_invisible_characters_are_taken_out_of_one_line_fields(app, client, make_gathering, field, value):
+    """Nothing invisible reaches a list or a mail: a format character could hide a link or turn text around
+    (forms.clean_text, tests/test_text_cleaning.py)."""
     make_gathering()
     response = register(client, **{field: value})
-    assert response.status_code == 422
-    assert INVISIBLE in response.get_data(as_text=True)
-    assert count(app) == 0
+    assert response.status_code == 302
+    with app.app_context():
+        assert getattr(db.session.scalar(db.select(Registration)), field) == "KariNordmann"
 
 
 @pytest.mark.parametrize("value", ORDINARY)

@@ -1,11 +1,10 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 from zxcvbn import zxcvbn
 
-from ..forms import at_most, email_field, language_field, strip
+from ..forms import Form, at_most, email_field, language_field, strip
 
 MIN_PASSWORD = 10
 #: words that make a password easy to guess here, besides zxcvbn's own lists (English words, names, leaked passwords)
@@ -42,13 +41,13 @@ def _repeat():
     ])
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = email_field(check_format=False)
     password = PasswordField(_l("Password"), validators=[InputRequired(_l("Enter your password.")),
                                                          Length(max=200)])
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField(_l("Current password"), validators=[
         InputRequired(_l("Enter your current password.")), Length(max=200),
     ])
@@ -56,17 +55,17 @@ class ChangePasswordForm(FlaskForm):
     repeat_password = _repeat()
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     # Only what the login form asks: an address that cannot have an account simply gets no mail.
     email = email_field(check_format=False)
 
 
-class SetPasswordForm(FlaskForm):
+class SetPasswordForm(Form):
     new_password = _new_password(_l("New password"))
     repeat_password = _repeat()
 
 
-class NewUserForm(FlaskForm):
+class NewUserForm(Form):
     name = StringField(_l("Name"), filters=[strip], validators=[
         InputRequired(_l("Enter the name.")), at_most(200),
     ])

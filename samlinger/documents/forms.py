@@ -1,15 +1,14 @@
 """The forms for attaching presentations."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import RadioField, SelectChoice, StringField, URLField
 from wtforms.validators import InputRequired, Optional, Regexp
 
-from ..forms import at_most, one_line, strip
+from ..forms import Form, at_most, one_line, strip
 
 
-class _DocumentForm(FlaskForm):
+class _DocumentForm(Form):
     title = StringField(_l("Title (Bokmål)"), filters=[strip], validators=[Optional(), at_most(200), one_line])
     title_nn = StringField(_l("Title (Nynorsk)"), filters=[strip], validators=[Optional(), at_most(200), one_line])
     speaker = StringField(_l("Speaker (optional)"), filters=[strip], validators=[Optional(), at_most(200), one_line])
@@ -37,7 +36,7 @@ class LinkForm(_DocumentForm):
     ])
 
 
-class VisibilityForm(FlaskForm):
+class VisibilityForm(Form):
     visibility = RadioField(_l("Who can see the presentations"), choices=[
         SelectChoice("public", _l("Everyone, on the gathering's page")),
         SelectChoice("participants", _l("Only confirmed participants, through their personal link")),

@@ -1,7 +1,6 @@
 """Presentations attached to a gathering: uploaded files in the storage, or links; in the organisers' order."""
 
 import logging
-import re
 from collections.abc import Iterable
 
 from flask import current_app
@@ -11,7 +10,7 @@ from ..audit.service import record
 from ..documents.models import Document
 from ..extensions import db
 from ..files.storage import Storage, new_key, storage_from_config
-from ..files.uploads import check_upload
+from ..files.uploads import check_upload, display_name
 from ..gatherings.models import Gathering
 from ..ordering import move_in_list
 
@@ -26,14 +25,6 @@ def storage() -> Storage:
 
 def max_bytes() -> int:
     return current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
-
-
-def display_name(filename: str, extension: str) -> str:
-    """The name a download gets: the uploader's file name without folders or control characters."""
-    name = re.split(r"[\\/]", filename or "")[-1]
-    name = re.sub(r"[\x00-\x1f\x7f\"]", "", name).strip()
-    stem = name.rpartition(".")[0].strip() or "presentasjon"
-    return f"{stem[:200]}.{extension}"
 
 
 def _next_position(gathering_id: int) -> int:

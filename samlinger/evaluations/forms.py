@@ -3,12 +3,11 @@
 from types import SimpleNamespace
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
-from ..forms import at_most, strip
+from ..forms import Form, at_most, strip
 from ..questions.forms import QuestionForm, _field_for
 from .models import KINDS, SCALE
 
@@ -46,7 +45,7 @@ def _one_of(values):
     return check
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(Form):
     pass
 
 
@@ -76,7 +75,7 @@ class EvaluationQuestionForm(QuestionForm):
                        validators=[InputRequired(_l("Choose the kind of answer."))])
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     auto_open = BooleanField(_l("Open the evaluation by itself when the gathering ends"))
     reminder_days = IntegerField(_l("Days before the reminder"), default=5, validators=[
         InputRequired(_l("Write a number of days.")), NumberRange(1, 60, _l("Write a number from 1 to 60."))])

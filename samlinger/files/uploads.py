@@ -16,9 +16,10 @@ from typing import BinaryIO
 
 from flask_babel import lazy_gettext as _l
 
+from ..forms import clean_text
 from ..refusal import Refused
 
-__all__ = ["REASONS", "CheckedUpload", "Kind", "check_size", "check_upload", "detect_kind"]
+__all__ = ["REASONS", "CheckedUpload", "Kind", "check_size", "check_upload", "detect_kind", "display_name"]
 
 
 class Kind(enum.Enum):
@@ -170,3 +171,13 @@ def check_upload(filename: str, data: bytes, max_bytes: int) -> CheckedUpload:
     if _extension(filename) != kind.extension:
         _refuse("mismatch", max_bytes)
     return CheckedUpload(kind=kind, extension=kind.extension, content_type=kind.content_type, size=size)
+
+
+def display_name(filename: str, extension: str) -> str:
+    """The name a download gets: the uploader's file name without folders, cleaned as all stored text is
+    (`forms.clean_text`: no control, direction or zero-width characters, NFC), without line breaks, tabs or
+    quotes (it goes into a Content-Disposition header), and with the extension its content was found to have."""
+    name = re.split(r"[\\/]", filename or "")[-1]
+    name = re.sub(r'[\n\t"]', "", clean_text(name)).strip()
+    stem = name.rpartition(".")[0].strip() or "presentasjon"
+    return f"{stem[:200]}.{extension}"

@@ -3,7 +3,6 @@
 from datetime import time
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -17,7 +16,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional, Regexp, ValidationError
 
-from ..forms import at_most, one_line, strip
+from ..forms import Form, at_most, one_line, strip
 from ..registration.modes import GATHERING_MODES
 from ..timeutil import FIRST_DAY, LAST_DAY, oslo, oslo_to_utc
 from .models import REGIONS, TERMS
@@ -64,7 +63,7 @@ def _texts(form, *fields) -> dict:
     return {name: form[name].data or "" for field in fields for name in (field, field + "_nn")}
 
 
-class RoundForm(FlaskForm):
+class RoundForm(Form):
     year = IntegerField(_l("Year"), validators=[
         InputRequired(_l("Enter the year.")),
         NumberRange(FIRST_DAY.year, LAST_DAY.year, message=_l("Enter a year from %(min)d to %(max)d."))])
@@ -88,7 +87,7 @@ class RoundForm(FlaskForm):
 TIME_FORMATS = ["%H:%M", "%H.%M"]
 
 
-class GatheringForm(FlaskForm):
+class GatheringForm(Form):
     title = _text(_l("Title (Bokmål)"))
     title_nn = _text(_l("Title (Nynorsk)"))
     slug = StringField(_l("Web address"), filters=[lambda v: v.strip().lower() if isinstance(v, str) else v],
@@ -207,7 +206,7 @@ class GatheringForm(FlaskForm):
         }
 
 
-class CancelGatheringForm(FlaskForm):
+class CancelGatheringForm(Form):
     reason = TextAreaField(_l("Reason, sent to everyone registered"), filters=[strip], validators=[
         InputRequired(_l("Write why the gathering is cancelled.")),
         at_most(2000),

@@ -1,14 +1,13 @@
 """The organiser's message to participants."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import InputRequired
 
-from ..forms import at_most, no_control_characters, strip
+from ..forms import Form, at_most, strip
 
 
-class MessageForm(FlaskForm):
+class MessageForm(Form):
     audience = RadioField(_l("To"), default="confirmed", choices=[
         SelectChoice("confirmed", _l("Confirmed participants")),
         SelectChoice("waitlisted", _l("The waiting list")),
@@ -22,9 +21,7 @@ class MessageForm(FlaskForm):
     ])
     subject = StringField(_l("Subject"), filters=[strip], validators=[
         InputRequired(_l("Write a subject.")), at_most(200),
-        no_control_characters,
     ])
     body = TextAreaField(_l("Message"), validators=[
         InputRequired(_l("Write the message.")), at_most(10000),
-        no_control_characters,
     ])

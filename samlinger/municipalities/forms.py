@@ -1,16 +1,15 @@
 """The forms for the municipality register."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Optional
 
-from ..forms import at_most, one_line, strip
+from ..forms import Form, at_most, one_line, strip
 from .models import LANGUAGE_DECISIONS
 
 
-class MunicipalityForm(FlaskForm):
+class MunicipalityForm(Form):
     language_decision = RadioField(
         _l("Written standard the municipality has chosen"),
         choices=[SelectChoice(value, label) for value, label in LANGUAGE_DECISIONS.items()],
@@ -21,12 +20,12 @@ class MunicipalityForm(FlaskForm):
     active = BooleanField(_l("Active (untick when the municipality has been merged away)"))
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(_l("CSV file"), validators=[FileRequired(_l("Choose a CSV file to import."))])
     county = StringField(_l("County (optional)"), filters=[strip], validators=[Optional(), at_most(100), one_line])
 
 
-class ResolveForm(FlaskForm):
+class ResolveForm(Form):
     """What one free-text organisation is: a municipality of the register, or another organisation."""
 
     key = HiddenField(validators=[InputRequired()])

@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from ..audit.service import record
 from ..extensions import db
+from ..forms import clean_text
 from ..locking import begin_write
 from ..refusal import Refused
 from .models import Municipality
@@ -95,7 +96,7 @@ def parse(data: bytes) -> list[Row]:
     delimiter = ";" if ";" in first and "," not in first else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
-        header = [cell.strip().lower() for cell in next(reader, [])]
+        header = [clean_text(cell).strip().lower() for cell in next(reader, [])]
         known = set(REQUIRED) | set(OPTIONAL)
         if (not set(REQUIRED) <= set(header) or not set(header) <= known or len(set(header)) != len(header)):
             _refuse("bad_header", _l("Line 1: the header must name the columns %(required)s, and may add "
@@ -108,7 +109,7 @@ def parse(data: bytes) -> list[Row]:
             if len(cells) != len(header):
                 _refuse("bad_row", _l("Line %(line)d: the row has %(found)d columns, the header %(expected)d.",
                                       line=line, found=len(cells), expected=len(header)))
-            values = {column: cell.strip() for column, cell in zip(header, cells, strict=True)}
+            values = {column: clean_text(cell).strip() for column, cell in zip(header, cells, strict=True)}
             rows.append(_row(values, line, seen))
     except csv.Error:
         _refuse("bad_row", _l("Line %(line)d: the row is not valid CSV.", line=reader.line_num))
@@ -151,7 +152,7 @@ def load(data: bytes, *, county: str | None = None) -> Result:
     audit entry. Refused (and nothing written) if any row is bad."""
     rows = parse(data)
     if county is not None:
-        _name(county, 0, required=False)
+        county = _name(clean_text(county).strip(), 0, required=False)
     begin_write()
     try:
         if db.engine.dialect.name == "postgresql":

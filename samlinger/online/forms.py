@@ -4,12 +4,11 @@ import re
 from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import StringField
 from wtforms.validators import Optional, ValidationError
 
-from ..forms import at_most, one_line, strip
+from ..forms import Form, at_most, one_line, strip
 
 _HOST = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
 
@@ -37,12 +36,12 @@ def _video_link(form, field):
         raise ValidationError(_l("Enter the meeting's address as it starts, with https://."))
 
 
-class VideoLinkForm(FlaskForm):
+class VideoLinkForm(Form):
     url = StringField(_l("Video link"), filters=[strip], validators=[Optional(), at_most(500), _video_link])
     meeting_id = StringField(_l("Meeting ID (optional)"), filters=[strip],
                              validators=[Optional(), at_most(100), one_line])
     passcode = StringField(_l("Passcode (optional)"), filters=[strip], validators=[Optional(), at_most(100), one_line])
 
 
-class AttendanceReportForm(FlaskForm):
+class AttendanceReportForm(Form):
     report = FileField(_l("Attendance report (CSV)"), validators=[FileRequired(_l("Choose the file."))])

@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 from ..audit.service import record
 from ..extensions import db
 from ..files.uploads import check_size
+from ..forms import clean_text
 from ..gatherings.models import Gathering
 from ..locking import begin_write, locked
 from ..mail import notify
@@ -152,7 +153,7 @@ def addresses_in(data: bytes) -> set[str]:
     found = set()
     for row in csv.reader(io.StringIO(text), dialect):
         for cell in row:
-            cell = cell.strip().strip("<>").strip()
+            cell = clean_text(cell).strip().strip("<>").strip()
             if "@" in cell and " " not in cell and len(cell) <= 254:
                 found.add(normalise_email(cell))
     return found

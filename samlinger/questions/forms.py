@@ -1,12 +1,11 @@
 """Form fields made from a gathering's questions, and the organiser's form for a question."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional, ValidationError
 
-from ..forms import at_most, strip
+from ..forms import Form, at_most, strip
 from .models import KINDS
 
 MAX_ANSWER = 500
@@ -59,7 +58,7 @@ def with_questions(form_class, questions, answers: dict | None = None):
     return lambda *args, **kwargs: subclass(*args, **{**data, **kwargs})
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(Form):
     label = StringField(_l("Question"), filters=[strip], validators=[
         InputRequired(_l("Write the question.")), at_most(300),
     ])

@@ -4,13 +4,12 @@ import re
 import unicodedata
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField, TelField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Optional, Regexp, ValidationError
 
 from ..collation import sort_key
-from ..forms import at_most, email_field, language_field, no_control_characters, one_line, strip
+from ..forms import Form, at_most, email_field, language_field, one_line, strip
 from ..municipalities import matching
 from ..municipalities import service as municipalities
 from ..municipalities.models import Municipality
@@ -88,7 +87,7 @@ def _organisation_needed(form, field):
         raise ValidationError(message)
 
 
-class DetailsForm(FlaskForm):
+class DetailsForm(Form):
     """What a participant may correct later; the address is fixed once registered.
 
     The municipality is chosen from the register (a select grouped by county, which works without JavaScript
@@ -96,7 +95,7 @@ class DetailsForm(FlaskForm):
     """
 
     name = StringField(_l("Full name"), filters=[strip], validators=[
-        InputRequired(_l("Enter your name.")), at_most(200), one_line, _no_links,
+        DataRequired(_l("Enter your name.")), at_most(200), one_line, _no_links,  # blank once cleaned: none
     ])
     municipality = SelectField(_l("Municipality"), validate_choice=False)
     organisation = StringField(_l("Municipality or organisation"), filters=[strip], validators=[
@@ -109,7 +108,7 @@ class DetailsForm(FlaskForm):
         Optional(), Regexp(PHONE, message=_l("Enter a phone number with digits only, for example 912 34 567.")),
     ])
     needs = TextAreaField(_l("Diet, accessibility or other needs (optional)"), validators=[
-        Optional(), at_most(2000), no_control_characters,
+        Optional(), at_most(2000),
     ])
 
     def __init__(self, *args, **kwargs):
@@ -189,7 +188,7 @@ class RegistrationForm(DetailsForm):
     ])
 
 
-class RequestLinkForm(FlaskForm):
+class RequestLinkForm(Form):
     email = email_field()
 
 

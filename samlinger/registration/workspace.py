@@ -5,14 +5,13 @@ from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_t
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice
 from wtforms.validators import InputRequired
 
 from ..audit.service import record
 from ..collation import sorted_by_name
 from ..extensions import db
-from ..forms import ConfirmForm, confirmed_post, status_of
+from ..forms import ConfirmForm, Form, confirmed_post, status_of
 from ..gatherings.models import Gathering, Round
 from ..questions.forms import with_questions
 from ..refusal import Refused
@@ -138,7 +137,7 @@ MOVE_UP_REASONS = {
 assert tuple(MOVE_UP_REASONS) == service.MOVE_UP_REASONS
 
 
-class MoveUpForm(FlaskForm):
+class MoveUpForm(Form):
     reason = RadioField(_l("Why does the person get a seat out of turn?"),
                         choices=[SelectChoice(code, label) for code, label in MOVE_UP_REASONS.items()],
                         validators=[InputRequired(_l("Choose why the person gets a seat out of turn."))])

@@ -81,7 +81,6 @@ def test_the_edit_form_refuses_what_it_cannot_store(app, admin_client):
     token = csrf_token(admin_client, url)
     for data in ({"language_decision": "samisk"}, {},
                  {"language_decision": "nynorsk", "sami_name": "K" * 101},
-                 {"language_decision": "nynorsk", "sami_name": "Kárá\u200bšjohka"},
                  {"language_decision": "nynorsk", "sami_name": "Kárá\nšjohka"}):
         response = admin_client.post(url, data={**data, "active": "y", "csrf_token": token}, headers=NB)
         html = response.get_data(as_text=True)
