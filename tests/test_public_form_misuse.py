@@ -71,7 +71,8 @@ def test_the_public_form_refuses_links_and_addresses(app, client, make_gathering
 
 
 @pytest.mark.parametrize("field", ["name", "organisation", "role"])
-@pytest.mark.parametrize("value", ["Kari\u200bNordmann", "Kari\u00adNordmann", "\u202eKariNordmann", "KariNordmann\u2066"])
+@pytest.mark.parametrize("value", ["Kari\u200bNordmann", "Kari\u00adNordmann", "\u202eKariNordmann",
+                                   "KariNordmann\u2066"])
 def test_invisible_characters_are_taken_out_of_one_line_fields(app, client, make_gathering, field, value):
     """Nothing invisible reaches a list or a mail: a format character could hide a link or turn text around
     (forms.clean_text, tests/test_text_cleaning.py)."""

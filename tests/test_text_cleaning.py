@@ -67,7 +67,8 @@ def test_registration_fields_are_stored_clean(app, client, make_gathering):
     url = "/samlinger/samling-1/pamelding"
     response = client.post(url, data={**form_data(
         name=f"Kari {DIRTY}", organisation="Alta\u200b kommune", role="Prosjekt\u202eleder",
-        email="kari\u200b@alta.kommune.no", needs="Vegetar\u2066\r\nRullestol\x1b"), "csrf_token": csrf_token(client, url)})
+        email="kari\u200b@alta.kommune.no", needs="Vegetar\u2066\r\nRullestol\x1b"),
+        "csrf_token": csrf_token(client, url)})
     assert response.status_code == 302, response.get_data(as_text=True)[:300]
     with app.app_context():
         r = db.session.scalar(select(Registration))
