@@ -4,7 +4,7 @@ arrow keys, typing, Enter), and axe-core finds nothing on the form, the answered
 import pytest
 from sqlalchemy import select
 
-from samlinger.evaluations.models import Evaluation, EvaluationAnswer, EvaluationInvitation
+from samlinger.evaluations.models import Evaluation, EvaluationAnswer, new_token
 from samlinger.extensions import db
 
 from .conftest import log_in, screenshot
@@ -15,13 +15,11 @@ pytestmark = pytest.mark.browser
 
 
 def _open_evaluation(live):
-    """The demo's open evaluation (the last round's western gathering): a token not yet used, and its id."""
+    """The demo's open evaluation (the last round's western gathering): a new link, as a mail would carry."""
     with live.app.app_context():
         evaluation = next(e for e in db.session.scalars(select(Evaluation)) if e.is_open())
-        invitation = db.session.scalars(select(EvaluationInvitation).where(
-            EvaluationInvitation.evaluation_id == evaluation.id, EvaluationInvitation.answered.is_(False))).first()
         questions = [(q.id, q.kind) for q in evaluation.questions]
-        return evaluation.id, invitation.token(), questions
+        return evaluation.id, new_token(evaluation.id), questions
 
 
 def _answers(live, evaluation_id) -> list[dict]:
