@@ -219,3 +219,23 @@ def test_organiser_added_people_do_not_fill_the_minimum_group(app, client, organ
         round_id = db.session.get(factories.Gathering, gid).round_id
     round_page = organiser_client.get(f"/arrangor/runder/{round_id}/evaluering").get_data(as_text=True)
     assert "Det eneste ekte svaret" not in round_page
+
+
+def test_an_address_the_organisers_changed_raises_the_minimum_too(app):
+    """Correcting a participant's address to a mailbox of the organisers' own would bring them that person's
+    link: such a person counts as the organisers' (Registration.address_from_organiser)."""
+    from samlinger.evaluations.models import Evaluation
+    from samlinger.evaluations.results import MIN_GROUP, minimum
+    from samlinger.registration import service as registrations
+    from samlinger.registration.models import Registration
+
+    gid = past_gathering(app, attended=3, others=False)
+    with app.app_context():
+        first = db.session.scalar(select(Registration.id).order_by(Registration.id))
+        registrations.edit(first, {}, email="arrangor@statsforvalteren.test")
+        assert db.session.get(Registration, first).address_from_organiser
+        registrations.edit(first + 1, {}, email="p1@alta.kommune.no")  # the same address: not a change
+    evaluation_id = open_evaluation(app, gid)
+    with app.app_context():
+        evaluation = db.session.get(Evaluation, evaluation_id)
+        assert (evaluation.organiser_added, minimum(evaluation)) == (1, MIN_GROUP + 1)
