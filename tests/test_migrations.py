@@ -306,6 +306,7 @@ def test_mailbox_keys_fold_plus_tags_and_evaluation_links_are_forgotten(database
     its answered flags, on PostgreSQL the transaction it shared with an answer) is left; answers are kept. The
     downgrade gives the old columns back without links."""
     from samlinger.evaluations.models import Evaluation, EvaluationAnswer, EvaluationInvitation
+    from samlinger.mail.models import OutboundEmail
     from samlinger.registration.models import Registration
     from samlinger.timeutil import utcnow
 
@@ -342,6 +343,10 @@ def test_mailbox_keys_fold_plus_tags_and_evaluation_links_are_forgotten(database
                      "answered": n == 1})
             conn.execute(text("INSERT INTO evaluation_answer (id, evaluation_id, answers) VALUES (:id, 1, '{}')"),
                          {"id": "a" * 32})
+            conn.execute(OutboundEmail.__table__.insert().values(  # queued before the upgrade, not yet written
+                kind="evaluation", recipient="per@alta.kommune.no", reply_to="", subject="", text_body="",
+                html_body="", status="queued", language="nb", registration_id=5,
+                unwritten={"invite": None, "evaluation": f"{token_hash[:-4]}0002"}))
         capsys.readouterr()
         if db.engine.dialect.name == "sqlite":  # as SQLite is built elsewhere (Debian's builds zero by default)
             db.engine.dispose()
@@ -360,6 +365,7 @@ def test_mailbox_keys_fold_plus_tags_and_evaluation_links_are_forgotten(database
         assert db.session.scalars(db.select(EvaluationInvitation.registration_id).order_by(EvaluationInvitation.id)
                                   ).all() == [4, 5, *range(6, 206)]
         assert db.session.scalar(db.select(db.func.count()).select_from(EvaluationAnswer)) == 1
+        assert db.session.scalar(db.select(OutboundEmail.unwritten)) == {"invite": None, "evaluation": 1}
         db.session.add(EvaluationInvitation(evaluation_id=1, registration_id=1))  # the id sequence goes on
         db.session.commit()
         if db.engine.dialect.name == "postgresql":

@@ -14,7 +14,8 @@ registrations of one gathering that now share a key are both kept, as 0007 did: 
 
 `evaluation.reminded` marks the one reminder (sent to everyone invited), `evaluation.organiser_added` counts
 those invited whom an organiser added or gave an address, and `registration.address_from_organiser` marks an
-address an organiser changed, read back from the audit log for existing registrations.
+address an organiser changed, read back from the audit log for existing registrations. Mail queued but not yet
+written names its evaluation instead of an invitation's token hash.
 
 Revision ID: 0019_anonymity
 Revises: 0017_evaluations
@@ -35,6 +36,8 @@ registration = sa.table(
     "registration", sa.column("id", sa.Integer), sa.column("gathering_id", sa.Integer),
     sa.column("status", sa.String), sa.column("email_normalized", sa.String),
     sa.column("created_at", sa.DateTime), sa.column("anonymised_at", sa.DateTime))
+
+outbox = sa.table("outbound_email", sa.column("id", sa.Integer), sa.column("unwritten", sa.JSON))
 
 invitation = sa.table("evaluation_invitation", sa.column("id", sa.Integer), sa.column("evaluation_id", sa.Integer),
                       sa.column("registration_id", sa.Integer))
@@ -119,6 +122,14 @@ def upgrade():
     op.execute("UPDATE evaluation SET organiser_added = (SELECT count(*) FROM evaluation_invitation i "
                "JOIN registration r ON r.id = i.registration_id WHERE i.evaluation_id = evaluation.id "
                "AND (r.added_by_organiser OR r.address_from_organiser))")
+
+    # Mail queued and not yet written names its invitation by the old token hash: name the evaluation instead
+    # (the worker makes the link now).
+    evaluation_of = dict(conn.execute(sa.text("SELECT token_hash, evaluation_id FROM evaluation_invitation")).all())
+    for row in conn.execute(sa.select(outbox.c.id, outbox.c.unwritten).where(outbox.c.unwritten.is_not(None))).all():
+        if isinstance(row.unwritten, dict) and isinstance(row.unwritten.get("evaluation"), str):
+            details = {**row.unwritten, "evaluation": evaluation_of.get(row.unwritten["evaluation"])}
+            conn.execute(outbox.update().where(outbox.c.id == row.id).values(unwritten=details))
 
     kept = [dict(row._mapping) for row in conn.execute(
         sa.select(invitation.c.id, invitation.c.evaluation_id, invitation.c.registration_id).order_by(invitation.c.id))]

@@ -230,7 +230,7 @@ def write(message: OutboundEmail) -> Written:
 
 def _evaluation_link(evaluation_id: int | None, with_link: bool) -> tuple[str | None, object]:
     """A new link to the evaluation (*with_link*: the invitation itself) and the evaluation, while it is open."""
-    if not evaluation_id:
+    if not isinstance(evaluation_id, int):
         return None, None
     from ..evaluations.models import Evaluation, new_token
 
