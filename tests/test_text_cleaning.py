@@ -6,6 +6,7 @@ import importlib
 import inspect
 import pkgutil
 import re
+import sys
 import unicodedata
 
 import pytest
@@ -53,11 +54,11 @@ def test_every_form_is_a_cleaning_form():
     """A new form that forgets the base would store what the cleaner takes out: every form derives from it."""
     for module in pkgutil.walk_packages(samlinger.__path__, "samlinger."):
         importlib.import_module(module.name)
-    found = [cls for module in list(__import__("sys").modules.values()) if getattr(module, "__name__", "")
-             .startswith("samlinger") for _name, cls in inspect.getmembers(module, inspect.isclass)
-             if issubclass(cls, FlaskForm) and cls.__module__.startswith("samlinger")]
+    modules = [m for name, m in list(sys.modules.items()) if name.startswith("samlinger")]
+    found = {cls for module in modules for _name, cls in inspect.getmembers(module, inspect.isclass)
+             if issubclass(cls, FlaskForm) and cls.__module__.startswith("samlinger")}
     assert len(found) > 15
-    assert [cls.__name__ for cls in found if not issubclass(cls, forms.Form)] == []
+    assert sorted(cls.__name__ for cls in found if not issubclass(cls, forms.Form)) == []
 
 
 # --- registration fields ----------------------------------------------------------------------------------
