@@ -5,14 +5,9 @@ Anonymous by design: `evaluation_invitation` knows the person and whether they a
 order), no registration, municipality or time. The two are written in one transaction.
 """
 
-import base64
-import hashlib
-import hmac
-import secrets
 import uuid
 from datetime import date, datetime
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
@@ -20,6 +15,7 @@ from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 from ..extensions import db
 from ..gatherings.models import Gathering
 from ..timeutil import UTCDateTime, end_of_day_utc, utcnow
+from ..tokens import derive, digest, new_secret
 
 #: the kinds of the registration's extra questions, and a scale from 1 to 5
 KINDS = {"scale": _l("Scale from 1 to 5"), "text": _l("Text"), "yesno": _l("Yes or no"),
@@ -108,21 +104,6 @@ class EvaluationQuestion(db.Model):
         return str(KINDS.get(self.kind, self.kind))
 
 
-def derive_token(link_secret: str) -> str:
-    """The evaluation link's token: an HMAC of the invitation's random secret under SECRET_KEY (256 bits).
-
-    Only the secret and the token's hash are stored; the mail worker computes the token when it writes
-    the mail, so no usable link is in any table (as registration manage links)."""
-    key = current_app.config["SECRET_KEY"]
-    key = key.encode() if isinstance(key, str) else key
-    mac = hmac.new(key, b"samlinger-evaluation-link\x00" + link_secret.encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 class EvaluationInvitation(db.Model):
     """Who was invited and whether they have answered: only to refuse a second answer and to remind once.
 
@@ -142,11 +123,13 @@ class EvaluationInvitation(db.Model):
     evaluation: Mapped[Evaluation] = relationship()
 
     def new_link(self) -> None:
-        self.link_secret = secrets.token_hex(32)
-        self.token_hash = hash_token(self.token())
+        self.link_secret = new_secret()
+        self.token_hash = digest(self.token())
 
     def token(self) -> str:
-        return derive_token(self.link_secret)
+        """The evaluation link's token: derived from the link secret under SECRET_KEY (tokens.derive), so only
+        the secret and the token's digest are stored; the mail worker computes it when it writes the mail."""
+        return derive("evaluation-link", self.link_secret)
 
 
 def random_id() -> str:

@@ -21,13 +21,13 @@ from ..refusal import Refused
 from ..registration.attendance import attended_clause
 from ..registration.models import Registration
 from ..timeutil import oslo, utcnow
+from ..tokens import find
 from .models import (
     DEFAULT_QUESTIONS,
     Evaluation,
     EvaluationAnswer,
     EvaluationInvitation,
     EvaluationQuestion,
-    hash_token,
 )
 
 #: days an evaluation takes answers when the organiser gave no closing date
@@ -116,9 +116,9 @@ def close(evaluation: Evaluation, now: datetime | None = None) -> None:
 
 
 def invitation_by_token(token: str) -> EvaluationInvitation | None:
-    if not token or len(token) > 100:
-        return None
-    return db.session.scalar(select(EvaluationInvitation).where(EvaluationInvitation.token_hash == hash_token(token)))
+    """The invitation an evaluation link opens, or None (unknown, malformed, or derived under an earlier
+    SECRET_KEY: tokens.find)."""
+    return find(EvaluationInvitation.token_hash, token, EvaluationInvitation.token)
 
 
 def answer(token: str, answers: dict, now: datetime | None = None) -> None:

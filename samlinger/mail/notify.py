@@ -21,6 +21,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
+from ..tokens import digest
 from ..urls import absolute_url
 from . import ics
 from .models import OutboundEmail
@@ -175,7 +176,7 @@ class Written:
 def write(message: OutboundEmail) -> Written:
     """Write a queued event in the recipient's language. Raises ValueError if the registration is gone."""
     from ..online.service import video_for
-    from ..registration.models import Registration, hash_token
+    from ..registration.models import Registration
 
     registration = db.session.get(Registration, message.registration_id) if message.registration_id else None
     if registration is None:
@@ -186,7 +187,7 @@ def write(message: OutboundEmail) -> Written:
     token = registration.manage_token() if link and registration.link_secret else None
     # A link revoked (or an address corrected) since queueing is left out, and so is one that would not
     # work because SECRET_KEY has changed since: the hash no longer matches.
-    if token and (link != registration.manage_token_hash or hash_token(token) != link):
+    if token and (link != registration.manage_token_hash or digest(token) != link):
         token = None
     language = message.language  # every link opens in the language the mail is written in
     evaluation_token, evaluation_closes = _evaluation_link(details.pop("evaluation", None))
@@ -231,13 +232,13 @@ def _evaluation_link(token_hash: str | None) -> tuple[str | None, object]:
     the form's last day."""
     if not token_hash:
         return None, None
-    from ..evaluations.models import EvaluationInvitation, hash_token
+    from ..evaluations.models import EvaluationInvitation
 
     invitation = db.session.scalar(db.select(EvaluationInvitation).filter_by(token_hash=token_hash))
     if invitation is None or invitation.answered or not invitation.evaluation.is_open():
         return None, None
     token = invitation.token()
-    if hash_token(token) != token_hash:
+    if digest(token) != token_hash:
         return None, None  # SECRET_KEY changed since: no working link
     return token, invitation.evaluation.closes_on
 
