@@ -11,10 +11,10 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import inspect, select, text
 
+from samlinger.documents.notify import send_documents_ready
 from samlinger.evaluations import service
 from samlinger.evaluations.models import Evaluation, EvaluationAnswer, EvaluationInvitation
 from samlinger.extensions import db
-from samlinger.mail import messaging
 from samlinger.mail.models import OutboundEmail
 from samlinger.timeutil import oslo_today, utcnow
 
@@ -285,7 +285,7 @@ def test_the_presentations_mail_carries_the_evaluation_link(app, smtp, deliver, 
     with app.app_context():
         db.session.query(OutboundEmail).delete()
         db.session.commit()
-        messaging.notify_documents_ready(db.session.get(factories.Gathering, gid), evaluation=True)
+        send_documents_ready(db.session.get(factories.Gathering, gid), evaluation=True)
     deliver()
     by_address = {m["To"]: text_part(m) for m in smtp.messages}
     assert LINK.search(by_address["p0@alta.kommune.no"]) and "Presentasjonene" in by_address["p0@alta.kommune.no"]

@@ -15,10 +15,10 @@ from samlinger import create_app, pagecache
 from samlinger.documents.models import Document
 from samlinger.extensions import db
 from samlinger.gatherings.models import Gathering
-from samlinger.mail.messaging import send_reminders
 from samlinger.pagecache import cached
 from samlinger.registration import service
 from samlinger.registration.models import Registration
+from samlinger.registration.reminders import send_reminders
 from samlinger.timeutil import oslo_today, utcnow
 
 from .conftest import csrf_token, form_data

@@ -16,12 +16,12 @@ from ..audit.service import record
 from ..extensions import db
 from ..gatherings.models import Gathering
 from ..locking import begin_write, claim, locked
-from ..mail import notify
 from ..refusal import Refused
 from ..registration.attendance import attended_clause
 from ..registration.models import Registration
 from ..timeutil import oslo, utcnow
 from ..tokens import find
+from . import notify
 from .models import (
     DEFAULT_QUESTIONS,
     Evaluation,

@@ -3,12 +3,12 @@
 import unicodedata
 from datetime import datetime
 
-from email_validator import EmailNotValidError, ValidatedEmail, validate_email
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..addresses import validated as _validated
 from ..extensions import db
 from ..gatherings.models import Gathering
 from ..i18n import usable
@@ -22,13 +22,6 @@ STATUSES = {
     "cancelled": lazy_pgettext("registration", "Cancelled"),
 }
 ACTIVE = ("confirmed", "waitlisted")
-
-
-def _validated(email: str) -> ValidatedEmail | None:
-    try:
-        return validate_email(email.strip(), check_deliverability=False)
-    except EmailNotValidError:
-        return None
 
 
 def normalise_email(email: str) -> str:
@@ -51,13 +44,6 @@ def canonical_email(email: str) -> str:
     lower-cased and full-width letters are folded, so `kari@ａｌｔａ.kommune.no` is mailed to alta.kommune.no."""
     validated = _validated(email)
     return validated.normalized if validated is not None else email.strip()
-
-
-def deliverable_email(email: str) -> str:
-    """The address with its domain in ASCII (IDNA), which every mail server accepts: `kari@bø.kommune.no` is
-    stored and shown as written and sent to kari@xn--b-5ga.kommune.no."""
-    validated = _validated(email)
-    return f"{validated.local_part}@{validated.ascii_domain}" if validated is not None else email
 
 
 class Registration(db.Model):

@@ -15,11 +15,10 @@ from ..audit.service import record
 from ..extensions import db
 from ..gatherings.models import Gathering
 from ..locking import begin_write, locked
-from ..mail import notify
 from ..refusal import Refused
 from ..timeutil import oslo, utcnow
 from ..tokens import find
-from . import mailcap, modes, seats
+from . import mailcap, modes, notify, seats
 from .attendance import WALK_IN_ATTENDED
 from .models import Registration, canonical_email, normalise_email
 

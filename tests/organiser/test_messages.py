@@ -105,7 +105,7 @@ def test_reminders_are_sent_once(app, runner, make_gathering, register, smtp, de
 
 
 def test_concurrent_reminder_runs_send_each_once(app, make_gathering, register):
-    from samlinger.mail.messaging import send_reminders
+    from samlinger.registration.reminders import send_reminders
 
     gid = make_gathering(day=(oslo_today() + timedelta(days=1)), capacity=None,
                          registration_deadline=oslo_today())
