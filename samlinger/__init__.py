@@ -7,7 +7,7 @@ from flask import Flask, current_app, has_request_context, render_template, requ
 from flask_babel import get_locale
 from flask_wtf.csrf import CSRFError
 
-from . import bodylimit, formatting, i18n, logmask, pagecache, security, startup_checks, texts
+from . import bodylimit, formatting, frontdoor, i18n, logmask, pagecache, security, startup_checks, texts
 from . import config as settings
 from .extensions import babel, csrf, db, limiter, login, mailer, migrate
 from .locking import configure_sqlite
@@ -67,6 +67,7 @@ def create_app(config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
     pagecache.init_app(app)
+    frontdoor.init_app(app)  # inside ProxyFix, outside LanguagePath: keyed by the path with its language
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)

@@ -8,9 +8,9 @@ from flask_login import current_user, login_user, logout_user
 from ..audit.service import record
 from ..extensions import db, login
 from ..forms import ConfirmForm
+from ..redirects import safe_next
 from ..refusal import Refused
 from ..security import rate_limited
-from ..urls import safe_next
 from . import notify, service
 from .access import admin_required
 from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, NewUserForm, SetPasswordForm
