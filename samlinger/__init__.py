@@ -57,7 +57,6 @@ def create_app(config: dict | None = None) -> Flask:
     bodylimit.init_app(app)  # before csrf: its check reads the form
     security.init_app(app)
     startup_checks.check(app)
-    logmask.mask_app_logs(app)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
@@ -93,6 +92,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(documents_bp)
     app.register_blueprint(reach_bp)
     app.register_blueprint(evaluations_bp)
+    logmask.init_app(app)  # learns the routes that carry a token from the URL map, now complete
 
     from . import cli, demo
 

@@ -348,7 +348,7 @@ def test_an_evaluation_cannot_open_before_the_gathering_has_started(app, organis
                                  ).status_code == 409
 
 
-def test_evaluation_links_are_masked_in_logs():
+def test_evaluation_links_are_masked_in_logs(app):
     from samlinger.logmask import mask
 
     assert mask("GET /nn/evaluering/abcDEF_123-x HTTP/1.1") == "GET /nn/evaluering/[token] HTTP/1.1"
