@@ -3,7 +3,6 @@ stored), answers that cannot be joined to a person, one reminder also under conc
 small groups, and the workspace pages."""
 
 import re
-import threading
 from datetime import timedelta
 from io import BytesIO
 
@@ -20,6 +19,7 @@ from samlinger.timeutil import oslo_today, utcnow
 
 from . import factories
 from .conftest import csrf_token, text_part
+from .races import all_at_once
 from .test_manage_links import database_text
 
 LINK = re.compile(r"http://samlinger\.test((?:/nn|/en|/se)?/evaluering/[A-Za-z0-9_-]+)")
@@ -118,23 +118,19 @@ def test_two_submissions_at_once_store_one_answer(app):
     open_evaluation(app, gid)
     with app.app_context():
         token = db.session.scalar(select(EvaluationInvitation)).token()
-    outcomes = []
 
-    def run():
+    def run(_, ready):
         with app.app_context():
+            ready()
             try:
                 service.answer(token, {"x": 1})
-                outcomes.append("ok")
+                return "ok"
             except service.Refused as refused:
-                outcomes.append(refused.code)
-            db.session.remove()
+                return refused.code
+            finally:
+                db.session.remove()
 
-    threads = [threading.Thread(target=run) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(outcomes) == ["answered"] * 3 + ["ok"]
+    assert sorted(all_at_once(run, range(4))) == ["answered"] * 3 + ["ok"]
     with app.app_context():
         assert db.session.scalar(select(db.func.count()).select_from(EvaluationAnswer)) == 1
 
@@ -245,19 +241,15 @@ def test_concurrent_reminder_runs_remind_each_once(app):
     gid = past_gathering(app, attended=12, others=False)
     open_evaluation(app, gid, reminder_days=1)
     later = utcnow() + timedelta(days=2)
-    totals = []
 
-    def run():
+    def run(_, ready):
         with app.app_context():
-            totals.append(service.send_reminders(now=later))
+            ready()
+            sent = service.send_reminders(now=later)
             db.session.remove()
+        return sent
 
-    threads = [threading.Thread(target=run) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sum(totals) == 12
+    assert sum(all_at_once(run, range(4))) == 12
     with app.app_context():
         assert db.session.query(OutboundEmail).filter_by(kind="evaluation_reminder").count() == 12
 
