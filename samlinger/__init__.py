@@ -71,10 +71,8 @@ def create_app(config: dict | None = None) -> Flask:
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)
 
-    from . import (
-        mails,  # noqa: F401  (every feature's mails known to the mail worker)
-        models,  # noqa: F401  (every table known to SQLAlchemy and Alembic)
-    )
+    # Every table known to SQLAlchemy and Alembic, and every feature's mails known to the mail worker.
+    from . import mails, models  # noqa: F401
     from .auth.views import bp as auth_bp
     from .documents.views import bp as documents_bp
     from .evaluations.views import bp as evaluations_bp
