@@ -55,6 +55,7 @@ test: install-dev
 
 lint: install-dev
 	$(VENV)/bin/ruff check samlinger tests bench app.py
+	$(VENV)/bin/lint-imports --no-cache
 
 bench: install-dev
 	$(PY) bench/run.py $(BENCH_ARGS)

@@ -7,7 +7,7 @@ from flask import Flask, current_app, has_request_context, render_template, requ
 from flask_babel import get_locale
 from flask_wtf.csrf import CSRFError
 
-from . import bodylimit, formatting, i18n, logmask, pagecache, security, startup_checks, texts
+from . import bodylimit, formatting, frontdoor, i18n, logmask, pagecache, security, startup_checks, texts
 from . import config as settings
 from .extensions import babel, csrf, db, limiter, login, mailer, migrate
 from .locking import configure_sqlite
@@ -57,7 +57,6 @@ def create_app(config: dict | None = None) -> Flask:
     bodylimit.init_app(app)  # before csrf: its check reads the form
     security.init_app(app)
     startup_checks.check(app)
-    logmask.mask_app_logs(app)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
@@ -67,11 +66,13 @@ def create_app(config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
     pagecache.init_app(app)
+    frontdoor.init_app(app)  # inside ProxyFix, outside LanguagePath: keyed by the path with its language
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)
 
-    from . import models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
+    # Every table known to SQLAlchemy and Alembic, and every feature's mails known to the mail worker.
+    from . import mails, models  # noqa: F401
     from .auth.views import bp as auth_bp
     from .documents.views import bp as documents_bp
     from .evaluations.views import bp as evaluations_bp
@@ -89,6 +90,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(documents_bp)
     app.register_blueprint(reach_bp)
     app.register_blueprint(evaluations_bp)
+    logmask.init_app(app)  # learns the routes that carry a token from the URL map, now complete
 
     from . import cli, demo
 

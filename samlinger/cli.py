@@ -6,10 +6,10 @@ from flask.cli import with_appcontext
 
 from .auth.cli import create_user
 from .evaluations import service as evaluations
-from .mail import messaging, worker
+from .mail import worker
 from .municipalities import importing, resolving
 from .refusal import Refused
-from .registration import retention
+from .registration import reminders, retention
 from .registration import service as registrations
 
 
@@ -47,7 +47,7 @@ def load_municipalities(file, county):
 @with_appcontext
 def send_reminders():
     """Queue a reminder to each confirmed participant REMINDER_DAYS_BEFORE days before (once each)."""
-    click.echo(f"{messaging.send_reminders()} reminders queued")
+    click.echo(f"{reminders.send_reminders()} reminders queued")
 
 
 @click.command("purge-personal-data")

@@ -13,6 +13,11 @@ from .timeutil import utcnow
 PUBLIC_COOKIES = 4096
 
 
+def init_app(app) -> None:
+    """Put the front door before Flask, answering from the app's page cache (pagecache.init_app first)."""
+    app.wsgi_app = FrontDoor(app, app.wsgi_app, app.extensions["samlinger.pagecache"])
+
+
 class FrontDoor:
     """Answers a kept page before Flask runs, from the same cache and by the same allowlist as `cached`.
 

@@ -6,7 +6,7 @@ SCRIPT_NAME and notes the language in the environ, so the routes know nothing of
 A link shared in Nynorsk opens in Nynorsk for whoever gets it, and the page cache keeps one page per path.
 
 `/<default>/x` answers a permanent redirect to `/x` (one address per page). The old switcher link
-`/sprak/<code>?next=/path` redirects to the same path in that language, through `urls.safe_next`.
+`/sprak/<code>?next=/path` redirects to the same path in that language, through `redirects.safe_next`.
 
 The code knows `LANGUAGES`; an installation offers some of them (`SAMLINGER_LANGUAGES`, in switcher order).
 A path in a language it does not offer is an ordinary path (a 404). Northern Sami is for the participant's
@@ -20,7 +20,7 @@ from babel import support
 from flask import Blueprint, abort, current_app, has_app_context, redirect, request
 from flask_babel import Domain, get_locale
 
-from .urls import safe_next
+from .redirects import safe_next
 
 #: every language the code has texts for; an installation offers some of them (SAMLINGER_LANGUAGES)
 LANGUAGES = ("nb", "nn", "se", "en")

@@ -280,9 +280,6 @@ def init_app(app) -> None:
     with app.app_context():
         event.listen(db.engine, "engine_disposed", lambda _engine: cache.versions.close_all())
     app.after_request(_not_stored_elsewhere)
-    from .frontdoor import FrontDoor
-
-    app.wsgi_app = FrontDoor(app, app.wsgi_app, cache)
 
 
 def _not_stored_elsewhere(response):

@@ -44,8 +44,11 @@ PARTICIPANT_SOURCES = (
         "confirmation", "waitlisted", "promoted", "updated", "cancelled", "gathering_cancelled", "manage_link",
         "new_link", "reminder", "message", "documents_ready", "link_ready", "mode_changed", "evaluation",
         "evaluation_reminder", "_evaluation", "_evaluation_reminder") for ext in ("html", "txt")),
-    "samlinger/mail/notify.py",
-    "samlinger/mail/messaging.py",
+    "samlinger/registration/notify.py",
+    "samlinger/online/notify.py",
+    "samlinger/evaluations/notify.py",
+    "samlinger/documents/notify.py",
+    "samlinger/messaging/service.py",
     "samlinger/mail/ics.py",
 )
 

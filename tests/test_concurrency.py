@@ -1,7 +1,6 @@
 """Capacity holds under concurrent registrations from many threads and several processes."""
 
 import multiprocessing
-import threading
 
 from samlinger import create_app
 from samlinger.extensions import db
@@ -9,19 +8,16 @@ from samlinger.mail.models import OutboundEmail
 from samlinger.registration import service
 from samlinger.registration.models import Registration
 
+from .races import all_at_once, apps_for
+
 CAPACITY = 5
 
 
-def _register_many(app, gathering_id: int, emails: list[str], barrier=None) -> list[str]:
-    """Register *emails* one after another in *app*, all callers starting together at *barrier*.
-
-    The caller builds *app* before the start: create_app() is not thread-safe in CPython 3.11 (werkzeug
-    compiles its routing rules with `ast`, which fails now and then when threads do it at once).
-    """
+def _register_many(app, gathering_id: int, emails: list[str], ready) -> list[str]:
+    """Register *emails* one after another in *app*, all callers starting together when *ready()* returns."""
     results = []
     with app.app_context():
-        if barrier is not None:
-            barrier.wait()
+        ready()
         for address in emails:
             outcome = service.register(gathering_id, {"name": address, "organisation": "Alta kommune"},
                                        email=address, language="nb")
@@ -32,7 +28,7 @@ def _register_many(app, gathering_id: int, emails: list[str], barrier=None) -> l
 
 
 def _process_entry(config, gathering_id, emails, barrier, queue):
-    queue.put(_register_many(create_app(config), gathering_id, emails, barrier))
+    queue.put(_register_many(create_app(config), gathering_id, emails, barrier.wait))
 
 
 def _assert_exact(app, gathering_id, expected_people):
@@ -52,23 +48,9 @@ def _assert_exact(app, gathering_id, expected_people):
 def test_many_threads_at_once_never_exceed_capacity(app, app_config, make_gathering):
     gid = make_gathering(capacity=CAPACITY)
     people = [f"traad{n}@x.no" for n in range(24)]
-    barrier = threading.Barrier(len(people), timeout=120)
-    statuses: list[str] = []
-    errors: list[BaseException] = []
-
-    def run(thread_app, address):
-        try:
-            statuses.extend(_register_many(thread_app, gid, [address], barrier))
-        except BaseException as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-
-    apps = [create_app(app_config) for _ in people]  # one at a time, before any thread starts
-    threads = [threading.Thread(target=run, args=(a, p)) for a, p in zip(apps, people, strict=True)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert not errors, errors
+    results = all_at_once(lambda job, ready: _register_many(*job, ready),
+                          [(a, gid, [p]) for a, p in zip(apps_for(app_config, len(people)), people, strict=True)])
+    statuses = [status for result in results for status in result]
     assert statuses.count("confirmed") == CAPACITY
     _assert_exact(app, gid, people)
 

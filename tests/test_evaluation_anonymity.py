@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import MetaData, Table, inspect, select, text
 
+from samlinger import tokens
+from samlinger.evaluations.models import LINK_SALT
 from samlinger.extensions import db
 from samlinger.registration import attendance
 from samlinger.timeutil import utcnow
@@ -156,29 +158,36 @@ def _stored_bytes(app) -> bytes:
     return b"".join(p.read_bytes() for p in (path, Path(f"{path}-wal")) if p.exists())
 
 
-def _forms_of(token: str) -> list[str]:
-    """The token and what could stand for it: its hash, hex and base64 bytes."""
-    forms = [token, hashlib.sha256(token.encode()).hexdigest()]
-    padded = token + "=" * (-len(token) % 4)
-    raw = base64.urlsafe_b64decode(padded)
-    forms += [raw.hex(), hashlib.sha256(raw).hexdigest()]
-    return forms
+def _b64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _forms_of(app, token: str) -> tuple[list[str], list[bytes]]:
+    """The token and what could stand for it: its hash, its random part and that part's hash as text; the
+    random part and the signature as bytes."""
+    with app.app_context():
+        _evaluation, nonce = tokens.unsign_random(token, salt=LINK_SALT)
+    signature = token.rsplit(".", 1)[1]
+    texts = [token, hashlib.sha256(token.encode()).hexdigest(), nonce, hashlib.sha256(nonce.encode()).hexdigest(),
+             _b64(nonce).hex(), signature, _b64(signature).hex()]
+    return texts, [_b64(nonce), _b64(signature)]
 
 
 def test_no_link_that_was_mailed_is_kept_in_any_form(app, client, smtp, deliver):
-    """The links went by mail; the database keeps neither a link nor its hash, in a table or anywhere in the
-    SQLite file and its log: so nothing joins the mail sent to a person to the answer given with its link."""
+    """The links went by mail; the database keeps neither a link nor its hash nor its random part, in a table
+    or anywhere in the SQLite file and its log: so nothing joins the mail sent to a person to the answer given
+    with its link."""
     found = _mailed_links(app, smtp, deliver, 3)
     answer(client, found[0])
     rows = database_text(app)
     stored = _stored_bytes(app) if _is_sqlite(app) else b""
     for link in found:
-        token = link.rsplit("/", 1)[1]
-        for form in _forms_of(token):
+        texts, raw = _forms_of(app, link.rsplit("/", 1)[1])
+        for form in texts:
             assert form not in rows, f"{form} is kept in a table"
             assert form.encode() not in stored, f"{form} is in the database file or its log"
-        raw = bytes.fromhex(_forms_of(token)[2])
-        assert raw not in stored
+        for form in raw:
+            assert form not in stored, f"{form!r} is in the database file or its log"
 
 
 def test_who_was_invited_is_all_that_is_kept_of_the_invitations(app, client, smtp, deliver):

@@ -3,8 +3,8 @@ answers that cannot be joined to a person, one reminder to everyone also under c
 small groups, and the workspace pages. tests/test_evaluation_anonymity.py reads the database as an operator
 would."""
 
+import base64
 import re
-import threading
 from datetime import timedelta
 from io import BytesIO
 
@@ -12,18 +12,20 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import inspect, select, text
 
+from samlinger import tokens
+from samlinger.documents.notify import send_documents_ready
 from samlinger.evaluations import service
-from samlinger.evaluations.models import Evaluation, EvaluationAnswer, EvaluationInvitation, new_token
+from samlinger.evaluations.models import LINK_SALT, Evaluation, EvaluationAnswer, EvaluationInvitation, new_token
 from samlinger.extensions import db
-from samlinger.mail import messaging
 from samlinger.mail.models import OutboundEmail
 from samlinger.timeutil import oslo_today, utcnow
 
 from . import factories
 from .conftest import csrf_token, text_part
+from .races import all_at_once
 from .test_manage_links import database_text
 
-LINK = re.compile(r"http://samlinger\.test((?:/nn|/en|/se)?/evaluering/[A-Za-z0-9_-]+)")
+LINK = re.compile(r"http://samlinger\.test((?:/nn|/en|/se)?/evaluering/[A-Za-z0-9_.-]+)")
 
 
 def past_gathering(app, *, attended=3, others=True, language="nb", days_ago=2) -> int:
@@ -93,7 +95,10 @@ def test_the_link_works_once_and_is_stored_nowhere(app, client, smtp, deliver):
     deliver()
     link = links(smtp)["p0@alta.kommune.no"]
     token = link.rsplit("/", 1)[1]
-    assert len(token) == 48, "the evaluation, 128 random bits and a 128-bit signature"
+    with app.app_context():
+        evaluation_id, nonce = tokens.unsign_random(token, salt=LINK_SALT)
+        assert evaluation_id == db.session.scalar(select(Evaluation.id)), "the link names its evaluation"
+    assert len(base64.urlsafe_b64decode(nonce + "==")) == 16, "and 128 random bits, signed"
     assert token not in queued and token not in database_text(app), "no usable link in any table"
     assert "/evaluering/…" in database_text(app), "the kept copy has the token redacted"
 
@@ -110,10 +115,38 @@ def test_the_link_works_once_and_is_stored_nowhere(app, client, smtp, deliver):
     with app.app_context():
         assert db.session.scalar(select(db.func.count()).select_from(EvaluationAnswer)) == 1
     assert client.get("/evaluering/" + "A" * 48).status_code == 404
-    forged = token[:-2] + ("AA" if token[-2:] != "AA" else "BB")
+    forged = ("X" if token[0] != "X" else "Y") + token[1:]
     assert client.get("/evaluering/" + forged).status_code == 404, "the signature is checked"
     nn404 = client.get("/nn/evaluering/ukjent")
     assert nn404.status_code == 404 and 'lang="nn"' in nn404.get_data(as_text=True)
+
+
+def _spellings(token: str) -> list[str]:
+    """Other texts that pass the link's signature: the signature's last character differs only in the bits
+    base64 leaves over (a signature of 20 bytes takes 27 characters, 162 bits)."""
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    last = alphabet.index(token[-1])
+    return [token[:-1] + alphabet[last & ~3 | spare] for spare in range(4) if last & ~3 | spare != last]
+
+
+def test_another_spelling_of_a_used_link_does_not_answer_again(app, client):
+    """Several texts pass one link's signature: the answer is keyed on what the link carries, not on its text,
+    so none of them answers a second time."""
+    gid = past_gathering(app, attended=1, others=False)
+    open_evaluation(app, gid)
+    with app.app_context():
+        token = new_token(db.session.scalar(select(Evaluation.id)))
+        spellings = _spellings(token)
+        assert all(tokens.unsign_random(s, salt=LINK_SALT) == tokens.unsign_random(token, salt=LINK_SALT)
+                   for s in spellings), "the spellings pass the signature"
+        service.answer(token, {"x": 1})
+        for spelling in spellings:
+            with pytest.raises(service.Refused) as refused:
+                service.answer(spelling, {"x": 5})
+            assert refused.value.code == service.ANSWERED
+        assert db.session.scalar(select(db.func.count()).select_from(EvaluationAnswer)) == 1
+    for spelling in spellings:
+        assert "Takk for svarene" in client.get(f"/evaluering/{spelling}").get_data(as_text=True)
 
 
 def test_two_submissions_at_once_store_one_answer(app):
@@ -121,23 +154,19 @@ def test_two_submissions_at_once_store_one_answer(app):
     open_evaluation(app, gid)
     with app.app_context():
         token = new_token(db.session.scalar(select(Evaluation.id)))
-    outcomes = []
 
-    def run():
+    def run(_, ready):
         with app.app_context():
+            ready()
             try:
                 service.answer(token, {"x": 1})
-                outcomes.append("ok")
+                return "ok"
             except service.Refused as refused:
-                outcomes.append(refused.code)
-            db.session.remove()
+                return refused.code
+            finally:
+                db.session.remove()
 
-    threads = [threading.Thread(target=run) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(outcomes) == ["answered"] * 3 + ["ok"]
+    assert sorted(all_at_once(run, range(4))) == ["answered"] * 3 + ["ok"]
     with app.app_context():
         assert db.session.scalar(select(db.func.count()).select_from(EvaluationAnswer)) == 1
 
@@ -180,7 +209,7 @@ def test_no_answer_can_be_joined_to_a_person_from_the_database(app):
     rows = _answers_table(app)
     assert {r["evaluation_id"] for r in rows} == {evaluation_id}
     ids = [r["id"] for r in rows]
-    assert all(re.fullmatch(r"[0-9a-f]{32}", i) for i in ids), "keys from the links, not a sequence"
+    assert all(re.fullmatch(r"[A-Za-z0-9_-]{32}", i) for i in ids), "keys from the links, not a sequence"
     with app.app_context():
         invitation_values = {str(v) for row in db.session.execute(text("SELECT * FROM evaluation_invitation"))
                              for v in row}
@@ -230,19 +259,15 @@ def test_concurrent_reminder_runs_remind_each_once(app):
     gid = past_gathering(app, attended=12, others=False)
     open_evaluation(app, gid, reminder_days=1)
     later = utcnow() + timedelta(days=2)
-    totals = []
 
-    def run():
+    def run(_, ready):
         with app.app_context():
-            totals.append(service.send_reminders(now=later))
+            ready()
+            sent = service.send_reminders(now=later)
             db.session.remove()
+        return sent
 
-    threads = [threading.Thread(target=run) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sum(totals) == 12
+    assert sum(all_at_once(run, range(4))) == 12
     with app.app_context():
         assert db.session.query(OutboundEmail).filter_by(kind="evaluation_reminder").count() == 12
 
@@ -270,7 +295,7 @@ def test_the_presentations_mail_reminds_those_invited_of_the_evaluation(app, smt
     with app.app_context():
         db.session.query(OutboundEmail).delete()
         db.session.commit()
-        messaging.notify_documents_ready(db.session.get(factories.Gathering, gid), evaluation=True)
+        send_documents_ready(db.session.get(factories.Gathering, gid), evaluation=True)
     deliver()
     by_address = {m["To"]: text_part(m) for m in smtp.messages}
     invited = by_address["p0@alta.kommune.no"]
@@ -331,10 +356,12 @@ def test_an_evaluation_cannot_open_before_the_gathering_has_started(app, organis
                                  ).status_code == 409
 
 
-def test_evaluation_links_are_masked_in_logs():
+def test_evaluation_links_are_masked_in_logs(app):
     from samlinger.logmask import mask
 
-    assert mask("GET /nn/evaluering/abcDEF_123-x HTTP/1.1") == "GET /nn/evaluering/[token] HTTP/1.1"
+    with app.app_context():
+        token = new_token(1)
+    assert mask(f"GET /nn/evaluering/{token} HTTP/1.1") == "GET /nn/evaluering/[token] HTTP/1.1"
 
 
 def test_migration_0017_adds_the_four_tables_and_the_downgrade_removes_them(database_url, tmp_path):

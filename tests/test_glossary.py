@@ -11,7 +11,8 @@ import pytest
 from babel.messages.pofile import read_po
 from flask import render_template
 
-from samlinger.auth.service import LINK_LIFETIMES, queue_password_link
+from samlinger.auth.notify import queue_password_link
+from samlinger.auth.service import LINK_LIFETIMES
 from samlinger.extensions import db
 from samlinger.gatherings import service as gatherings
 from samlinger.i18n import LANGUAGE

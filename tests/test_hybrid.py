@@ -12,8 +12,8 @@ from samlinger.audit.models import AuditEntry
 from samlinger.extensions import db
 from samlinger.gatherings import service as gatherings
 from samlinger.gatherings.models import Gathering
-from samlinger.mail import messaging
 from samlinger.mail.models import OutboundEmail
+from samlinger.messaging import service as messaging
 from samlinger.online import service as online
 from samlinger.online.forms import is_video_link
 from samlinger.refusal import Refused

@@ -17,14 +17,16 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from samlinger.documents import service as documents
+from samlinger.documents.notify import send_documents_ready
 from samlinger.extensions import db
 from samlinger.gatherings import service as gatherings
 from samlinger.gatherings.models import Gathering
-from samlinger.mail import messaging
 from samlinger.mail.models import OutboundEmail
+from samlinger.messaging import service as messaging
 from samlinger.online import service as online
 from samlinger.registration import service
 from samlinger.registration.models import Registration
+from samlinger.registration.reminders import send_reminders
 
 from . import factories
 from .conftest import log_in_as
@@ -79,9 +81,9 @@ def _scenario(app):
         data |= {"starts_at": g.starts_at + timedelta(hours=1), "ends_at": g.ends_at + timedelta(hours=1)}
         gatherings.update_gathering(g.id, data, notify_participants=True)
         messaging.send_message(g, [g.id], "all", "Til alle", "Velkommen, alle sammen.", "all")
-        messaging.send_reminders(now=g.starts_at - timedelta(days=1))
+        send_reminders(now=g.starts_at - timedelta(days=1))
         documents.add_link(g, url="https://example.no/lysark.pdf", title="Lysark", speaker="Kari")
-        messaging.notify_documents_ready(db.session.get(Gathering, g.id))
+        send_documents_ready(db.session.get(Gathering, g.id))
         service.request_link(g.id, "onsite@x.no")
         service.request_link(g.id, "waitingonline@x.no")
         return g.id, g.slug, g.round_id, tokens, ids

@@ -1,15 +1,13 @@
 """The seats of each side of a hybrid gathering hold when many register and switch at once, on SQLite and
 PostgreSQL (threads with apps of their own, as in test_concurrency.py)."""
 
-import threading
-
-from samlinger import create_app
 from samlinger.extensions import db
 from samlinger.refusal import Refused
 from samlinger.registration import service
 from samlinger.registration.models import Registration
 
 from . import factories
+from .races import all_at_once, apps_for
 
 ON_SITE, ONLINE = 3, 2
 
@@ -30,35 +28,26 @@ def test_registering_and_switching_at_once_never_exceed_either_side(app, app_con
                                    language="nb", mode="on_site").registration.id for n in range(ON_SITE)]
     newcomers = [(f"n{n}@x.no", "online" if n % 2 else "on_site") for n in range(16)]
     jobs = [("switch", mover) for mover in movers] + [("register", person) for person in newcomers]
-    barrier = threading.Barrier(len(jobs), timeout=120)
-    errors, refused = [], []
 
-    def run(thread_app, job):
-        kind, what = job
-        try:
-            with thread_app.app_context():
-                barrier.wait()
-                try:
-                    if kind == "switch":
-                        service.switch_mode(what, "online")
-                    else:
-                        service.register(gid, {"name": what[0], "organisation": "Alta kommune"}, email=what[0],
-                                         language="nb", mode=what[1])
-                except Refused as error:
-                    refused.append(error.code)
-                db.session.remove()
-                db.engine.dispose()
-        except BaseException as error:  # noqa: BLE001 - reported below
-            errors.append(error)
+    def run(job, ready):
+        thread_app, (kind, what) = job
+        with thread_app.app_context():
+            ready()
+            try:
+                if kind == "switch":
+                    service.switch_mode(what, "online")
+                else:
+                    service.register(gid, {"name": what[0], "organisation": "Alta kommune"}, email=what[0],
+                                     language="nb", mode=what[1])
+                refused = None
+            except Refused as error:
+                refused = error.code
+            db.session.remove()
+            db.engine.dispose()
+        return refused
 
-    apps = [create_app(app_config) for _ in jobs]  # one at a time: create_app is not thread-safe
-    threads = [threading.Thread(target=run, args=(a, job)) for a, job in zip(apps, jobs, strict=True)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    assert not errors, errors
-    assert set(refused) <= {"side_full"}
+    refused = all_at_once(run, zip(apps_for(app_config, len(jobs)), jobs, strict=True))
+    assert set(refused) <= {None, "side_full"}
     counts = _counts(app, gid)
     assert counts.get(("on_site", "confirmed"), 0) == ON_SITE, counts
     assert counts.get(("online", "confirmed"), 0) == ONLINE, counts

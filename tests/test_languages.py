@@ -13,9 +13,9 @@ from sqlalchemy import select
 
 from samlinger.extensions import db
 from samlinger.gatherings.models import Gathering
-from samlinger.mail.notify import notify_updated
 from samlinger.registration import service
 from samlinger.registration.models import Registration
+from samlinger.registration.notify import notify_updated
 from samlinger.timeutil import oslo_today
 
 from .conftest import csrf_token, form_data, log_in_as, manage_link, text_part

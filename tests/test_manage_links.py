@@ -9,9 +9,10 @@ from sqlalchemy import MetaData, Table, inspect, select
 from samlinger.audit.models import AuditEntry
 from samlinger.extensions import db
 from samlinger.gatherings.models import Gathering
-from samlinger.mail import messaging, worker
+from samlinger.mail import worker
 from samlinger.mail.models import OutboundEmail
 from samlinger.registration.models import Registration
+from samlinger.registration.reminders import send_reminders
 
 from . import factories
 from .conftest import csrf_token, form_data, manage_link, text_part
@@ -104,7 +105,7 @@ def test_the_first_link_survives_a_second_sign_up_a_request_a_promotion_and_a_re
 
         service.cancel(db.session.scalar(select(Registration.id).filter_by(email="forst@x.no")))
         starts_at = db.session.get(Gathering, gid).starts_at
-        assert messaging.send_reminders(now=starts_at - timedelta(days=1)) == 1
+        assert send_reminders(now=starts_at - timedelta(days=1)) == 1
     deliver()
     kinds = [m["Subject"].split(":")[0] for m in smtp.to("oyvind@alta.kommune.no")]
     assert len(kinds) == 5, kinds  # waiting list, link again twice, seat, reminder

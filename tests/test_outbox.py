@@ -181,3 +181,30 @@ def test_a_domain_with_norwegian_letters_is_sent_to_its_ascii_form(app, make_gat
     assert smtp.messages[0]["To"] == "kari@xn--b-5ga.kommune.no"
     with app.app_context():
         assert db.session.scalar(db.select(Registration.email)) == "kari@bø.kommune.no"
+
+
+def test_every_kind_of_mail_queued_unwritten_has_its_features_writer(app):
+    """mail/ knows no feature: each feature registers how its mails are written (mail/writing.py). Every e-mail
+    template but the organiser's message (written when it is queued) is a kind some feature writes."""
+    from pathlib import Path
+
+    from samlinger.mail import writing
+
+    templates = Path(__file__).resolve().parent.parent / "templates" / "email"
+    kinds = {path.stem for path in templates.glob("*.txt") if not path.stem.startswith("_")} - {"message"}
+    assert writing.kinds() == kinds
+
+
+def test_a_mail_of_a_kind_no_feature_writes_fails_visibly_and_the_rest_go(app, make_gathering, smtp):
+    from samlinger.mail.outbox import queue_unwritten
+
+    gid = make_gathering()
+    with app.app_context():
+        queue_unwritten("unknown_kind", to="ukjent@x.no", language="nb", unwritten={})
+        db.session.commit()
+    register_one(app, gid)
+    with app.app_context():
+        assert worker.deliver_due() == (1, 1)
+        failed = db.session.scalar(db.select(OutboundEmail).where(OutboundEmail.kind == "unknown_kind"))
+        assert failed.status == "failed" and "no writer for 'unknown_kind'" in failed.last_error
+    assert len(smtp.to("kari@x.no")) == 1

@@ -4,7 +4,6 @@ registration on a kept page without any write. Only changes that alter public pa
 
 import os
 import re
-import threading
 from datetime import timedelta
 
 import pytest
@@ -15,13 +14,14 @@ from samlinger import create_app, pagecache
 from samlinger.documents.models import Document
 from samlinger.extensions import db
 from samlinger.gatherings.models import Gathering
-from samlinger.mail.messaging import send_reminders
 from samlinger.pagecache import cached
 from samlinger.registration import service
 from samlinger.registration.models import Registration
+from samlinger.registration.reminders import send_reminders
 from samlinger.timeutil import oslo_today, utcnow
 
 from .conftest import csrf_token, form_data
+from .races import all_at_once
 
 
 @pytest.fixture
@@ -369,15 +369,12 @@ def test_a_thread_per_request_leaves_no_connections_behind(app, make_gathering):
     app.test_client().get("/samlinger/trad")
     before = _open_connections(app)
 
-    def view():
-        assert app.test_client().get("/samlinger/trad").status_code == 200
+    def view(_, ready):
+        ready()
+        return app.test_client().get("/samlinger/trad").status_code
 
     for _ in range(10):
-        threads = [threading.Thread(target=view) for _ in range(20)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        assert all_at_once(view, range(20)) == [200] * 20
     after = _open_connections(app)
     assert after - before <= 8, (before, after)  # VersionReader keeps at most 8 idle
     with app.app_context():

@@ -30,6 +30,7 @@ from samlinger.timeutil import utcnow
 
 from . import factories
 from .conftest import base_config, form_data, free_port, postgres_database
+from .races import all_at_once
 
 pytestmark = pytest.mark.slow
 
@@ -148,30 +149,20 @@ def test_gunicorn_with_four_workers_fills_exactly_the_seats(deployment):
     seats, people = 20, 80
     slug = seed_gathering(deployment, capacity=seats)
     emails = [f"deltaker{n}@alta.kommune.no" for n in range(people)]
-    barrier = threading.Barrier(people)
-    statuses: dict[str, int | str] = {}
 
-    def participant(address):
-        try:
-            with requests.Session() as browser:
-                url = f"{base}/samlinger/{slug}/pamelding"
-                page = browser.get(url, timeout=300)
-                token = CSRF.search(page.text).group(1)
-                barrier.wait(300)
-                response = browser.post(url, data=form_data(email=address, name=f"Person {address[8:10]}")
-                                        | {"csrf_token": token}, allow_redirects=False, timeout=300)
-                statuses[address] = response.status_code
-        except Exception as error:  # noqa: BLE001 - reported by the assertion below
-            statuses[address] = repr(error)
+    def participant(address, ready):
+        with requests.Session() as browser:
+            url = f"{base}/samlinger/{slug}/pamelding"
+            page = browser.get(url, timeout=300)
+            token = CSRF.search(page.text).group(1)
+            ready()
+            return browser.post(url, data=form_data(email=address, name=f"Person {address[8:10]}")
+                                | {"csrf_token": token}, allow_redirects=False, timeout=300).status_code
 
     with gunicorn(deployment) as base:
-        threads = [threading.Thread(target=participant, args=(address,)) for address in emails]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(600)
+        statuses = all_at_once(participant, emails, timeout=600)
 
-    assert Counter(statuses.values()) == {302: people}, statuses
+    assert Counter(statuses) == {302: people}, statuses
     log = (deployment.folder / "gunicorn.log").read_text()
     assert "Traceback" not in log and '" 500 ' not in log, log[-3000:]
     app = deployment.app()

@@ -7,10 +7,10 @@ import pytest
 from samlinger.extensions import db
 from samlinger.gatherings.models import Gathering
 from samlinger.mail.models import OutboundEmail
-from samlinger.mail.notify import write
 from samlinger.refusal import Refused
 from samlinger.registration import service
 from samlinger.registration.models import Registration
+from samlinger.registration.notify import write
 from samlinger.timeutil import end_of_day_utc
 
 from . import factories

@@ -22,13 +22,13 @@ from sqlalchemy import select
 from samlinger import config as settings
 from samlinger import create_app, i18n
 from samlinger.collation import sort_key, sorted_by_name
+from samlinger.documents.notify import notify_documents_ready
 from samlinger.extensions import db
 from samlinger.formatting import date_long
-from samlinger.mail import notify
 from samlinger.mail.models import OutboundEmail
 from samlinger.mail.worker import content_of
 from samlinger.municipalities.models import Municipality
-from samlinger.registration import lists
+from samlinger.registration import lists, notify
 from samlinger.registration.models import Registration
 
 from . import factories
@@ -258,7 +258,7 @@ def test_the_whole_path_in_sami_uses_no_message_the_catalogue_lacks(sami, app, c
         notify.notify_reminder(registration)
         notify.notify_new_link(registration)
         notify.notify_manage_link(registration)
-        notify.notify_documents_ready(registration, batch="b1", link=True)
+        notify_documents_ready(registration, batch="b1", link=True)
         notify.notify_gathering_cancelled(registration, "Dálki")
         notify.notify_cancelled(registration, was_confirmed=True, by_organiser=True)
         db.session.commit()

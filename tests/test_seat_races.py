@@ -6,7 +6,6 @@ exceeded, and every promotion keeps both. With held seats, the invariant the rul
 the order the requests arrive, so the held-seat rule itself is proven case by case in tests/test_seats.py,
 and here that the lock keeps all of them together (remove FOR UPDATE and this test fails on PostgreSQL)."""
 
-import threading
 from collections import Counter
 from datetime import timedelta
 
@@ -21,6 +20,7 @@ from samlinger.timeutil import oslo_today
 
 from . import factories
 from .conftest import form_data
+from .races import all_at_once
 from .test_processes import CSRF, gunicorn
 from .test_processes import deployment as deployment  # noqa: F401 - the fixture, SQLite and PostgreSQL
 
@@ -73,24 +73,6 @@ def assert_within_the_rules(rows, rules: dict):
     return confirmed
 
 
-def all_at_once(work, items):
-    barrier = threading.Barrier(len(items))
-    results: dict = {}
-
-    def run(item):
-        try:
-            results[item] = work(item, barrier)
-        except Exception as error:  # noqa: BLE001 - reported by the caller's assertion
-            results[item] = repr(error)
-
-    threads = [threading.Thread(target=run, args=(item,)) for item in items]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(600)
-    return results
-
-
 @pytest.mark.parametrize("rules", RULES.values(), ids=RULES.keys())
 def test_a_crowd_from_one_municipality_and_others_never_exceeds_seats_or_the_limit(deployment, rules):  # noqa: F811
     seed(deployment, rules)
@@ -99,17 +81,17 @@ def test_a_crowd_from_one_municipality_and_others_never_exceeds_seats_or_the_lim
     with gunicorn(deployment) as base:
         url = f"{base}/samlinger/prosjektledere/pamelding"
 
-        def register(person, barrier):
+        def register(person, ready):
             address, number = person
             with requests.Session() as browser:
                 token = CSRF.search(browser.get(url, timeout=300).text).group(1)
-                barrier.wait(300)
+                ready()
                 return browser.post(url, data=form_data(email=address, name=address[:6], municipality=number,
                                                         organisation="") | {"csrf_token": token},
                                     allow_redirects=False, timeout=300).status_code
 
-        statuses = all_at_once(register, people)
-        assert Counter(statuses.values()) == {302: len(people)}, statuses
+        statuses = all_at_once(register, people, timeout=600)
+        assert Counter(statuses) == {302: len(people)}, statuses
 
         rows, mails = state(deployment)
         assert sorted(email for email, *_ in rows) == sorted(address for address, _ in people), "each once"
@@ -129,16 +111,16 @@ def test_a_crowd_from_one_municipality_and_others_never_exceeds_seats_or_the_lim
             db.session.remove()
             db.engine.dispose()
 
-        def cancel(person, barrier):
+        def cancel(person, ready):
             _address, _status, token = person
             page = f"{base}/pamelding/{token}/avmeld"
             with requests.Session() as browser:
                 csrf = CSRF.search(browser.get(page, timeout=300).text).group(1)
-                barrier.wait(300)
+                ready()
                 return browser.post(page, data={"csrf_token": csrf}, allow_redirects=False, timeout=300).status_code
 
-        cancelled = all_at_once(cancel, leaving)
-        assert Counter(cancelled.values()) == {302: len(leaving)}, cancelled
+        cancelled = all_at_once(cancel, leaving, timeout=600)
+        assert Counter(cancelled) == {302: len(leaving)}, cancelled
 
     log = (deployment.folder / "gunicorn.log").read_text()
     assert "Traceback" not in log and '" 500 ' not in log, log[-3000:]

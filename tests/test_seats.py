@@ -11,11 +11,11 @@ from samlinger.audit.models import AuditEntry
 from samlinger.extensions import db
 from samlinger.gatherings.models import Gathering
 from samlinger.mail.models import OutboundEmail
-from samlinger.mail.notify import write
 from samlinger.municipalities.models import Municipality
 from samlinger.refusal import Refused
 from samlinger.registration import seats, service
 from samlinger.registration.models import Registration
+from samlinger.registration.notify import write
 from samlinger.timeutil import oslo_today, utcnow
 
 from . import factories

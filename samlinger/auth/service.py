@@ -1,22 +1,17 @@
-"""Accounts: creating users, passwords, reset links and deactivation."""
+"""Accounts: creating users, passwords, reset links and deactivation (the account e-mails: notify.py)."""
 
 import secrets
 from functools import cache
 
-from flask import current_app, render_template
-from flask_babel import force_locale
+from flask import current_app
 from flask_babel import lazy_gettext as _l
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..audit.service import record
 from ..extensions import db
-from ..i18n import usable
-from ..mail.notify import Written
-from ..mail.outbox import queue_unwritten
 from ..refusal import Refused
-from ..urls import absolute_url
+from ..tokens import peek, sign, unsign
 from .models import User
 
 #: how long a link is valid, in seconds, by purpose
@@ -64,74 +59,33 @@ def create_user(email: str, name: str, *, admin: bool = False, password: str | N
     return user
 
 
-def _serializer(purpose: str, user: User) -> URLSafeTimedSerializer:
+def _salt(purpose: str, user: User) -> str:
     # The password hash in the salt makes a link die as soon as it has been used.
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"],
-                                  salt=f"password-{purpose}:{user.password_hash}")
+    return f"password-{purpose}:{user.password_hash}"
 
 
 def password_link_token(user: User, purpose: str) -> str:
-    return _serializer(purpose, user).dumps({"u": user.id, "p": purpose})
+    return sign({"u": user.id, "p": purpose}, salt=_salt(purpose, user))
 
 
 def user_for_token(token: str) -> User | None:
     """The active user a set-password link belongs to, or None if it is forged, used or too old."""
-    try:
-        _, payload = URLSafeTimedSerializer(current_app.config["SECRET_KEY"]).loads_unsafe(token)
-    except Exception:  # noqa: BLE001 - any malformed token is simply not valid
-        return None
+    payload = peek(token)
     if not isinstance(payload, dict) or payload.get("p") not in LINK_LIFETIMES or not isinstance(
-            payload.get("u"), int):
+            payload.get("u"), int) or not 0 < payload["u"] < 2**31:  # unchecked yet: a forged id is no id
         return None
     user = db.session.get(User, payload["u"])
     if user is None or not user.active:
         return None
-    try:
-        _serializer(payload["p"], user).loads(token, max_age=LINK_LIFETIMES[payload["p"]])
-    except BadSignature:
+    if unsign(token, salt=_salt(payload["p"], user), max_age=LINK_LIFETIMES[payload["p"]]) is None:
         return None
     return user
-
-
-SUBJECTS = {"reset": _l("Choose a new password"), "welcome": _l("Your account for the gatherings")}
-
-
-def queue_password_link(user: User, purpose: str) -> None:
-    """Queue a reset (or welcome) e-mail in the account's language, whoever asked for it; the caller commits.
-
-    The mail worker writes it with its link (write_password_mail), so the outbox never holds a
-    usable link; the copy kept after sending has the token redacted.
-    """
-    queue_unwritten(f"account_{purpose}", to=user.email, language=usable(user.language),
-                    unwritten={"user": user.id})
-
-
-def write_password_mail(message) -> Written:
-    """Write a queued reset or welcome e-mail with a fresh link. Raises ValueError if the account is gone."""
-    user = db.session.get(User, message.unwritten["user"])
-    if user is None:
-        raise ValueError(f"the account of message {message.id} no longer exists")
-    purpose = message.kind.removeprefix("account_")
-    token = password_link_token(user, purpose)
-    context = {"user": user, "link": absolute_url("auth.set_password", message.language, token=token),
-               "hours": LINK_LIFETIMES[purpose] // 3600}
-    with force_locale(message.language):
-        return Written(str(SUBJECTS[purpose]), render_template(f"email/account_{purpose}.txt", **context),
-                       render_template(f"email/account_{purpose}.html", **context), None, None, token)
 
 
 def remember_language(user: User, language: str) -> None:
     """The language the person last logged in with is the one their account's e-mails are written in."""
     if user.language != language:
         user.language = language
-        db.session.commit()
-
-
-def request_reset(email: str) -> None:
-    """Mail a reset link if the address has an active account; say nothing either way."""
-    user = find_by_email(email)
-    if user is not None and user.active:
-        queue_password_link(user, "reset")
         db.session.commit()
 
 

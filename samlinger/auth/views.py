@@ -8,10 +8,10 @@ from flask_login import current_user, login_user, logout_user
 from ..audit.service import record
 from ..extensions import db, login
 from ..forms import ConfirmForm
+from ..redirects import safe_next
 from ..refusal import Refused
 from ..security import rate_limited
-from ..urls import safe_next
-from . import service
+from . import notify, service
 from .access import admin_required
 from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, NewUserForm, SetPasswordForm
 from .models import User
@@ -63,7 +63,7 @@ def logout():
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        service.request_reset(form.email.data)
+        notify.request_reset(form.email.data)
         flash(_("If the address has an account, we have sent it a link to choose a new password."), "success")
         return redirect(url_for(".login_page"))
     return render_template("auth/forgot_password.html", form=form), 422 if form.errors else 200
@@ -116,7 +116,7 @@ def new():
             form.email.errors.append(str(refused))
         else:
             if initial is None:
-                service.queue_password_link(user, "welcome")
+                notify.queue_password_link(user, "welcome")
             record("user.create", user, f"{user.email} ({user.role})")
             db.session.commit()
             flash(_("The account for %(email)s is created.", email=user.email), "success")

@@ -9,9 +9,9 @@ from ..bodylimit import accepts_uploads
 from ..extensions import db
 from ..forms import ConfirmForm
 from ..gatherings.models import Gathering
-from ..mail import messaging
+from ..messaging import service as messaging
 from ..refusal import Refused
-from . import service
+from . import notify, service
 from .forms import LinkForm, UploadForm, VisibilityForm
 from .models import Document
 
@@ -98,8 +98,8 @@ def document_visibility(gathering_id):
 def notify_documents(gathering_id):
     gathering = db.get_or_404(Gathering, gathering_id)
     if ConfirmForm().validate_on_submit():
-        # The evaluation's link goes along when the organiser ticked it and the evaluation is open.
-        batch, count = messaging.notify_documents_ready(gathering, evaluation=request.form.get("evaluation") == "yes")
+        # A reminder of the evaluation goes along when the organiser ticked it and the evaluation is open.
+        batch, count = notify.send_documents_ready(gathering, evaluation=request.form.get("evaluation") == "yes")
         flash(ngettext("%(num)d participant will be told that the presentations are ready.",
                        "%(num)d participants will be told that the presentations are ready.", count), "success")
         return redirect(url_for("workspace.mail.mailing", batch=batch))

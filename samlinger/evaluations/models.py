@@ -8,15 +8,8 @@ inserts the answers under a key computed from the link (`answer_key`, so a link 
 else: no row, page, transaction or counter anywhere else changes.
 """
 
-import base64
-import binascii
-import hashlib
-import hmac
-import secrets
-import struct
 from datetime import date, datetime
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
@@ -24,6 +17,7 @@ from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 from ..extensions import db
 from ..gatherings.models import Gathering
 from ..timeutil import UTCDateTime, end_of_day_utc, utcnow
+from ..tokens import derive, sign_random, unsign_random
 
 #: the kinds of the registration's extra questions, and a scale from 1 to 5
 KINDS = {"scale": _l("Scale from 1 to 5"), "text": _l("Text"), "yesno": _l("Yes or no"),
@@ -117,44 +111,33 @@ class EvaluationQuestion(db.Model):
         return str(KINDS.get(self.kind, self.kind))
 
 
-#: a link's token: the evaluation's id (4 bytes), a random nonce (16) and a MAC of both under SECRET_KEY (16)
-_ID, _NONCE, _MAC = 4, 16, 16
-
-
-def _mac(purpose: bytes, data: bytes) -> bytes:
-    key = current_app.config["SECRET_KEY"]
-    key = key.encode() if isinstance(key, str) else key
-    return hmac.new(key, b"samlinger-evaluation-" + purpose + b"\x00" + data, hashlib.sha256).digest()
+#: what an evaluation link is signed for (tokens.sign_random)
+LINK_SALT = "evaluation-link"
 
 
 def new_token(evaluation_id: int) -> str:
-    """A new link to the evaluation's form, for one person's mail. Stored nowhere: the mail carries it, and an
-    answer given with it is keyed by `answer_key`. Each call gives another link."""
-    body = struct.pack(">I", evaluation_id) + secrets.token_bytes(_NONCE)
-    return base64.urlsafe_b64encode(body + _mac(b"link", body)[:_MAC]).rstrip(b"=").decode()
+    """A new link to the evaluation's form, for one person's mail: the evaluation's id and 128 random bits,
+    signed (tokens.sign_random). Stored nowhere: the mail carries it, and an answer given with it is keyed by
+    `answer_key`. Each call gives another link."""
+    return sign_random(evaluation_id, salt=LINK_SALT)
 
 
 def evaluation_of(token: str) -> int | None:
     """The evaluation a token was made for, or None for a token we did not make (or made under another
     SECRET_KEY)."""
-    if not token or len(token) > 64:
-        return None
-    try:
-        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-    except (binascii.Error, ValueError):
-        return None
-    if len(raw) != _ID + _NONCE + _MAC:
-        return None
-    body, mac = raw[:-_MAC], raw[-_MAC:]
-    if not hmac.compare_digest(mac, _mac(b"link", body)[:_MAC]):
-        return None
-    return struct.unpack(">I", body[:_ID])[0]
+    carried = unsign_random(token, salt=LINK_SALT)
+    return carried[0] if carried else None
 
 
-def answer_key(token: str) -> str:
-    """The key of the answer given with this link: a MAC of the link under SECRET_KEY, so that a link answers
-    once, and whoever holds a mailed link but not the key cannot find its answer."""
-    return _mac(b"answer", token.encode()).hex()[:32]
+def answer_key(token: str) -> str | None:
+    """The key of the answer given with this link (None for a link we did not make): a MAC under SECRET_KEY of
+    what the link carries, not of its text, so that a link answers once however it is spelt, and whoever holds
+    a mailed link but not the key cannot find its answer. 192 bits (the column's 32 characters)."""
+    carried = unsign_random(token, salt=LINK_SALT)
+    if carried is None:
+        return None
+    evaluation_id, nonce = carried
+    return derive("evaluation-answer", f"{evaluation_id}.{nonce}")[:32]
 
 
 class EvaluationInvitation(db.Model):

@@ -17,11 +17,11 @@ from ..audit.service import record
 from ..extensions import db
 from ..gatherings.models import Gathering
 from ..locking import begin_write, claim, locked
-from ..mail import notify
 from ..refusal import Refused
 from ..registration.attendance import attended_clause
 from ..registration.models import Registration
 from ..timeutil import oslo, utcnow
+from . import notify
 from .models import (
     DEFAULT_QUESTIONS,
     Evaluation,
@@ -124,7 +124,8 @@ def evaluation_for(token: str) -> Evaluation | None:
 
 def answered(token: str) -> bool:
     """Whether the link has been used: its answer is there."""
-    return db.session.get(EvaluationAnswer, answer_key(token)) is not None
+    key = answer_key(token)
+    return key is not None and db.session.get(EvaluationAnswer, key) is not None
 
 
 def answer(token: str, answers: dict, now: datetime | None = None) -> None:

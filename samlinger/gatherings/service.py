@@ -11,11 +11,10 @@ from ..audit.service import record
 from ..documents import service as documents
 from ..extensions import db
 from ..locking import locked
-from ..mail import notify
 from ..mail.models import OutboundEmail
 from ..questions.models import Question
 from ..refusal import Refused
-from ..registration import modes
+from ..registration import modes, notify
 from ..registration.counts import counts_of
 from ..registration.lists import with_status
 from ..registration.models import ACTIVE

@@ -11,13 +11,13 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import or_, select, update
 
+from ..addresses import deliverable_email
 from ..extensions import db, mailer
 from ..locking import begin_write
-from ..registration.models import deliverable_email
 from ..texts import office_name
 from ..timeutil import utcnow
-from . import notify
 from .models import OutboundEmail
+from .writing import Written, writer_of
 
 log = logging.getLogger(__name__)
 
@@ -37,19 +37,15 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(minutes=min(2 ** max(attempts - 1, 0), 60))
 
 
-def content_of(outbound: OutboundEmail) -> notify.Written:
-    """The subject, bodies and invite of a message: written now if the request only queued it."""
+def content_of(outbound: OutboundEmail) -> Written:
+    """The subject, bodies and invite of a message: written now, by its feature's writer, if the request only
+    queued it (mail/writing.py)."""
     if outbound.unwritten is not None:
-        if outbound.kind.startswith("account_"):
-            from ..auth.service import write_password_mail
-
-            return write_password_mail(outbound)
-        return notify.write(outbound)
-    return notify.Written(outbound.subject, outbound.text_body, outbound.html_body, outbound.ics,
-                          outbound.ics_method)
+        return writer_of(outbound).write(outbound)
+    return Written(outbound.subject, outbound.text_body, outbound.html_body, outbound.ics, outbound.ics_method)
 
 
-def build_message(outbound: OutboundEmail, content: notify.Written | None = None) -> EmailMessage:
+def build_message(outbound: OutboundEmail, content: Written | None = None) -> EmailMessage:
     """Return the MIME message: text and HTML, and the invite both inline and attached."""
     config = current_app.config
     content = content or content_of(outbound)
@@ -126,7 +122,7 @@ def deliver_due(limit: int = 20) -> tuple[int, int]:
         claimed = db.session.scalars(select(OutboundEmail).where(OutboundEmail.id.in_(ids)).order_by(OutboundEmail.id))
         for outbound in list(claimed):
             try:
-                _give_old_registration_a_secret(outbound)
+                _prepare(outbound)
                 content = content_of(outbound)
                 message = build_message(outbound, content)
                 if console:
@@ -160,24 +156,12 @@ def deliver_due(limit: int = 20) -> tuple[int, int]:
     return sent, failed
 
 
-def _give_old_registration_a_secret(outbound: OutboundEmail) -> None:
-    """A link queued before links were derived (see migration 0006) names a registration without a link
-    secret: give it one, in a write transaction of its own, so the message can carry a link. Its old
-    random link ends then, as it would have when a new link was sent."""
-    from ..registration.models import Registration
-
-    wanted = (outbound.unwritten or {}).get("link")
-    if not wanted or outbound.registration_id is None:
-        return
-    registration = db.session.get(Registration, outbound.registration_id)
-    if registration is None or registration.link_secret is not None:
-        return
-    begin_write()
-    db.session.refresh(registration)
-    if registration.link_secret is None and registration.manage_token_hash == wanted:
-        registration.new_link()
-        outbound.unwritten = {**outbound.unwritten, "link": registration.manage_token_hash}
-    db.session.commit()
+def _prepare(outbound: OutboundEmail) -> None:
+    """What the message's writer does first, in a write transaction of its own (mail/writing.Writer.prepare)."""
+    if outbound.unwritten is not None:
+        prepare = writer_of(outbound).prepare
+        if prepare is not None:
+            prepare(outbound)
 
 
 def _record_failure(outbound: OutboundEmail, error: Exception) -> None:

@@ -1,7 +1,7 @@
 """The video link of a gathering that can be followed online: a secret for its confirmed online participants.
 
 It has a table of its own, so nothing that reads gatherings (public pages, the API, feeds, exports, the page
-cache's content version) can carry it by accident; only `online.service.video_for` hands it out.
+cache's content version) can carry it by accident; only `online.video.video_for` hands it out.
 """
 
 from dataclasses import dataclass

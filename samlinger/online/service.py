@@ -19,23 +19,15 @@ from ..files.uploads import check_size
 from ..forms import clean_text
 from ..gatherings.models import Gathering
 from ..locking import begin_write, locked
-from ..mail import notify
 from ..refusal import Refused
 from ..registration import modes
 from ..registration.models import Registration, normalise_email
 from ..timeutil import utcnow
-from .models import Video, VideoLink
+from . import notify
+from .models import VideoLink
 
 #: an attendance report is a small text file: a few thousand lines
 REPORT_MAX_BYTES = 2**20
-
-
-def video_for(registration) -> Video | None:
-    """The video link as the participant may see it, or None: only for a confirmed online participant."""
-    if not modes.sees_video(registration):
-        return None
-    link = db.session.get(VideoLink, registration.gathering_id)
-    return link.shown() if link is not None else None
 
 
 def link_of(gathering_id: int) -> VideoLink | None:

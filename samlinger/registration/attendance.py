@@ -27,8 +27,9 @@ from ..gatherings.models import Gathering
 from ..locking import begin_write, locked
 from ..refusal import Refused
 from ..timeutil import oslo, utcnow
+from ..tokens import digest, unguessable
 from .counts import Counts
-from .models import Registration, canonical_email, hash_token, new_token, normalise_email
+from .models import Registration, canonical_email, normalise_email
 
 ATTENDED = "attended"
 NO_SHOW = "no_show"
@@ -122,7 +123,7 @@ def add_walk_in(gathering_id: int, details: dict, *, email: str = "", language: 
     """
     now = now or utcnow()
     email = email.strip()
-    email_normalized = normalise_email(email) if email else f"no-address-{new_token()}"
+    email_normalized = normalise_email(email) if email else f"no-address-{unguessable()}"
     gathering = locked(Gathering, gathering_id)
     if gathering.status != "published":
         _refuse("closed", _l("Only a published gathering can have participants added."))
@@ -136,7 +137,7 @@ def add_walk_in(gathering_id: int, details: dict, *, email: str = "", language: 
     if email:
         registration.new_link()
     else:
-        registration.manage_token_hash = hash_token(new_token())  # a token nobody knows: no link
+        registration.manage_token_hash = digest(unguessable())  # a token nobody knows: no link
     db.session.add(registration)
     try:
         db.session.flush()

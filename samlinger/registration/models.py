@@ -1,24 +1,20 @@
 """A person's registration for one gathering."""
 
-import base64
-import hashlib
-import hmac
-import secrets
 import unicodedata
 from datetime import datetime
 
-from email_validator import EmailNotValidError, ValidatedEmail, validate_email
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..addresses import validated as _validated
 from ..extensions import db
 from ..gatherings.models import Gathering
 from ..i18n import usable
 from ..municipalities.models import Municipality, mail_language, mail_language_note
 from ..timeutil import UTCDateTime, utcnow
+from ..tokens import derive, digest, new_secret
 
 STATUSES = {
     "confirmed": _l("Confirmed"),
@@ -26,13 +22,6 @@ STATUSES = {
     "cancelled": lazy_pgettext("registration", "Cancelled"),
 }
 ACTIVE = ("confirmed", "waitlisted")
-
-
-def _validated(email: str) -> ValidatedEmail | None:
-    try:
-        return validate_email(email.strip(), check_deliverability=False)
-    except EmailNotValidError:
-        return None
 
 
 def normalise_email(email: str) -> str:
@@ -58,34 +47,6 @@ def canonical_email(email: str) -> str:
     lower-cased and full-width letters are folded, so `kari@ａｌｔａ.kommune.no` is mailed to alta.kommune.no."""
     validated = _validated(email)
     return validated.normalized if validated is not None else email.strip()
-
-
-def deliverable_email(email: str) -> str:
-    """The address with its domain in ASCII (IDNA), which every mail server accepts: `kari@bø.kommune.no` is
-    stored and shown as written and sent to kari@xn--b-5ga.kommune.no."""
-    validated = _validated(email)
-    return f"{validated.local_part}@{validated.ascii_domain}" if validated is not None else email
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def new_token() -> str:
-    """256 random bits: a token nobody knows, whose hash ends a registration's links."""
-    return secrets.token_urlsafe(32)
-
-
-def derive_token(link_secret: str) -> str:
-    """The manage token of a registration: an HMAC of its link secret under SECRET_KEY.
-
-    The database keeps the secret and the token's hash, never the token: without SECRET_KEY
-    neither gives a working link, and the token can be computed again for every e-mail.
-    """
-    key = current_app.config["SECRET_KEY"]
-    key = key.encode() if isinstance(key, str) else key
-    mac = hmac.new(key, b"samlinger-manage-link\x00" + link_secret.encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
 
 
 class Registration(db.Model):
@@ -126,7 +87,7 @@ class Registration(db.Model):
     answers: Mapped[dict] = mapped_column(JSON, default=dict)
     #: the language the person used (the page's, or the one an organiser chose); mail_language follows from it
     language: Mapped[str] = mapped_column(String(5), default="nb")
-    #: the random secret the manage token is derived from (derive_token); a new one ends the old links.
+    #: the random secret the manage token is derived from (tokens.derive); a new one ends the old links.
     #: None for registrations from before derived links, whose random link works until one is mailed.
     link_secret: Mapped[str | None] = mapped_column(String(64), nullable=True)
     manage_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
@@ -179,8 +140,8 @@ class Registration(db.Model):
 
     def new_link(self) -> None:
         """Give the registration a new link secret: every earlier link to it stops working."""
-        self.link_secret = secrets.token_hex(32)
-        self.manage_token_hash = hash_token(self.manage_token())
+        self.link_secret = new_secret()
+        self.manage_token_hash = digest(self.manage_token())
 
     def ensure_link(self) -> None:
         """Make sure a link can be mailed: the same link every time, until new_link() revokes it."""
@@ -188,7 +149,8 @@ class Registration(db.Model):
             self.new_link()
         else:
             # After a change of SECRET_KEY the link is a new one: its hash is what find_by_token looks up.
-            self.manage_token_hash = hash_token(self.manage_token())
+            self.manage_token_hash = digest(self.manage_token())
 
     def manage_token(self) -> str:
-        return derive_token(self.link_secret)
+        """The manage link's token: derived from the link secret under SECRET_KEY, never stored."""
+        return derive("manage-link", self.link_secret)

@@ -16,7 +16,8 @@ from ..gatherings.models import Gathering
 from ..locking import begin_write
 from ..mail.models import OutboundEmail
 from ..timeutil import utcnow
-from .models import Registration, hash_token, new_token
+from ..tokens import digest, unguessable
+from .models import Registration
 
 
 def months_before(moment: datetime, months: int) -> datetime:
@@ -34,7 +35,7 @@ def _anonymise(registration: Registration, now: datetime) -> None:
     registration.email_normalized = f"anonymised-{registration.id}"
     # No secret and the hash of a token nobody knows: every manage link stops working, for good.
     registration.link_secret = None
-    registration.manage_token_hash = hash_token(new_token())
+    registration.manage_token_hash = digest(unguessable())
     registration.anonymised_at = now
 
 

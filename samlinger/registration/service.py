@@ -4,7 +4,6 @@ list, one registration per mailbox, manage links, corrections, cancelling, movin
 Each change is one transaction with the mail it causes and, for an organiser's change, its audit entry.
 """
 
-import hmac
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
@@ -16,12 +15,12 @@ from ..audit.service import record
 from ..extensions import db
 from ..gatherings.models import Gathering
 from ..locking import begin_write, locked
-from ..mail import notify
 from ..refusal import Refused
 from ..timeutil import oslo, utcnow
-from . import mailcap, modes, seats
+from ..tokens import find
+from . import mailcap, modes, notify, seats
 from .attendance import WALK_IN_ATTENDED
-from .models import Registration, canonical_email, hash_token, normalise_email
+from .models import Registration, canonical_email, normalise_email
 
 #: what a participant is told when the form cannot be sent; the registration page shows them too
 CLOSED = _l("Registration for this gathering is closed.")
@@ -378,14 +377,9 @@ def edit(registration_id: int, details: dict, *, email: str) -> Registration:
 
 
 def find_by_token(token: str) -> Registration | None:
-    """The registration a manage link opens, or None for an unknown or malformed token."""
-    if not token or len(token) > 100:
-        return None
-    found = db.session.scalar(select(Registration).where(Registration.manage_token_hash == hash_token(token)))
-    # A link derived under an earlier SECRET_KEY opens nothing: changing the key ends every link.
-    if found is not None and found.link_secret is not None and not hmac.compare_digest(found.manage_token(), token):
-        return None
-    return found
+    """The registration a manage link opens, or None for an unknown or malformed token, or one derived under an
+    earlier SECRET_KEY (tokens.find). A registration from before derived links is opened by its random link."""
+    return find(Registration.manage_token_hash, token, lambda found: found.link_secret and found.manage_token())
 
 
 def request_link(gathering_id: int, email: str) -> bool:

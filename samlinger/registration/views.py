@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 
 from ..forms import ConfirmForm, confirmed_post, status_of
 from ..gatherings import public as gatherings
-from ..online.service import video_for
+from ..online.video import video_for
 from ..questions.forms import with_questions
 from ..refusal import Refused
 from ..security import rate_limited

@@ -9,7 +9,7 @@ from ..auth.views import account_bp, users_bp
 from ..documents.workspace import bp as documents_bp
 from ..evaluations.workspace import bp as evaluations_bp
 from ..gatherings.workspace import bp as gatherings_bp
-from ..mail.workspace import bp as mail_bp
+from ..messaging.workspace import bp as mail_bp
 from ..municipalities.workspace import bp as municipalities_bp
 from ..online.workspace import bp as online_bp
 from ..questions.workspace import bp as questions_bp

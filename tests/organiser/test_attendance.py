@@ -127,7 +127,7 @@ def test_a_walk_in_with_an_address_gets_later_mail_and_no_registered_address_twi
 
     # Later mail to confirmed participants reaches the walk-in with an address, not the one without.
     with app.app_context():
-        from samlinger.mail import messaging
+        from samlinger.messaging import service as messaging
 
         _batch, sent = messaging.send_message(db.session.get(Gathering, gid), [gid], "confirmed", "Takk", "Takk!")
         assert sent == 2
@@ -312,7 +312,7 @@ def test_nothing_is_written_to_a_registration_without_an_address(app, make_gathe
     """A walk-in who gave no address (like an anonymised registration) is left out of every mail: reminders,
     a changed time, a cancelled gathering."""
     from samlinger.gatherings import service as gatherings
-    from samlinger.mail import messaging
+    from samlinger.registration.reminders import send_reminders
 
     gid = make_gathering()
     register(gid, "Anne Ås", "anne@alta.kommune.no")
@@ -321,7 +321,7 @@ def test_nothing_is_written_to_a_registration_without_an_address(app, make_gathe
         now = gathering.starts_at - timedelta(hours=1)  # on the day, before the start: reminders still go out
         nameless = attendance.add_walk_in(gid, {"name": "Uten Adresse", "organisation": "Helse Nord"},
                                           language="nb", now=now).id
-        assert messaging.send_reminders(now=now) >= 1
+        assert send_reminders(now=now) >= 1
         gatherings.cancel_gathering(gid, "Storm")
         mails = list(db.session.scalars(select(OutboundEmail)))
         assert {m.kind for m in mails} >= {"reminder", "gathering_cancelled"}

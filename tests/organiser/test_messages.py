@@ -1,6 +1,5 @@
 """Messages to participants through the outbox, and reminders before a gathering."""
 
-import threading
 from datetime import timedelta
 
 from samlinger.extensions import db
@@ -9,6 +8,7 @@ from samlinger.registration.models import Registration
 from samlinger.timeutil import oslo_today
 
 from ..conftest import text_part
+from ..races import all_at_once
 from .conftest import post
 
 
@@ -105,25 +105,21 @@ def test_reminders_are_sent_once(app, runner, make_gathering, register, smtp, de
 
 
 def test_concurrent_reminder_runs_send_each_once(app, make_gathering, register):
-    from samlinger.mail.messaging import send_reminders
+    from samlinger.registration.reminders import send_reminders
 
     gid = make_gathering(day=(oslo_today() + timedelta(days=1)), capacity=None,
                          registration_deadline=oslo_today())
     for n in range(12):
         register(gid, f"Person {n}", f"p{n}@alta.kommune.no")
-    totals = []
 
-    def run():
+    def run(_, ready):
         with app.app_context():
-            totals.append(send_reminders())
+            ready()
+            sent = send_reminders()
             db.session.remove()
+        return sent
 
-    threads = [threading.Thread(target=run) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sum(totals) == 12
+    assert sum(all_at_once(run, range(4))) == 12
     with app.app_context():
         reminders = db.session.query(OutboundEmail).filter_by(kind="reminder").count()
         assert reminders == 12

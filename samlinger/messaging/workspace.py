@@ -7,10 +7,10 @@ from sqlalchemy import select
 from ..extensions import db
 from ..forms import status_of
 from ..gatherings.models import Gathering, Round
-from . import messaging
+from . import service as messaging
 from .forms import MessageForm
 
-bp = Blueprint("mail", __name__)
+bp = Blueprint("mail", __name__)  # its pages keep their endpoints: workspace.mail.<view>
 
 
 def _compose(target, gathering_ids, *, gathering=None, round_=None):

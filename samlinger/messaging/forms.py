@@ -13,7 +13,7 @@ class MessageForm(Form):
         SelectChoice("waitlisted", _l("The waiting list")),
         SelectChoice("all", _l("Everyone registered (confirmed and waiting list)")),
     ])
-    #: on site, online or both: offered where a gathering can be followed online (mail/workspace.py)
+    #: on site, online or both: offered where a gathering can be followed online (messaging/workspace.py)
     side = RadioField(_l("Where they attend"), default="all", choices=[
         SelectChoice("all", _l("On site and online")),
         SelectChoice("on_site", _l("Only those on site")),

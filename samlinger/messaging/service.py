@@ -1,23 +1,18 @@
-"""Mail organisers send to participants: messages, reminders before a gathering, presentations ready."""
+"""Organisers' messages to the participants of a gathering or a whole round, and how their mailings are going
+(messages and "presentations ready", grouped by batch)."""
 
 import uuid
-from datetime import timedelta
 
-from flask import current_app
-from sqlalchemy import case, func, select, update
+from sqlalchemy import case, func, select
 
 from ..audit.service import record
 from ..extensions import db
-from ..gatherings.models import Gathering
-from ..locking import claim
+from ..mail.models import OutboundEmail
+from ..mail.outbox import queue
 from ..registration.counts import status_counts, total
 from ..registration.lists import with_status
 from ..registration.models import ACTIVE, Registration
-from ..timeutil import utcnow
 from ..urls import absolute_url
-from . import notify
-from .models import OutboundEmail
-from .outbox import queue
 
 AUDIENCES = {
     "confirmed": ("confirmed",),
@@ -63,27 +58,6 @@ def send_message(target, gathering_ids, audience: str, subject: str, body: str, 
     return batch, len(recipients)
 
 
-def notify_documents_ready(gathering: Gathering, *, evaluation: bool = False) -> tuple[str, int]:
-    """Tell confirmed participants that the presentations are ready; return (batch, count).
-
-    With participants-only presentations the mail carries the participant's manage link, their way in.
-    With *evaluation*, those invited to the open evaluation are reminded of it in the same mail
-    (evaluations/service.open_for_mail).
-    """
-    from ..evaluations.service import open_for_mail
-
-    batch = uuid.uuid4().hex
-    recipients = with_status([gathering.id], ("confirmed",))
-    private = gathering.documents_visibility != "public"
-    open_evaluation, invited = open_for_mail(gathering.id) if evaluation else (None, set())
-    for registration in recipients:
-        notify.notify_documents_ready(registration, batch=batch, link=private,
-                                      evaluation=open_evaluation if registration.id in invited else None)
-    record("documents.notify", gathering, f"Presentations ready, sent to {len(recipients)}")
-    db.session.commit()
-    return batch, len(recipients)
-
-
 _PENDING = OutboundEmail.status.in_(("queued", "sending"))
 
 
@@ -118,31 +92,3 @@ def batch_status(batch: str) -> dict | None:
         "queued": sum(m.status in ("queued", "sending") for m in messages),
         "failed": [m for m in messages if m.status == "failed"],
     }
-
-
-def send_reminders(now=None) -> int:
-    """Queue one reminder to each confirmed participant of gatherings starting within REMINDER_DAYS_BEFORE days.
-
-    Each reminder is marked sent in the transaction that queues it, by a conditional update, so a
-    participant gets it once however often and however many times at once this runs. Returns how many.
-    """
-    now = now or utcnow()
-    horizon = now + timedelta(days=current_app.config["REMINDER_DAYS_BEFORE"])
-    due = list(db.session.scalars(
-        select(Registration.id).join(Registration.gathering)
-        .where(Gathering.status == "published", Gathering.starts_at > now, Gathering.starts_at <= horizon,
-               Registration.status == "confirmed", Registration.reminder_sent_at.is_(None))
-        .order_by(Registration.id)
-    ))
-    sent = 0
-    for registration_id in due:
-        if not claim(update(Registration)
-                     .where(Registration.id == registration_id, Registration.status == "confirmed",
-                            Registration.reminder_sent_at.is_(None))
-                     .values(reminder_sent_at=now)):
-            continue
-        registration = db.session.get(Registration, registration_id, populate_existing=True)
-        notify.notify_reminder(registration)
-        db.session.commit()
-        sent += 1
-    return sent
