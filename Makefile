@@ -6,7 +6,7 @@ FLASK := $(VENV)/bin/flask --app app
 CATALOGS := $(wildcard samlinger/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 
-.PHONY: run test install install-dev translations extract-messages lint bench clean
+.PHONY: run test install install-dev translations extract-messages lint bench clean vendor-css
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -62,3 +62,9 @@ bench: install-dev
 
 clean:
 	rm -rf $(VENV) instance test-artifacts
+
+## Designsystemet's CSS and theme, vendored into samlinger/static/designsystemet/ with their versions and licences:
+## npm installs the versions package.json names, tools/vendor_css.py writes the files. Commit the result.
+vendor-css:
+	npm install --no-audit --no-fund
+	$(PYTHON) tools/vendor_css.py

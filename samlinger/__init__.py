@@ -7,7 +7,7 @@ from flask import Flask, current_app, has_request_context, render_template, requ
 from flask_babel import get_locale
 from flask_wtf.csrf import CSRFError
 
-from . import bodylimit, formatting, frontdoor, i18n, logmask, pagecache, security, startup_checks, texts
+from . import bodylimit, formatting, frontdoor, i18n, identity, logmask, pagecache, security, startup_checks, texts
 from . import config as settings
 from .extensions import babel, csrf, db, limiter, login, mailer, migrate
 from .locking import configure_sqlite
@@ -56,6 +56,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
     bodylimit.init_app(app)  # before csrf: its check reads the form
     security.init_app(app)
+    identity.init_app(app)  # checks the logo and colour settings; serves the favicon
     startup_checks.check(app)
 
     db.init_app(app)

@@ -59,6 +59,9 @@ def from_environment(instance_path: str) -> dict:
         "SAMLINGER_DEFAULT_LANGUAGE": os.environ.get("SAMLINGER_DEFAULT_LANGUAGE", "nb").strip().lower() or "nb",
         # The languages offered, in the switcher's order: nb and nn always; se (Northern Sami) and en may be.
         "SAMLINGER_LANGUAGES": _list("SAMLINGER_LANGUAGES", "nb,nn,en"),
+        # The office's logo in the header (a path to an SVG, PNG or JPEG file) and its colour (#rrggbb) (identity.py).
+        "SAMLINGER_LOGO": os.environ.get("SAMLINGER_LOGO", ""),
+        "SAMLINGER_THEME_COLOR": os.environ.get("SAMLINGER_THEME_COLOR", ""),
         "SAMLINGER_CONTACT_EMAIL": os.environ.get("SAMLINGER_CONTACT_EMAIL", "postmottak@example.no"),
         "REMINDER_DAYS_BEFORE": _int("REMINDER_DAYS_BEFORE", 3),
         "RETENTION_MONTHS": _int("RETENTION_MONTHS", 12),
