@@ -28,7 +28,16 @@ CHROMIUM = "/usr/bin/chromium"
 AXE_SCRIPT = Axe().axe_script
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
-LANGUAGES = ("nb", "nn", "en")
+#: every language an installation may offer: the participant's pages are checked in all four
+LANGUAGES = ("nb", "nn", "se", "en")
+#: the workspace and login pages are in Norwegian and English only (i18n.WORKSPACE_LANGUAGES)
+WORKSPACE_LANGUAGES = ("nb", "nn", "en")
+#: the widths of the phones every participant page must fit (CSS pixels)
+PHONE_WIDTHS = (320, 360, 375, 390)
+#: axe-core's rules for WCAG 2.0, 2.1 and 2.2 at levels A and AA, and its best practices; rules tagged
+#: wcag22aa (target-size) are off unless asked for by tag
+AXE_RUN = ("axe.run({runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', "
+           "'wcag22aa', 'best-practice']}, resultTypes: ['violations']})")
 ADMIN = ("ada@statsforvalteren.test", "riktig hest batteri stift")
 
 
@@ -46,6 +55,7 @@ def _seed(app) -> dict:
         open_one = next(g for g in gatherings if g.slug.endswith("-ost") and g.registration_open())
         waitlist = next(g for g in gatherings if g.slug.endswith("-verksted"))
         closed = next(g for g in gatherings if g.slug.endswith("-frist-ute"))
+        hybrid = next(g for g in gatherings if g.mode == "hybrid")
         cancelled = next(g for g in gatherings if g.slug.endswith("-vest"))
         cancelled.status = "cancelled"
         cancelled.cancel_reason = "For få påmeldte. Vi inviterer til en ny samling i høst."
@@ -62,7 +72,7 @@ def _seed(app) -> dict:
         assert len(by_slug) >= 5
         return {
             "open": open_one.slug, "waitlist": waitlist.slug, "closed": closed.slug,
-            "cancelled": cancelled.slug, "gathering_id": open_one.id, "registration_id": registration.id,
+            "cancelled": cancelled.slug, "hybrid": hybrid.slug, "gathering_id": open_one.id, "registration_id": registration.id,
             "token": token,
         }
 
@@ -124,7 +134,9 @@ def live(tmp_path_factory):
     """The app served on a free port of 127.0.0.1, with its data."""
     tmp = tmp_path_factory.mktemp("browser")
     # The public reach page is on, so that it is checked with the other public pages.
-    app = create_app(base_config(f"sqlite:///{tmp / 'browser.sqlite'}", tmp) | {"SAMLINGER_PUBLIC_REACH": True})
+    # Four languages, as in Finnmark: the language switcher is at its widest.
+    app = create_app(base_config(f"sqlite:///{tmp / 'browser.sqlite'}", tmp) | {
+        "SAMLINGER_PUBLIC_REACH": True, "SAMLINGER_LANGUAGES": LANGUAGES})
     with app.app_context():
         db.create_all()
     data = _seed(app)
@@ -181,7 +193,7 @@ def prefix(code: str) -> str:
 
 def choose_language(page, code: str):
     """Switch language with the visible switcher, as a person would."""
-    label = {"nb": "Bokmål", "nn": "Nynorsk", "en": "English"}[code]
+    label = {"nb": "Bokmål", "nn": "Nynorsk", "se": "Davvisámegiella", "en": "English"}[code]
     page.get_by_role("link", name=label, exact=True).click()
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == code

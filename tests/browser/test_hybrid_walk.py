@@ -17,7 +17,7 @@ from samlinger.registration.models import Registration
 from tests import factories
 from tests.conftest import SMTPRecorder, text_part
 
-from .conftest import ADMIN, AXE_SCRIPT, demo_app, serving
+from .conftest import ADMIN, AXE_RUN, AXE_SCRIPT, demo_app, serving
 
 pytestmark = pytest.mark.browser
 
@@ -56,7 +56,7 @@ def page(browser, site):
 
 
 def axe_clean(page):
-    violations = page.evaluate("async () => (await axe.run()).violations.map(v => v.id + ': ' + v.help)")
+    violations = [f"{v['id']}: {v['help']}" for v in page.evaluate(AXE_RUN)["violations"]]
     assert violations == [], violations
 
 
