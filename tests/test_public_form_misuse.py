@@ -301,7 +301,7 @@ def main_content(html: str) -> str:
 
 
 @pytest.mark.parametrize("language", ["nb", "nn"])
-def test_the_receipt_is_the_same_for_a_new_and_an_already_registered_address(app, make_gathering, language):
+def test_the_receipt_is_the_same_for_a_new_and_an_already_registered_address_and_says_what_happened(app, make_gathering, language):
     make_gathering(capacity=1)
     receipts = []
     # A new address that gets the seat, a new address on the waiting list, an address already registered.
@@ -314,10 +314,16 @@ def test_the_receipt_is_the_same_for_a_new_and_an_already_registered_address(app
         page = main_content(receipt.get_data(as_text=True))
         assert address in page
         receipts.append(page.replace(address, "ADDRESS"))
-    assert receipts[0] == receipts[1] == receipts[2]
-    sent = "Vi har sendt en e-post til" if language == "nb" else "Vi har sendt ein e-post til"
-    assert "Sjekk e-posten din" in receipts[0] and sent in receipts[0]
-    assert "påmeld" in receipts[0] and "venteliste" in receipts[0]
+    # The receipt says what a new registration gets now (a seat, then the waiting list): the address already
+    # registered, sent when the gathering is full, reads exactly as the new address put on the waiting list.
+    assert receipts[1] == receipts[2] and receipts[0] != receipts[1]
+    registered, waiting = ("Du er påmeldt", "Du står på ventelisten") if language == "nb" else (
+        "Du er påmeld", "Du står på ventelista")
+    assert registered in receipts[0] and waiting not in receipts[0]
+    assert waiting in receipts[1] and registered not in receipts[1]
+    on_its_way = "En e-post er på vei til" if language == "nb" else "Ein e-post er på veg til"
+    assert all(on_its_way in receipt for receipt in receipts)
+    assert all(("på stedet" if language == "nb" else "på staden") in receipt for receipt in receipts)
     with app.app_context():
         statuses = db.session.execute(db.select(Registration.email, Registration.status).order_by(Registration.id))
         assert statuses.all() == [("kari@alta.kommune.no", "confirmed"), ("ola@alta.kommune.no", "waitlisted")]

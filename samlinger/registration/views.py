@@ -49,7 +49,10 @@ def register(slug):
             # e-mail tells which): what the session keeps must not tell either, so no id or flag. Why a new
             # registration from the municipality would wait is the same for both (a fact about the
             # municipality, worked out before the registration).
-            session["receipt"] = {"gathering": gathering_id, "email": form.email.data}
+            # Seat or waiting list, and the side, are what a new registration gets now (outcome.why is the same
+            # for an address already registered), so they tell nothing about the address either.
+            session["receipt"] = {"gathering": gathering_id, "email": form.email.data, "waiting": bool(outcome.why),
+                                  "mode": side_of(form)}
             if outcome.why in (seats.MUNICIPALITY_LIMIT, seats.HELD):
                 session["receipt"]["why"] = outcome.why
             return redirect(url_for(".receipt", slug=slug))
@@ -74,8 +77,10 @@ def receipt(slug):
     if data.get("gathering") != gathering.id:
         return redirect(url_for("gatherings.detail", slug=slug))
     why = data.get("why")
+    mode = data.get("mode") or ("online" if gathering.mode == "online" else "on_site")
     return _no_store(render_template("registration/receipt.html", gathering=gathering, email=data["email"],
-                                     why=why, why_text=seats.reason(gathering, why)))
+                                     why=why, why_text=seats.reason(gathering, why), waiting=data.get("waiting"),
+                                     mode=mode))
 
 
 @bp.route("/samlinger/<slug>/ny-lenke", methods=["GET", "POST"])

@@ -98,6 +98,10 @@ def test_online_registration_switch_on_site_and_back_and_the_link_only_where_it_
     page.locator("main form button[type=submit]").click()
     page.wait_for_url("**/kvittering")
     assert not shows_link(page)
+    # The receipt says what happened: a seat, online, a mail on its way.
+    expect(page.locator("h1")).to_have_text("Du er påmeldt")
+    expect(page.locator("#receipt-outcome")).to_contain_text("Du deltar på nett")
+    expect(page.locator("#receipt-outcome")).to_contain_text(f"En e-post er på vei til {EMAIL}")
     assert attendance(site) == ("confirmed", "online")
 
     deliver(site)
@@ -110,7 +114,7 @@ def test_online_registration_switch_on_site_and_back_and_the_link_only_where_it_
     expect(page.locator("#video a")).to_have_attribute("href", DEMO_VIDEO_LINK)
     axe_clean(page)
 
-    page.get_by_role("button", name="Delta på stedet i stedet").click()
+    page.get_by_role("button", name="Bytt til å delta på stedet").click()
     expect(page.locator(".notice-success")).to_contain_text("Du deltar nå på stedet")
     expect(page.locator("#attendance-mode")).to_have_text("På stedet")
     assert not shows_link(page)
@@ -123,7 +127,7 @@ def test_online_registration_switch_on_site_and_back_and_the_link_only_where_it_
         if part.get_content_type() == "text/calendar":
             assert "teams.example.org" not in part.get_content().replace("\r\n ", "")
 
-    page.get_by_role("button", name="Delta på nett i stedet").click()
+    page.get_by_role("button", name="Bytt til å delta på nett").click()
     expect(page.locator(".notice-success")).to_contain_text("Du deltar nå på nett")
     expect(page.locator("#video")).to_contain_text(PASSCODE)
     assert attendance(site) == ("confirmed", "online")

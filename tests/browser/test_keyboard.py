@@ -81,7 +81,7 @@ def test_register_with_the_keyboard_alone(new_page, live):
     with page.expect_navigation(url="**/kvittering"):
         page.keyboard.press("Enter")
 
-    assert page.locator("h1").inner_text() == "Sjekk e-posten din"
+    assert page.locator("h1").inner_text() == "Du er påmeld"
     screenshot(page, "keyboard-receipt-nn-1280")
     with live.app.app_context():
         registration = db.session.scalar(select(Registration).filter_by(email="ingrid@vardo.kommune.no"))
