@@ -155,7 +155,7 @@ def test_too_long_input_is_refused_with_a_message(client, make_gathering):
     make_gathering()
     response = register(client, "samling-1", name="x" * 201, needs="y" * 2001)
     assert response.status_code == 422
-    assert response.get_data(as_text=True).count('class="error-message"') == 2
+    assert response.get_data(as_text=True).count('class="ds-validation-message error-message"') == 2
 
 
 def test_missing_or_forged_csrf_token_is_a_400_not_a_registration(app, client, make_gathering):

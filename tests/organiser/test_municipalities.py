@@ -85,7 +85,7 @@ def test_the_edit_form_refuses_what_it_cannot_store(app, admin_client):
         response = admin_client.post(url, data={**data, "active": "y", "csrf_token": token}, headers=NB)
         html = response.get_data(as_text=True)
         assert response.status_code == 422, data
-        assert 'class="error-summary"' in html and 'class="error-message"' in html, data
+        assert 'class="ds-error-summary error-summary"' in html and 'class="ds-validation-message error-message"' in html, data
     assert get(app, "5610").language_decision == "unknown"
     assert admin_client.get("/arrangor/kommuner/999999").status_code == 404
 
@@ -110,7 +110,7 @@ def test_a_bad_upload_names_the_line_and_imports_nothing(app, admin_client):
     response = upload(admin_client, b"number,name,language_decision\n1101,Eigersund,bokm\xc3\xa5l\n1120,Klepp,x\n")
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert 'class="error-summary"' in html and "Linje 3:" in html
+    assert 'class="ds-error-summary error-summary"' in html and "Linje 3:" in html
     with app.app_context():
         assert db.session.query(Municipality).count() == 0
 
