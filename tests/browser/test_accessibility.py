@@ -106,6 +106,8 @@ def test_public_pages_pass_axe_in_every_language(new_page, live, language):
     choose_language(page, language)
     found = []
     for name, path in public_pages(live):
+        if language not in WORKSPACE_LANGUAGES and name in ("login", "forgot-password"):
+            continue  # not in Sami: the address answers with the page in the default language
         page.goto(live.url + prefix(language) + path)
         found += check_page(page, name, language, shots="")
     assert not found, "\n".join(found)
