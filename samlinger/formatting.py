@@ -10,17 +10,26 @@ from markupsafe import Markup
 from .timeutil import oslo
 
 
-def date_long(value) -> str:
-    """'tirsdag 3. februar 2027': for a date or an aware instant (shown in Oslo)."""
+def date_long(value, weekday: bool = True) -> str:
+    """'tirsdag 3. februar 2027' (without *weekday*: '3. februar 2027'), for a date or an aware instant (shown in
+    Oslo). Northern Sami puts the month in the genitive before the day: 'gaskavahkku guovvamánu 3. b. 2027'."""
     if hasattr(value, "tzinfo"):
         value = oslo(value).date()
-    if get_locale().language == "en":
+    language = get_locale().language
+    if language == "se":
+        # CLDR gives the nominative ('guovvamánnu') and the year first; a Sami date reads 'guovvamánu 3. b. 2027'.
+        month = format_date(value, format="MMMM").removesuffix("mánnu") + "mánu"
+        day = f"{month} {value.day}. b. {value.year}"
+        return f"{format_date(value, format='EEEE')} {day}" if weekday else day
+    if language == "en":
         # British order ('Tuesday 3 February 2027'), as Norwegian bodies write English, not Babel's American.
-        return format_date(value, format="EEEE d MMMM y")
-    if get_locale().language == "se":
-        # CLDR's full pattern for se is year first ('2027 guovvamánnu 3, gaskavahkku'); Sami texts put the day first.
-        return format_date(value, format="EEEE d. MMMM y")
-    return format_date(value, format="full")
+        return format_date(value, format="EEEE d MMMM y" if weekday else "d MMMM y")
+    return format_date(value, format="full" if weekday else "long")
+
+
+def date_plain(value) -> str:
+    """A date without its weekday, for a date that is a record rather than an appointment ('22. november 2026')."""
+    return date_long(value, weekday=False)
 
 
 def time_short(value) -> str:
@@ -74,6 +83,6 @@ def render_markdown(source: str) -> Markup:
 
 
 def register(app) -> None:
-    app.jinja_env.filters.update(date_long=date_long, time_short=time_short, when=when,
+    app.jinja_env.filters.update(date_long=date_long, date_plain=date_plain, time_short=time_short, when=when,
                                  datetime_short=datetime_short, datetime_long=datetime_long, filesize=filesize,
                                  markdown=render_markdown)

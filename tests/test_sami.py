@@ -194,11 +194,20 @@ def test_an_untranslated_sami_message_shows_bokmal(sami, app):
         assert gettext("Log out") == "Log out"
 
 
-def test_sami_dates_put_the_day_first_with_sami_month_names(sami, app):
+def test_sami_dates_put_the_month_in_the_genitive_before_the_day(sami, app):
     from datetime import date
 
+    from samlinger.formatting import date_plain
+
     with app.test_request_context("/se/"), force_locale("se"):
-        assert date_long(date(2027, 2, 3)) == "gaskavahkku 3. guovvamánnu 2027"
+        assert date_long(date(2027, 2, 3)) == "gaskavahkku guovvamánu 3. b. 2027"
+        assert date_plain(date(2027, 1, 6)) == "ođđajagemánu 6. b. 2027"
+        assert date_plain(date(2026, 12, 17)) == "juovlamánu 17. b. 2026"
+        assert {date_plain(date(2027, month, 1)).split()[0] for month in range(1, 13)} == {
+            "ođđajagemánu", "guovvamánu", "njukčamánu", "cuoŋománu", "miessemánu", "geassemánu", "suoidnemánu",
+            "borgemánu", "čakčamánu", "golggotmánu", "skábmamánu", "juovlamánu"}
+    with app.test_request_context("/"), force_locale("nb"):
+        assert date_plain(date(2026, 11, 22)) == "22. november 2026"
 
 
 class Leak(support.NullTranslations):

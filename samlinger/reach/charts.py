@@ -9,10 +9,18 @@ from dataclasses import dataclass
 
 from .figures import Line, Reach
 
-CELL_W, CELL_H = 56, 26
-LABEL_W = 240
-HEAD_H = 44
-BAR_GROUP_W, BAR_W, BAR_AREA_H, BAR_TOP, BAR_FOOT = 84, 30, 180, 24, 48
+#: the width both charts are drawn for: the workspace's column at 1280 px, where text is drawn at its size (14 px
+#: and more, samlinger.css); a narrower window scales the chart down, a chart with many rounds grows and scrolls
+CHART_W = 1000
+CELL_W, CELL_W_MAX, CELL_H = 56, 140, 30
+LABEL_W = 300
+HEAD_H = 48
+BAR_GROUP_W, BAR_GROUP_W_MAX, BAR_W, BAR_AREA_H, BAR_TOP, BAR_FOOT = 84, 200, 40, 220, 28, 52
+
+
+def _spread(count: int, space: int, least: int, most: int) -> int:
+    """The width of each of *count* columns sharing *space*, between *least* and *most*."""
+    return max(least, min(most, space // max(count, 1)))
 
 
 @dataclass
@@ -50,7 +58,8 @@ def grid(reach: Reach, municipality_label) -> Grid:
     """Municipalities (reached, then never reached) × rounds."""
     lines: list[tuple[str, Line | None]] = [(municipality_label(line), line) for line in reach.lines]
     lines += [(f"{m.number} {m.label}", None) for m in reach.never_reached]
-    columns = [(LABEL_W + i * CELL_W + CELL_W // 2, r.term_title.capitalize(), r.year)
+    cell_w = _spread(len(reach.rounds), CHART_W - LABEL_W - 8, CELL_W, CELL_W_MAX)
+    columns = [(LABEL_W + i * cell_w + cell_w // 2, r.term_title.capitalize(), r.year)
                for i, r in enumerate(reach.rounds)]
     rows = []
     for n, (label, line) in enumerate(lines):
@@ -64,9 +73,9 @@ def grid(reach: Reach, municipality_label) -> Grid:
                 state, text = "registered", str(tally.registered)
             else:
                 state, text = "none", ""
-            cells.append(Cell(LABEL_W + i * CELL_W, y, state, text))
+            cells.append(Cell(LABEL_W + i * cell_w + cell_w // 2, y, state, text))
         rows.append(Row(y, label, cells))
-    return Grid(width=LABEL_W + max(len(reach.rounds), 1) * CELL_W + 8, height=HEAD_H + len(lines) * CELL_H + 4,
+    return Grid(width=LABEL_W + max(len(reach.rounds), 1) * cell_w + 8, height=HEAD_H + len(lines) * CELL_H + 4,
                 columns=columns, rows=rows)
 
 
@@ -103,11 +112,12 @@ def bars(reach: Reach) -> Bars:
         height = round(BAR_AREA_H * value / top)
         return Bar(x, baseline - height, height, value)
 
+    group_w = _spread(len(reach.rounds), CHART_W - 24, BAR_GROUP_W, BAR_GROUP_W_MAX)
     groups = []
     for i, r in enumerate(reach.rounds):
-        left = 12 + i * BAR_GROUP_W
+        left = 12 + i * group_w + (group_w - 2 * BAR_W - 4) // 2
         tally = reach.per_round[r.id]
-        groups.append(BarGroup(round_label(r), left + BAR_W, bar(left, tally.registered),
+        groups.append(BarGroup(round_label(r), left + BAR_W + 2, bar(left, tally.registered),
                                bar(left + BAR_W + 4, tally.attended)))
-    return Bars(width=24 + max(len(reach.rounds), 1) * BAR_GROUP_W, height=baseline + BAR_FOOT,
+    return Bars(width=24 + max(len(reach.rounds), 1) * group_w, height=baseline + BAR_FOOT,
                 baseline=baseline, groups=groups)
