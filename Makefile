@@ -1,4 +1,5 @@
-# samlinger: `make run` serves the demo on http://127.0.0.1:5000, `make test` runs the whole suite.
+# samlinger: `make run` serves the demo on http://127.0.0.1:5000 (`make run PORT=5001` on another port), `make test`
+# runs the whole suite.
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -36,7 +37,10 @@ extract-messages: $(VENV)/.runtime
 
 # The demo runs in debug mode: the development SECRET_KEY is allowed and cookies work over plain http.
 # It is the office in Finnmark (a Bokmål county: nb at /); set the variables yourself to run it as another.
+PORT ?= 5000
 run: export FLASK_DEBUG ?= 1
+# Links in the demo's e-mails point at the port it is served on.
+run: export SAMLINGER_BASE_URL ?= http://127.0.0.1:$(PORT)
 run: export SAMLINGER_OFFICE_NAME ?= Statsforvalteren i Finnmark
 run: export SAMLINGER_OFFICE_NAME_NN ?= Statsforvaltaren i Finnmark
 run: export SAMLINGER_OFFICE_NAME_EN ?= The County Governor of Finnmark
@@ -46,15 +50,15 @@ run: export SAMLINGER_LANGUAGES ?= nb,nn,se,en
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
-	@echo "Serving http://127.0.0.1:5000 - mail is printed here and kept in the outbox unless MAIL_SERVER is set."
+	@echo "Serving http://127.0.0.1:$(PORT) - mail is printed here and kept in the outbox unless MAIL_SERVER is set."
 	$(FLASK) mail-worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: install-dev
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install-dev
-	$(VENV)/bin/ruff check samlinger tests bench app.py
+	$(VENV)/bin/ruff check samlinger tests bench tools app.py
 	$(VENV)/bin/lint-imports --no-cache
 
 bench: install-dev

@@ -14,7 +14,7 @@ from flask import Blueprint, Flask, Response, current_app, send_file, url_for
 
 bp = Blueprint("identity", __name__)
 
-#: the header's colour when the installation sets none (white text on it has a contrast of 10:1)
+#: the header's colour when the installation sets none (white text on it has a contrast of almost 10:1)
 DEFAULT_THEME_COLOR = "#00466f"
 LOGO_TYPES = {".svg", ".png", ".jpg", ".jpeg", ".webp"}
 #: a day: the favicon, logo and theme change only when the operator restarts with other settings

@@ -301,7 +301,8 @@ def main_content(html: str) -> str:
 
 
 @pytest.mark.parametrize("language", ["nb", "nn"])
-def test_the_receipt_is_the_same_for_a_new_and_an_already_registered_address_and_says_what_happened(app, make_gathering, language):
+def test_the_receipt_is_the_same_for_a_new_and_an_already_registered_address_and_says_what_happened(
+        app, make_gathering, language):
     make_gathering(capacity=1)
     receipts = []
     # A new address that gets the seat, a new address on the waiting list, an address already registered.

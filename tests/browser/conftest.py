@@ -72,7 +72,8 @@ def _seed(app) -> dict:
         assert len(by_slug) >= 5
         return {
             "open": open_one.slug, "waitlist": waitlist.slug, "closed": closed.slug,
-            "cancelled": cancelled.slug, "hybrid": hybrid.slug, "gathering_id": open_one.id, "registration_id": registration.id,
+            "cancelled": cancelled.slug, "hybrid": hybrid.slug, "gathering_id": open_one.id,
+            "registration_id": registration.id,
             "token": token,
         }
 

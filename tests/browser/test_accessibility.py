@@ -1,5 +1,6 @@
-"""Universal design in a real browser: axe-core (WCAG 2.2 A and AA, and best practices) finds nothing on any page, in
-every language, with and without form errors; every page has one h1, its language, and works at 320 px and at 200 % zoom."""
+"""Universal design in a real browser: axe-core (WCAG 2.2 A and AA, and best practices) finds nothing on any page,
+in every language, with and without form errors; every page has one h1, its language, and works at 320 px and at
+200 % zoom."""
 
 import re
 

@@ -87,7 +87,8 @@ def test_every_page_is_valid_html(live, tmp_path):
     assert pages > 100, pages
     result = subprocess.run([*command, str(tmp_path)], capture_output=True, text=True, timeout=600)
     output = result.stderr.strip() or result.stdout.strip()
-    assert output.startswith("{"), f"the Nu Html Checker did not answer in JSON (exit {result.returncode}): {output[:500]}"
+    assert output.startswith("{"), (
+        f"the Nu Html Checker did not answer in JSON (exit {result.returncode}): {output[:500]}")
     messages = json.loads(output)["messages"]
     errors = [f"{Path(m.get('url', '')).name}:{m.get('lastLine', '?')}: {m['message']} "
               f"[{(m.get('extract') or '').strip()[:80]}]" for m in messages if m.get("type") == "error"]
