@@ -69,3 +69,32 @@ def test_the_language_switcher_wraps_rather_than_widening_the_page(new_page, liv
     for i in range(links.count()):
         box = links.nth(i).bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 320, (links.nth(i).text_content(), box)
+
+
+def test_registering_on_a_phone_in_sami_and_the_receipt_fits(new_page, live):
+    """The longest language on the narrowest phone: the hybrid gathering's form, its outlined choices, and the
+    receipt that says what happened."""
+    page = new_page(width=320, height=700, locale="se-NO")
+    page.goto(f"{live.url}/se/samlinger/{live.hybrid}/pamelding")
+    boxes = page.locator(".choice-box")
+    assert boxes.count() == 2
+    for i in range(2):  # each side a box the full width, its seats inside it
+        box = boxes.nth(i).bounding_box()
+        assert box["width"] >= 280 and box["height"] >= 44, box
+        assert boxes.nth(i).locator(".badge").count() >= 1
+    page.fill("#name", "Ánde Guttorm")
+    page.fill("#email", "ande@deatnu.kommune.no")
+    page.select_option("#municipality", index=2)
+    boxes.nth(1).locator("label").click()  # the whole box chooses: online
+    assert page.is_checked("#attendance_mode-1")
+    page.check("#consent")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/kvittering")
+    assert page.locator("h1").inner_text() == "Don leat dieđihan iežat"
+    assert "neahtas" in page.locator("#receipt-outcome").inner_text()
+    found = []
+    for width in PHONE_WIDTHS:
+        page.set_viewport_size({"width": width, "height": 700})
+        found += [f"receipt at {width} px scrolls sideways: {wide}" for wide in [overflow(page)] if wide]
+        found += [f"receipt at {width} px: {small}" for small in [small_targets(page)] if small]
+    assert not found, "\n".join(found)
