@@ -9,7 +9,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
+from samlinger.evaluations.models import Evaluation
+from samlinger.extensions import db
 from tests.conftest import csrf_token, log_in, missing
 
 from .conftest import ADMIN, LANGUAGES, ROOT, WORKSPACE_LANGUAGES, prefix
@@ -56,19 +59,26 @@ def public_html(live, directory: Path) -> int:
 
 
 def workspace_html(live, directory: Path) -> int:
-    """Every workspace page reachable by links from the dashboard, one of each kind of address, per language."""
+    """Every workspace page reachable by links from the dashboard: in Bokmål every address (each gathering's pages
+    differ: documents, evaluations, sides), in Nynorsk and English one of each kind of address."""
     client = live.app.test_client()
     assert log_in(client, *ADMIN).status_code == 302
+    with live.app.app_context():  # the results of a closed evaluation: charts, tables and free text
+        closed = next(e for e in db.session.scalars(select(Evaluation)) if e.state() == "closed")
+        results = [f"samlinger/{closed.gathering_id}/evalueringsresultat",
+                   f"samlinger/{closed.gathering_id}/evalueringsrapport",
+                   f"runder/{closed.gathering.round_id}/evaluering"]
     count = 0
     for language in WORKSPACE_LANGUAGES:
         start = f"{prefix(language)}/arrangor/"
-        seen, queue = set(), [start]
+        seen, queue = set(), [start] + [start + path for path in results]
         while queue:
             path = queue.pop(0)
             kind = re.sub(r"\d+", "N", path.split("?")[0])
-            if kind in seen:
+            key = path.split("?")[0] if language == "nb" else kind
+            if key in seen:
                 continue
-            seen.add(kind)
+            seen.update({key, kind})
             response = client.get(path)
             if response.status_code != 200 or not response.content_type.startswith("text/html"):
                 continue
