@@ -119,9 +119,9 @@ def test_the_video_link_is_only_where_a_confirmed_online_participant_looks(app, 
             arguments = {name: tokens[token_key] if name == "token" else values[name] for name in rule.arguments}
             path = rule.build(arguments)[1]
             for language in LANGUAGES:
-                response = public.get(language + path)
-                assert response.status_code < 500, (language + path)
-                assert not leaks(body_of(response)), (language + path)
+                with public.get(language + path) as response:  # closed: some routes send a file
+                    assert response.status_code < 500, (language + path)
+                    assert not leaks(body_of(response)), (language + path)
                 fetched.add(rule.endpoint)
     assert fetched == {r.endpoint for r in routes}
     # The receipt too (it needs the session of a registration).

@@ -55,7 +55,7 @@ def test_the_form_offers_the_register_grouped_by_county_and_another_organisation
     assert '<option selected value="">Velg kommunen din</option>' in select_html
     assert '<option value="5610">Kárášjohka-Karasjok</option>' in select_html
     assert '<option value="other">Annen virksomhet</option>' in select_html
-    assert re.search(r'<label for="municipality">Kommune</label>', html)
+    assert re.search(r'<label class="ds-label" for="municipality">Kommune</label>', html)
     assert 'aria-describedby="municipality-hint"' in select_html, "the hint is read with the field"
 
 

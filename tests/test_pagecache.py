@@ -36,7 +36,7 @@ def other(app, app_config):
 
 def seats_left(client, slug: str, prefix: str = "") -> int:
     html = client.get(f"{prefix}/samlinger/{slug}").get_data(as_text=True)
-    match = re.search(r'class="badge badge-open">\D*(\d+)\D*<', html)
+    match = re.search(r'class="ds-tag badge badge-open"[^>]*>\D*(\d+)\D*<', html)
     assert match, "no seats badge on the page"
     return int(match.group(1))
 

@@ -83,7 +83,7 @@ def test_registration_form_shows_validates_and_stores_answers(app, client, organ
     link = manage_link(smtp.to("oyvind@alta.kommune.no")[0])
     page = public.get(link).get_data(as_text=True)
     assert 'value="Gevinstrealisering"' in page
-    assert f'<input checked id="q_{dinner}-0"' in page, "the yes answer is chosen"
+    assert f'<input checked class="ds-input" id="q_{dinner}-0"' in page, "the yes answer is chosen"
     changed = post(public, link, **{k: v for k, v in form_data(**{f"q_{dinner}": "no", f"q_{workshop}": "",
                                                                   f"q_{learn}": ""}).items() if k != "email"})
     assert changed.status_code == 302

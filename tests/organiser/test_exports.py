@@ -141,7 +141,7 @@ def test_exports_are_in_the_page_language_for_every_row(app, organiser, make_gat
         return {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
 
     nb = table("nb", "csv")
-    assert [(nb[name]["Status"], nb[name]["Lagt inn av arrangør"], nb[name]["Trenger du hotell?"])
+    assert [(nb[name]["Status"], nb[name]["Lagt til av arrangør"], nb[name]["Trenger du hotell?"])
             for name in ("Åse Ødegård", "Kari Lagtinn", "Ola Avmeldt")] == [
         ("Bekreftet", "Nei", "Ja"), ("Bekreftet", "Ja", ""), ("Meldt av", "Nei", "Nei")]
     en = table("en", "xlsx")

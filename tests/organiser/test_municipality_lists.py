@@ -78,7 +78,7 @@ def test_an_admin_resolves_the_texts_in_groups(app, client, admin_client, make_g
         factories.registration_row(gid, email="chosen@example.no", organisation="Helse Vest")  # chosen: another
         importing.load_demo()  # the register arrives after the registrations
     page = admin_client.get("/arrangor/kommuner/koble").get_data(as_text=True)
-    assert "3 påmeldinger navngir en kommune i registeret uten tvil." in page
+    assert "3 påmeldinger viser utvetydig til en kommune i registeret." in page
     assert "Helse Vest" not in page, "a registration that chose another organisation is not asked about"
     assert page.index("Vadsø kommune") < page.index("Alta"), "the most used text first"
 
