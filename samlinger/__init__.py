@@ -15,6 +15,8 @@ from .refusal import Refused
 
 LANGUAGES = i18n.LANGUAGES
 ROOT = Path(__file__).resolve().parent.parent
+#: endpoints whose files are the same in every language (Samlinger.url_for)
+LANGUAGE_FREE = {"static", "identity.favicon", "identity.logo", "identity.theme_css"}
 
 
 def select_locale() -> str:
@@ -30,13 +32,14 @@ class Samlinger(Flask):
     """Flask, with addresses that carry the page's language (i18n.LanguagePath) except for static files."""
 
     def url_for(self, /, endpoint: str, **values) -> str:
-        """Static files stay at /static in every language: their address carries no language."""
+        """Static files, the favicon, logo and theme stay at one address in every language: it carries no
+        language, so a browser caches them once."""
         url = super().url_for(endpoint, **values)
-        if endpoint == "static" and has_request_context():
+        if endpoint in LANGUAGE_FREE and has_request_context():
             root = request.script_root
             site = i18n.site_root()
-            if root != site:
-                url = url.replace(root + "/static/", site + "/static/", 1)
+            if root != site and url.startswith(root + "/"):
+                url = site + url[len(root):]
         return url
 
 

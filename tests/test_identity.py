@@ -17,7 +17,9 @@ def test_the_favicon_is_served_and_every_page_names_it_and_describes_itself(clie
         assert '<meta name="description" content="' in html, path
         assert 'rel="icon"' in html and '<meta name="theme-color" content="#00466f">' in html, path
     assert "prosjektnettverket til Statsforvalteren" in client.get("/").get_data(as_text=True)
-    assert "Statsforvaltaren" in client.get("/nn/").get_data(as_text=True)
+    nynorsk = client.get("/nn/").get_data(as_text=True)
+    assert "Statsforvaltaren" in nynorsk
+    assert 'href="/favicon.ico"' in nynorsk and "/nn/favicon.ico" not in nynorsk  # one address in every language
 
 
 def test_without_settings_there_is_no_logo_and_no_theme_file(client):
@@ -37,6 +39,7 @@ def test_a_logo_and_a_colour_from_the_settings(tmp_path, database_url):
     html = client.get("/").get_data(as_text=True)
     assert '<img class="logo" src="/logo" alt=""' in html
     assert '<link rel="stylesheet" href="/theme.css">' in html and 'content="#1d4f2a"' in html
+    assert '<link rel="stylesheet" href="/theme.css">' in client.get("/en/").get_data(as_text=True)
     with client.get("/logo") as response:
         assert response.status_code == 200 and response.mimetype == "image/svg+xml"
     css = client.get("/theme.css")
