@@ -4,12 +4,13 @@ a participant deletes their own data through the manage link once the gathering 
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
+from samlinger.registration.counts import counts_of
+
 from samlinger.audit.models import AuditEntry
 from samlinger.extensions import db
 from samlinger.gatherings.models import Gathering
 from samlinger.mail.models import OutboundEmail
 from samlinger.registration import service
-from samlinger.registration.counts import counts_of
 from samlinger.registration.models import Registration
 from samlinger.registration.retention import months_before
 from samlinger.timeutil import oslo_today

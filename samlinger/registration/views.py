@@ -9,9 +9,11 @@ from ..gatherings import public as gatherings
 from ..online.video import video_for
 from ..questions.forms import with_questions
 from ..refusal import Refused
+from ..seats import rules
+from ..seats.ledger import ledger
 from ..security import rate_limited
 from ..timeutil import utcnow
-from . import retention, seats, service
+from . import retention, service
 from .forms import DetailsForm, RegistrationForm, RequestLinkForm, offer_sides, side_of
 from .models import Registration
 
@@ -50,14 +52,14 @@ def register(slug):
             # registration from the municipality would wait is the same for both (a fact about the
             # municipality, worked out before the registration).
             session["receipt"] = {"gathering": gathering_id, "email": form.email.data}
-            if outcome.why in (seats.MUNICIPALITY_LIMIT, seats.HELD):
+            if outcome.why in (rules.MUNICIPALITY_LIMIT, rules.HELD):
                 session["receipt"]["why"] = outcome.why
             return redirect(url_for(".receipt", slug=slug))
     return _register_page(gathering, form, refused)
 
 
 def _register_page(gathering, form, refused):
-    seats = gatherings.availability([gathering])[gathering.id]
+    seats = ledger(gathering)
     if seats.state in ("closed", "full"):
         # No form to fill in; a form sent anyway (opened before it closed) is refused.
         error, status = service.FULL if seats.state == "full" else service.CLOSED, 403 if form.is_submitted() else 200
@@ -75,7 +77,7 @@ def receipt(slug):
         return redirect(url_for("gatherings.detail", slug=slug))
     why = data.get("why")
     return _no_store(render_template("registration/receipt.html", gathering=gathering, email=data["email"],
-                                     why=why, why_text=seats.reason(gathering, why)))
+                                     why=why, why_text=rules.reason(gathering, why)))
 
 
 @bp.route("/samlinger/<slug>/ny-lenke", methods=["GET", "POST"])
