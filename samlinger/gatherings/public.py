@@ -63,7 +63,7 @@ def gathering_by_slug(slug: str) -> Gathering | None:
 
 def availability(gatherings, now=None) -> dict[int, Ledger]:
     """The seats shown to the public for each gathering: the seat ledger, one query for all of them."""
-    return ledgers(gatherings, now)
+    return ledgers(gatherings, now or utcnow())
 
 
 def group_for_front_page(gatherings, now=None):

@@ -192,3 +192,29 @@ def mark(registration_id: int, attended: bool, *, now: datetime | None = None) -
 def _refuse(code: str, message):
     db.session.rollback()
     raise Refused(code, message)
+
+
+# --- on the day ----------------------------------------------------------------------------------
+
+def check_in(registration_id: int, present: bool, *, now=None) -> Registration:
+    """Mark a confirmed participant as arrived, or undo it. Refuses "not_confirmed", and "walk_in" for undoing
+    the arrival of someone who came without registering (see the module's note)."""
+    now = now or utcnow()
+    begin_write()
+    # Conditional update: two phones tapping the same person keep the first arrival time.
+    values = {"checked_in_at": now} if present else {"checked_in_at": None}
+    condition = (Registration.checked_in_at.is_(None) if present
+                 else Registration.checked_in_at.is_not(None) & Registration.walk_in.is_(False))
+    db.session.execute(
+        update(Registration)
+        .where(Registration.id == registration_id, Registration.status == "confirmed", condition)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    registration = db.session.get(Registration, registration_id, populate_existing=True)
+    if registration.status != "confirmed":
+        raise Refused("not_confirmed", _l("Only a confirmed participant can be checked in."))
+    if registration.walk_in and not present:
+        raise Refused("walk_in", WALK_IN_ATTENDED)
+    return registration

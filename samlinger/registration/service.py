@@ -7,7 +7,7 @@ Each change is one transaction with the mail it causes and, for an organiser's c
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -20,9 +20,7 @@ from ..refusal import Refused
 from ..seats import rules, sides
 from ..seats.ledger import ledger
 from ..timeutil import oslo, utcnow
-from ..tokens import find
 from . import mailcap, notify
-from .attendance import WALK_IN_ATTENDED
 from .models import Registration, canonical_email, normalise_email
 
 #: what a participant is told when the form cannot be sent; the registration page shows them too
@@ -234,6 +232,12 @@ def cancel(registration_id: int, *, by_organiser: bool = False, now=None) -> Reg
     return registration
 
 
+def can_move_up(registration: Registration) -> bool:
+    """Whether an organiser may give this person a seat out of turn (move_up's rule; the workspace asks it)."""
+    return (registration.status == "waitlisted" and registration.gathering.status == "published"
+            and registration.anonymised_at is None)
+
+
 def move_up(registration_id: int, *, reason: str, now=None) -> Registration:
     """An organiser gives a seat to someone on the waiting list, out of turn and even over capacity, the
     municipality's limit or the held seats, for one of MOVE_UP_REASONS. The audit entry names the reason
@@ -247,7 +251,7 @@ def move_up(registration_id: int, *, reason: str, now=None) -> Registration:
     registration, gathering = _locked_registration(registration_id)
     if registration.anonymised_at is not None:
         _refuse("anonymised", ANONYMISED)
-    if registration.status != "waitlisted" or gathering.status != "published":
+    if not can_move_up(registration):
         _refuse("not_waitlisted", _l("Only someone on the waiting list of a published gathering can be moved up."))
     over = ledger(gathering, now).why_not(registration.municipality_id, registration.attendance_mode)
     registration.status, registration.confirmed_at = "confirmed", now
@@ -258,6 +262,16 @@ def move_up(registration_id: int, *, reason: str, now=None) -> Registration:
            f"(reason: {reason}){over_words}")
     db.session.commit()
     return registration
+
+
+def can_switch_mode(registration: Registration, now=None) -> str | None:
+    """The side a participant of a hybrid gathering may change to now (switch_mode's rule; the manage page asks
+    it), or None: a cancelled registration, a gathering that is not hybrid, not published or has started."""
+    gathering = registration.gathering
+    if (not registration.is_active or gathering.mode != "hybrid" or gathering.status != "published"
+            or (now or utcnow()) >= gathering.starts_at):
+        return None
+    return sides.ONLINE if registration.attendance_mode == sides.ON_SITE else sides.ON_SITE
 
 
 def switch_mode(registration_id: int, mode: str, *, now=None) -> Registration:
@@ -272,8 +286,7 @@ def switch_mode(registration_id: int, mode: str, *, now=None) -> Registration:
     """
     now = now or utcnow()
     registration, gathering = _locked_registration(registration_id)
-    if (registration.status not in ("confirmed", "waitlisted") or gathering.mode != "hybrid"
-            or gathering.status != "published" or now >= gathering.starts_at or mode not in sides.offered(gathering)):
+    if can_switch_mode(registration, now) is None or mode not in sides.offered(gathering):
         _refuse("not_switchable", _l("You cannot change how you attend this gathering now."))
     if registration.attendance_mode == mode:
         db.session.commit()
@@ -379,71 +392,4 @@ def edit(registration_id: int, details: dict, *, email: str) -> Registration:
         summary += "; new address, the old link ended"
     record("registration.edit", registration, summary)
     db.session.commit()
-    return registration
-
-
-def find_by_token(token: str) -> Registration | None:
-    """The registration a manage link opens, or None for an unknown or malformed token, or one derived under an
-    earlier SECRET_KEY (tokens.find). A registration from before derived links is opened by its random link."""
-    return find(Registration.manage_token_hash, token, lambda found: found.link_secret and found.manage_token())
-
-
-def request_link(gathering_id: int, email: str) -> bool:
-    """E-mail the manage link again if *email* holds an active registration; say nothing either way.
-
-    The link stays the same: anyone may type an address here, and that must not end the link the
-    participant already has.
-    """
-    registration = _active_with(gathering_id, normalise_email(email))
-    if registration is None:
-        return False
-    if mailcap.allow(registration.email_normalized):
-        begin_write()
-        notify.notify_manage_link(registration)
-        db.session.commit()
-    return True
-
-
-def renew_link(registration_id: int, *, by_organiser: bool = False) -> Registration:
-    """End a registration's manage links and mail the new one to its address, in one transaction.
-
-    Asked by the participant ("stop the old links") or by an organiser (a forwarded e-mail, a shared
-    mailbox). Refuses "anonymised": an anonymised registration has no address and no link.
-    """
-    begin_write()
-    registration = db.session.get(Registration, registration_id, populate_existing=True)
-    if registration.anonymised_at is not None:
-        _refuse("anonymised", ANONYMISED)
-    registration.new_link()
-    notify.notify_new_link(registration)
-    if by_organiser:
-        record("registration.new_link", registration,
-               f"New manage link sent for {registration.gathering.text('title', 'nb')}")
-    db.session.commit()
-    return registration
-
-
-# --- on the day ----------------------------------------------------------------------------------
-
-def check_in(registration_id: int, present: bool, *, now=None) -> Registration:
-    """Mark a confirmed participant as arrived, or undo it. Refuses "not_confirmed", and "walk_in" for undoing
-    the arrival of someone who came without registering (registration/attendance.py)."""
-    now = now or utcnow()
-    begin_write()
-    # Conditional update: two phones tapping the same person keep the first arrival time.
-    values = {"checked_in_at": now} if present else {"checked_in_at": None}
-    condition = (Registration.checked_in_at.is_(None) if present
-                 else Registration.checked_in_at.is_not(None) & Registration.walk_in.is_(False))
-    db.session.execute(
-        update(Registration)
-        .where(Registration.id == registration_id, Registration.status == "confirmed", condition)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    registration = db.session.get(Registration, registration_id, populate_existing=True)
-    if registration.status != "confirmed":
-        raise Refused("not_confirmed", _l("Only a confirmed participant can be checked in."))
-    if registration.walk_in and not present:
-        raise Refused("walk_in", WALK_IN_ATTENDED)
     return registration

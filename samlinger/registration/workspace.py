@@ -18,7 +18,7 @@ from ..refusal import Refused
 from ..seats import sides
 from ..seats.ledger import ledger
 from ..spreadsheets import download
-from . import attendance, lists, service
+from . import attendance, links, lists, service
 from .forms import RegistrationAddForm, RegistrationEditForm, WalkInForm, offer_sides, side_of
 from .models import STATUSES, Registration
 from .rows import Table
@@ -104,7 +104,7 @@ def renew_link(registration_id):
     registration = db.get_or_404(Registration, registration_id)
     confirmed_post()
     try:
-        service.renew_link(registration.id, by_organiser=True)
+        links.renew_link(registration.id, by_organiser=True)
     except Refused as refused:
         flash(str(refused), "error")
     else:
@@ -148,7 +148,7 @@ class MoveUpForm(Form):
 def move_up(registration_id):
     """Give someone on the waiting list a seat out of turn, even over the limits, for a reason chosen."""
     registration = db.get_or_404(Registration, registration_id)
-    if registration.status != "waitlisted":
+    if not service.can_move_up(registration):
         if request.method == "POST":
             confirmed_post()
             flash(_("Only someone on the waiting list of a published gathering can be moved up."), "error")
@@ -210,7 +210,7 @@ def toggle_checkin(registration_id):
     if not ConfirmForm().validate_on_submit() or request.form.get("present") not in ("1", "0"):
         abort(400)
     try:
-        registration = service.check_in(registration.id, request.form["present"] == "1")
+        registration = attendance.check_in(registration.id, request.form["present"] == "1")
     except Refused:
         abort(409)
     if request.accept_mimetypes.best == "application/json":

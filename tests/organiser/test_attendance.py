@@ -244,7 +244,7 @@ def test_the_rules_refuse_what_they_must(app, make_gathering, register):
             attendance.mark(added.id, False, now=ended)
         assert refused.value.code == "walk_in", "a walk-in came; one added by mistake is cancelled instead"
         with pytest.raises(Refused) as refused:
-            service.check_in(added.id, False)
+            attendance.check_in(added.id, False)
         assert refused.value.code == "walk_in"
         assert db.session.get(Registration, added.id, populate_existing=True).checked_in_at == day
 
@@ -260,7 +260,7 @@ def test_one_definition_in_python_and_sql(app, make_gathering, register):
         gathering = db.session.get(Gathering, gid)
         service.cancel(gone)  # Venter Vik gets the seat
         service.cancel(waiting)
-        service.check_in(came, True, now=gathering.starts_at)
+        attendance.check_in(came, True, now=gathering.starts_at)
         walked = attendance.add_walk_in(gid, {"name": "W", "organisation": "Y"}, language="nb",
                                         now=gathering.starts_at).id
         during, after = gathering.starts_at + timedelta(hours=1), gathering.ends_at
@@ -288,7 +288,7 @@ def test_exports_and_dashboard_tell_who_came(app, organiser, make_gathering, reg
     shift_back(app, gid, 30)  # to today
     walk_in(organiser, gid, name="Walk Inn", municipality="", organisation="Helse Nord")
     with app.app_context():
-        service.check_in(bard, True)
+        attendance.check_in(bard, True)
         gathering = db.session.get(Gathering, gid)
         ended = gathering.has_ended()
 
