@@ -223,11 +223,6 @@ class Ledger:
         return tuple(self.offered) if self.gathering.mode == "hybrid" else ()
 
     @property
-    def capacity_total(self) -> int | None:
-        left = [side.capacity for _mode, side in self.offered]
-        return None if None in left else sum(left)
-
-    @property
     def seats_left(self) -> int | None:
         left = [side.seats_left for _mode, side in self.offered]
         return None if None in left else sum(left)
