@@ -171,3 +171,33 @@ def test_a_person_waiting_for_the_limit_gets_a_seat_when_they_correct_their_muni
     assert waiting.status == "waitlisted"
     service.update_details(fresh(waiting.id), {"municipality_id": register_of["Båtsfjord"]})
     assert fresh(waiting.id).status == "confirmed"
+
+
+# --- the predicates the pages ask are the services' own rules -------------------------------------------
+
+def test_the_manage_page_offers_a_change_of_side_exactly_when_the_service_allows_it(register_of):
+    gid = factories.gathering(mode="hybrid", capacity=5, online_capacity=5).id
+    person = sign_up(gid, "a1", register_of["Vadsø"], mode="on_site").registration
+    assert service.can_switch_mode(fresh(person.id)) == "online"
+    started = db.session.get(Gathering, gid).starts_at
+    assert service.can_switch_mode(fresh(person.id), now=started) is None
+    with pytest.raises(Refused) as refused:
+        service.switch_mode(person.id, "online", now=started)
+    assert refused.value.code == "not_switchable"
+    assert service.switch_mode(person.id, "online").attendance_mode == "online"
+    service.cancel(person.id)
+    assert service.can_switch_mode(fresh(person.id)) is None
+    with pytest.raises(Refused):
+        service.switch_mode(person.id, "on_site")
+
+
+def test_moving_up_is_offered_exactly_when_the_service_allows_it(register_of):
+    gid = factories.gathering(capacity=1).id
+    first = sign_up(gid, "a1", register_of["Vadsø"]).registration
+    waiting = sign_up(gid, "b1", register_of["Karasjok"]).registration
+    assert (service.can_move_up(fresh(first.id)), service.can_move_up(fresh(waiting.id))) == (False, True)
+    with pytest.raises(Refused) as refused:
+        service.move_up(first.id, reason="speaker")
+    assert refused.value.code == "not_waitlisted"
+    assert service.move_up(waiting.id, reason="speaker").status == "confirmed"
+    assert not service.can_move_up(fresh(waiting.id))
