@@ -10,7 +10,7 @@ from ..audit.service import record
 from ..extensions import db
 from ..i18n import WORKSPACE_LANGUAGES
 from ..refusal import Refused
-from . import service
+from . import secondfactor, service
 from .forms import MIN_PASSWORD, too_common
 
 
@@ -46,3 +46,10 @@ def create_user(email, name, admin, language):
     record("user.create", user, f"{user.email} ({user.role}), from the command line")
     db.session.commit()
     click.echo(f"created {user.role} {user.email}")
+    if secondfactor.required(user):
+        click.echo("The first sign-in with the password asks the person to set up a second factor: an authenticator "
+                   "app on their phone (scan a QR code, enter a code), and gives them ten one-time recovery codes. "
+                   "The workspace opens only after that.")
+    else:
+        click.echo("A second factor is optional for organisers here (SECOND_FACTOR_REQUIRED_FOR=admins); the person "
+                   "can set one up on the account page after signing in.")
