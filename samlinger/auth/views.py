@@ -1,6 +1,6 @@
 """Logging in and out, password reset, the organiser's own account and user administration."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
@@ -10,7 +10,8 @@ from ..forms import ConfirmForm
 from ..redirects import safe_next
 from ..refusal import Refused
 from ..security import rate_limited
-from . import notify, secondfactor, service, signin
+from ..urls import absolute_url
+from . import notify, oidc, secondfactor, service, signin
 from .access import admin_required
 from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, NewUserForm, SetPasswordForm
 from .models import User
@@ -39,17 +40,25 @@ def login_page():
             signin.start_session(user, "password")
             return redirect(safe_next(request.args.get("next"), url_for("workspace.dashboard")))
         flash(_("Wrong e-mail or password."), "error")
-    return render_template("auth/login.html", form=form), 422 if form.is_submitted() else 200
+    return render_template("auth/login.html", form=form, provider=oidc.configured(),
+                           provider_name=current_app.config["SAMLINGER_OIDC_NAME"]), 422 if form.is_submitted() else 200
 
 
 @bp.post("/logg-ut")
 def logout():
+    id_token = session.get("oidc_id_token") if session.get("sign_in_method") == "oidc" else None
     if current_user.is_authenticated:
         # Ends this session everywhere, also a copy of the cookie.
         service.end_sessions(db.session.get(User, current_user.id))
     logout_user()
     session.clear()
     flash(_("You are logged out."), "success")
+    if id_token and oidc.configured():
+        # The office's login ends its session too, and sends the browser back to the login page.
+        provider_logout = oidc.logout_url(id_token, absolute_url(".login_page",
+                                                                 current_app.config["SAMLINGER_DEFAULT_LANGUAGE"]))
+        if provider_logout:
+            return redirect(provider_logout)
     return redirect(url_for(".login_page"))
 
 
