@@ -9,6 +9,7 @@ every session of theirs. The provider does the second factor: its sign-in counts
 """
 
 import secrets
+from urllib.parse import urlsplit
 
 from authlib.integrations.flask_client import OAuth
 from flask import current_app
@@ -62,6 +63,10 @@ def init_app(app) -> None:
                                    "SAMLINGER_OIDC_GROUP_ROLES, e.g. <admin group id>=admin,<group id>=organiser")
     if any(role not in ("admin", "organiser") or not group for group, role in roles.items()):
         raise ProviderSettingError("SAMLINGER_OIDC_GROUP_ROLES: each item is <group>=admin or <group>=organiser")
+    # Signing out posts the logout form, whose answer sends the browser on to the provider's end of session:
+    # the content security policy's form-action must allow the provider's origin too.
+    issuer = urlsplit(config["SAMLINGER_OIDC_ISSUER"])
+    app.config["FORM_ACTION_ORIGINS"] = [f"{issuer.scheme}://{issuer.netloc}"]
     oauth = OAuth(app)
     oauth.register(
         NAME, client_id=config["SAMLINGER_OIDC_CLIENT_ID"], client_secret=config["SAMLINGER_OIDC_CLIENT_SECRET"],

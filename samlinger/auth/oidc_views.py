@@ -5,6 +5,7 @@ import logging
 from authlib.common.errors import AuthlibBaseError
 from flask import Blueprint, abort, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
+from joserfc.errors import JoseError
 from requests import RequestException
 
 from ..redirects import safe_next
@@ -51,7 +52,7 @@ def callback():
     except Refused as refused:
         flash(str(refused), "error")
         return redirect(url_for("auth.login_page"))
-    except (AuthlibBaseError, RequestException, ValueError, KeyError) as error:
+    except (AuthlibBaseError, JoseError, RequestException, ValueError, KeyError) as error:
         # A forged or replayed state, a code used before, a nonce that is not ours, the provider's refusal.
         log.warning("A sign-in with the OpenID Connect provider was refused: %s", error)
         flash(_("The sign-in with the office's login did not go through. Start again from the login page."),

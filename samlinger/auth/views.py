@@ -55,7 +55,7 @@ def logout():
     flash(_("You are logged out."), "success")
     if id_token and oidc.configured():
         # The office's login ends its session too, and sends the browser back to the login page.
-        provider_logout = oidc.logout_url(id_token, absolute_url(".login_page",
+        provider_logout = oidc.logout_url(id_token, absolute_url("auth.login_page",
                                                                  current_app.config["SAMLINGER_DEFAULT_LANGUAGE"]))
         if provider_logout:
             return redirect(provider_logout)
