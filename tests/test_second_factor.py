@@ -89,7 +89,7 @@ def test_enrolment_shows_the_qr_code_and_the_key_and_refuses_a_wrong_code(app, c
     wrong = f"{(int(pyotp.TOTP(secret).now()) + 1) % 1_000_000:06d}"
     token = csrf_token(client, "/logg-inn/ta-i-bruk")
     refused = client.post("/logg-inn/ta-i-bruk", data={"code": wrong, "csrf_token": token})
-    assert refused.status_code == 422 and "The code is wrong" in refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "Koden er feil." in refused.get_data(as_text=True)
     assert client.get("/arrangor/").status_code == 302
     # The same key stays on the page until it is taken into use (the person may already have scanned it).
     assert secret in client.get("/logg-inn/ta-i-bruk").get_data(as_text=True).replace(" ", "")
@@ -111,7 +111,7 @@ def test_a_wrong_code_and_a_replayed_code_are_refused(app, client):
     _password(client)
     now = pyotp.TOTP(factories.TOTP_SECRET).now()
     wrong = _code(client, f"{(int(now) + 1) % 1_000_000:06d}")
-    assert wrong.status_code == 422 and "wrong or has already been used" in wrong.get_data(as_text=True)
+    assert wrong.status_code == 422 and "Koden er feil eller allerede brukt" in wrong.get_data(as_text=True)
     assert client.get("/arrangor/").status_code == 302
     assert _code(client, now).status_code == 302
     assert client.get("/arrangor/").status_code == 200
@@ -145,7 +145,7 @@ def test_a_recovery_code_works_once(app, client):
     _password(client)
     used = _code(client, codes[3].upper())
     assert used.status_code == 302
-    assert "You have 9 left" in client.get("/en/arrangor/").get_data(as_text=True)
+    assert "Du har 9 igjen" in client.get("/arrangor/").get_data(as_text=True)
     assert ("user.sign_in", f"{EMAIL} signed in with password+recovery code") in _actions(app)
     client.post("/logg-ut", data={"csrf_token": csrf_token(client, "/arrangor/")})
     _password(client)
@@ -199,7 +199,7 @@ def test_an_organiser_may_enrol_from_the_account_page_when_not_required(app_conf
     client = app.test_client()
     assert _password(client).headers["Location"] == "/arrangor/"
     page = client.get("/arrangor/konto/andre-faktor/").get_data(as_text=True)
-    assert "Set up the second factor" in page or "Ta i bruk" in page or "andre-faktor/?ta-i-bruk=1" in page
+    assert "Sett opp andre faktor" in page and "andre-faktor/?ta-i-bruk=1" in page
     assert len(recovery_codes(enrol(client, "/arrangor/konto/andre-faktor/?ta-i-bruk=1"))) == 10
     client.post("/logg-ut", data={"csrf_token": csrf_token(client, "/arrangor/")})
     assert _password(client).headers["Location"] == "/logg-inn/kode", "once enrolled, always asked"
