@@ -212,3 +212,14 @@ def test_secrets_sealed_with_a_former_key_still_open_while_it_is_a_fallback(app_
     client = rotated.test_client()
     assert log_in(client, EMAIL, factories.PASSWORD).status_code == 302
     assert client.get("/arrangor/").status_code == 200
+
+
+def test_the_command_line_resets_a_second_factor_for_an_admin_locked_out(app, runner, client):
+    with app.app_context():
+        factories.user(EMAIL, role="admin")
+    result = runner.invoke(args=["reset-second-factor", EMAIL.upper()])
+    assert result.exit_code == 0 and "reset" in result.output
+    assert _user(app).totp_secret is None
+    assert ("user.second_factor_reset", f"Second factor reset for {EMAIL}") in _actions(app)
+    assert _password(client).headers["Location"] == "/logg-inn/ta-i-bruk"
+    assert runner.invoke(args=["reset-second-factor", "ingen@statsforvalteren.no"]).exit_code != 0

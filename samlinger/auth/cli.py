@@ -53,3 +53,17 @@ def create_user(email, name, admin, language):
     else:
         click.echo("A second factor is optional for organisers here (SECOND_FACTOR_REQUIRED_FOR=admins); the person "
                    "can set one up on the account page after signing in.")
+
+
+@click.command("reset-second-factor")
+@click.argument("email")
+@with_appcontext
+def reset_second_factor(email):
+    """Take away an account's second factor (a lost phone and lost recovery codes); it is set up again at the
+    next sign-in. For when no admin can sign in to do it on the users page."""
+    user = service.find_by_email(email)
+    if user is None:
+        raise click.UsageError(f"{email} has no account")
+    secondfactor.reset(user)
+    db.session.commit()
+    click.echo(f"the second factor of {user.email} is reset; the next sign-in sets up a new one")
