@@ -21,6 +21,14 @@ account_bp = Blueprint("second_factor", __name__, url_prefix="/konto/andre-fakto
 _ENROLLING = "enrolling_secret"
 
 
+@bp.after_request
+@account_bp.after_request
+def _not_kept(response):
+    """The key, its QR code and the recovery codes are on these pages: no browser or proxy may keep them."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def _start_again():
     signin.end_pending()
     flash(_("Log in again with your e-mail address and password."), "error")

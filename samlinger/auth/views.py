@@ -32,6 +32,11 @@ def login_page():
     form = LoginForm()
     if form.validate_on_submit():
         user = service.authenticate(form.email.data, form.password.data)
+        if user is not None and user.oidc_subject and oidc.configured():
+            # Whoever the office's login knows comes in through it, so that leaving the group there is final.
+            flash(_("This account signs in with the office's login."), "error")
+            return render_template("auth/login.html", form=form, provider=True,
+                                   provider_name=current_app.config["SAMLINGER_OIDC_NAME"]), 422
         if user is not None and secondfactor.asked_for(user):
             # The password alone opens nothing: the code (or enrolment) comes first.
             signin.begin_pending(user, request.args.get("next"))

@@ -289,3 +289,19 @@ def test_signing_out_ends_the_session_at_the_provider_too(context, office):
     page.locator("#provider-login").click()
     page.wait_for_url(f"{office.issuer}/**")
     assert page.locator("input[name=login]").is_visible()
+
+
+def test_an_account_the_office_login_knows_cannot_come_in_with_a_password(context, office):
+    page = context().new_page()
+    sign_in(page, office, "alice")
+    with office.app.app_context():  # as if a set-password link had been used
+        user = db.session.scalar(select(User).where(User.email == "alice@statsforvalteren.test"))
+        user.set_password("et langt passord her")
+        db.session.commit()
+    other = context().new_page()
+    other.goto(f"{office.url}/logg-inn")
+    other.locator("#email").fill("alice@statsforvalteren.test")
+    other.locator("#password").fill("et langt passord her")
+    other.locator("main form button[type=submit]").click()
+    assert "Denne kontoen logger inn med kontorets pålogging" in other.locator("main").inner_text()
+    assert other.goto(f"{office.url}/arrangor/").url.startswith(f"{office.url}/logg-inn")
