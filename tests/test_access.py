@@ -83,6 +83,7 @@ def test_login_and_logout(client, organiser):
     assert response.status_code == 302 and response.headers["Location"] == "/logg-inn/kode"
     assert client.get("/arrangor/").status_code == 302, "the password alone opens nothing"
     code = totp_code(client.application, organiser[0])
+    token = csrf_token(client, "/logg-inn/kode")
     assert client.post("/logg-inn/kode", data={"code": code, "csrf_token": token}).status_code == 302
     assert client.get("/arrangor/").status_code == 200
     client.post("/logg-ut", data={"csrf_token": csrf_token(client, "/arrangor/")})
