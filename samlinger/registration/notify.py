@@ -30,7 +30,7 @@ from ..locking import begin_write
 from ..mail import ics
 from ..mail.models import OutboundEmail
 from ..mail.outbox import queue_unwritten
-from ..mail.writing import Written, one_line, writer
+from ..mail.writing import Written, address_book, one_line, writer
 from ..online.video import video_for
 from ..tokens import digest
 from ..urls import absolute_url
@@ -144,6 +144,16 @@ def give_old_registration_a_secret(message: OutboundEmail) -> None:
         registration.new_link()
         message.unwritten = {**message.unwritten, "link": registration.manage_token_hash}
     db.session.commit()
+
+
+@address_book
+def address_now(message: OutboundEmail) -> str | None:
+    """The address a message about a registration goes to when it is sent: the registration's address then (an
+    organiser may have corrected it since queueing); None when it is gone, anonymised or has no address."""
+    registration = db.session.get(Registration, message.registration_id, populate_existing=True)
+    if registration is None or registration.anonymised_at is not None:
+        return None
+    return registration.email or None
 
 
 def _invite(registration, language: str, video=None, *, cancel: bool = False) -> bytes:

@@ -343,7 +343,7 @@ def edit(registration_id: int, details: dict, *, email: str) -> Registration:
     """An organiser corrects a registration's details and address.
 
     A corrected address ends the old address's access: the registration gets a new link, mailed to the
-    new address only (messages still queued for the old address go without a link). Refuses "duplicate"
+    new address only (messages still queued go to the new address when they are sent, without the old link). Refuses "duplicate"
     when the new address holds another active registration for the gathering, "anonymised" for an
     anonymised one: it keeps no address and gets no link.
     """
