@@ -40,10 +40,10 @@ from sqlalchemy import DDL, Integer, event, insert, inspect, update
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.http import http_date, parse_date, parse_etags, quote_etag
 
-from .extensions import db
+from .extensions import PUBLIC_CHANGE, db, mark_public_change
 from .timeutil import utcnow
 
-CHANGED = "samlinger.content_changed"
+CHANGED = PUBLIC_CHANGE
 #: the columns of a registration that public pages show (through the seat counts, per side of a hybrid gathering)
 SEAT_COLUMNS = frozenset({"status", "gathering_id", "attendance_mode"})
 
@@ -74,7 +74,7 @@ def _watched():
 
 def mark_changed(session=None) -> None:
     """Say that the current transaction changes what public pages show (for writes outside the ORM)."""
-    (session or db.session()).info[CHANGED] = True
+    mark_public_change(session)
 
 
 @event.listens_for(Session, "after_flush")

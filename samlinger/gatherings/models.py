@@ -158,9 +158,18 @@ class Gathering(TwoStandards, db.Model):
         return (self.starts_at, self.ends_at, self.venue, self.address, self.mode)
 
 
+#: at most this many free seats read «few seats left»; the public never sees how many exactly (`Availability.shown`)
+FEW_SEATS = 5
+
+
 @dataclass(frozen=True)
 class Availability:
-    """Seats as shown to the public: how many are left and what registering now gives."""
+    """Seats as shown to the public: what registering now gives, and whether seats are few.
+
+    The public sees no exact number of free seats (nor of held seats): a number that moves with every new
+    registration and stays still for an address registered again would tell anyone who registers a person's
+    address whether that person had registered (docs/ARCHITECTURE.md, «No registration oracle»).
+    """
 
     confirmed: int
     waitlisted: int
@@ -190,6 +199,17 @@ class Availability:
         if self.sides:
             return all(side.is_full for _mode, side in self.sides)
         return self.capacity is not None and self.confirmed >= self.capacity
+
+    @property
+    def few(self) -> bool:
+        """A seat or a few left (at most FEW_SEATS), registration open."""
+        left = self.seats_left
+        return self.state == "open" and left is not None and left <= FEW_SEATS
+
+    @property
+    def shown(self) -> str:
+        """What the public is told: open | few | waitlist | full | closed, never a number."""
+        return "few" if self.few else self.state
 
     @property
     def state(self) -> str:

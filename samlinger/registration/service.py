@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from ..audit.service import record
-from ..extensions import db
+from ..extensions import db, mark_public_change
 from ..gatherings.models import Gathering
 from ..locking import begin_write, locked
 from ..refusal import Refused
@@ -119,7 +119,10 @@ def register(gathering_id: int, details: dict, *, email: str, language: str,
     if existing is not None:
         if by_organiser:
             _refuse("duplicate", ALREADY_REGISTERED)
-        # Nothing is written: the lock ends here, and the cap (a round trip to its storage) is asked after.
+        # Nothing of the registration is written, but the public pages are built again as for a new one: when
+        # they were kept (their Last-Modified) must not tell the two apart (no registration oracle). The lock
+        # ends here, and the cap (a round trip to its storage) is asked after.
+        mark_public_change()
         db.session.commit()
         if mailcap.allow(email_normalized):
             begin_write()
