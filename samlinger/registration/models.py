@@ -98,6 +98,12 @@ class Registration(db.Model):
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: the registration holds its seat (or place in the queue) only until then unless its address is confirmed
+    #: from the mail; None: nothing to confirm (the gathering asked for no confirmation, or an organiser
+    #: registered the person) (registration/confirming.py)
+    confirm_by: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: when the address was confirmed from the link in the mail
+    address_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     #: set when personal data has been removed; the row stays for statistics
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     #: registered by an organiser on the person's behalf (also allowed after the deadline)

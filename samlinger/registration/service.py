@@ -137,7 +137,7 @@ def register(gathering_id: int, details: dict, *, email: str, language: str,
         gathering=gathering, status="waitlisted" if why else "confirmed", confirmed_at=None if why else now,
         attendance_mode=mode,
         email=email, email_normalized=email_normalized, language=language, added_by_organiser=by_organiser,
-        created_at=now, **{field: details[field] for field in DETAIL_FIELDS if field in details},
+        created_at=now, confirm_by=None if by_organiser else gathering.confirm_address_by(now), **{field: details[field] for field in DETAIL_FIELDS if field in details},
     )
     registration.new_link()
     token = registration.manage_token()
@@ -371,6 +371,7 @@ def edit(registration_id: int, details: dict, *, email: str) -> Registration:
     if moved:
         registration.new_link()
         registration.address_from_organiser = True
+        registration.confirm_by = None  # an address an organiser gives needs no confirming from the mail
         if registration.is_active:
             notify.notify_new_link(registration)
         summary += "; new address, the old link ended"
