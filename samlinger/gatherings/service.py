@@ -27,7 +27,7 @@ from .slugs import unique_slug
 GATHERING_FIELDS = ("title", "title_nn", "slug", "region", "mode", "venue", "address", "starts_at", "ends_at",
                     "registration_deadline", "capacity", "online_capacity", "waitlist_enabled",
                     "per_municipality_limit", "held_seats", "held_until", "description", "description_nn",
-                    "programme", "programme_nn", "documents_visibility")
+                    "programme", "programme_nn", "documents_visibility", "confirm_address_hours")
 ROUND_FIELDS = ("year", "term", "title", "title_nn", "intro", "intro_nn")
 #: spring to autumn and autumn to spring: 26 weeks, so every gathering keeps its weekday
 NEXT_TERM_SHIFT = timedelta(weeks=26)
@@ -149,6 +149,7 @@ def copy_to_next_round(round_: Round) -> Round:
             waitlist_enabled=gathering.waitlist_enabled, per_municipality_limit=gathering.per_municipality_limit,
             held_seats=gathering.held_seats,
             held_until=gathering.held_until and gathering.held_until + NEXT_TERM_SHIFT,
+            confirm_address_hours=gathering.confirm_address_hours,
             status="draft", description=gathering.description,
             description_nn=gathering.description_nn, programme=gathering.programme,
             programme_nn=gathering.programme_nn, documents_visibility=gathering.documents_visibility,

@@ -141,6 +141,11 @@ class Registration(db.Model):
         return self.status in ACTIVE
 
     @property
+    def awaits_confirmation(self) -> bool:
+        """Holds its seat or place only until `confirm_by`, unless the address is confirmed from the mail."""
+        return self.confirm_by is not None and self.address_confirmed_at is None and self.is_active
+
+    @property
     def status_title(self) -> str:
         return str(STATUSES.get(self.status, self.status))
 

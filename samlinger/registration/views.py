@@ -11,7 +11,7 @@ from ..questions.forms import with_questions
 from ..refusal import Refused
 from ..security import rate_limited
 from ..timeutil import utcnow
-from . import retention, seats, service
+from . import confirming, retention, seats, service
 from .forms import DetailsForm, RegistrationForm, RequestLinkForm, offer_sides, side_of
 from .models import Registration
 
@@ -119,6 +119,15 @@ def manage(token):
                                          erasable=retention.can_erase(registration), cancel_form=ConfirmForm()))
     response.status_code = status_of(form, refused)
     return response
+
+
+@bp.get("/pamelding/<token>/bekreft")
+def confirm_address(token):
+    """The confirm link in the mail: opening it proves the mail reached the address (registration/confirming.py)."""
+    registration = _registration_or_404(token)
+    if confirming.confirm_address(registration.id):
+        flash(_("Your e-mail address is confirmed. You keep your registration."), "success")
+    return redirect(url_for(".manage", token=token))
 
 
 def _switch_to(registration) -> str | None:
