@@ -1,6 +1,6 @@
 """Logging in and out, password reset, the organiser's own account and user administration."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -10,6 +10,7 @@ from ..extensions import db, login
 from ..forms import ConfirmForm
 from ..redirects import safe_next
 from ..refusal import Refused
+from .. import startup_checks
 from ..security import rate_limited
 from . import notify, service
 from .access import admin_required
@@ -100,7 +101,8 @@ def change_password():
 @users_bp.get("/")
 @admin_required
 def index():
-    return render_template("auth/users.html", users=service.users(), form=ConfirmForm())
+    return render_template("auth/users.html", users=service.users(), form=ConfirmForm(),
+                           limits_per_process=startup_checks.limits_per_process(current_app))
 
 
 @users_bp.route("/ny", methods=["GET", "POST"])
