@@ -5,12 +5,12 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
+from .. import startup_checks
 from ..audit.service import record
 from ..extensions import db, login
 from ..forms import ConfirmForm
 from ..redirects import safe_next
 from ..refusal import Refused
-from .. import startup_checks
 from ..security import rate_limited
 from . import notify, service
 from .access import admin_required

@@ -138,8 +138,8 @@ class GatheringForm(Form):
         start, end = oslo(gathering.starts_at), oslo(gathering.ends_at)
         for name in ("title", "title_nn", "slug", "region", "mode", "venue", "address", "registration_deadline",
                      "capacity", "online_capacity", "waitlist_enabled", "per_municipality_limit", "held_seats",
-                     "held_until", "confirm_address_hours", "description", "description_nn", "programme", "programme_nn",
-                     "documents_visibility"):
+                     "held_until", "confirm_address_hours", "description", "description_nn", "programme",
+                     "programme_nn", "documents_visibility"):
             self[name].data = getattr(gathering, name)
         self.start_day.data, self.start_time.data = start.date(), start.time().replace(tzinfo=None)
         self.end_day.data = end.date() if end.date() != start.date() else None

@@ -137,7 +137,8 @@ def register(gathering_id: int, details: dict, *, email: str, language: str,
         gathering=gathering, status="waitlisted" if why else "confirmed", confirmed_at=None if why else now,
         attendance_mode=mode,
         email=email, email_normalized=email_normalized, language=language, added_by_organiser=by_organiser,
-        created_at=now, confirm_by=None if by_organiser else gathering.confirm_address_by(now), **{field: details[field] for field in DETAIL_FIELDS if field in details},
+        created_at=now, confirm_by=None if by_organiser else gathering.confirm_address_by(now),
+        **{field: details[field] for field in DETAIL_FIELDS if field in details},
     )
     registration.new_link()
     token = registration.manage_token()
@@ -346,9 +347,10 @@ def edit(registration_id: int, details: dict, *, email: str) -> Registration:
     """An organiser corrects a registration's details and address.
 
     A corrected address ends the old address's access: the registration gets a new link, mailed to the
-    new address only (messages still queued go to the new address when they are sent, without the old link). Refuses "duplicate"
-    when the new address holds another active registration for the gathering, "anonymised" for an
-    anonymised one: it keeps no address and gets no link.
+    new address only (messages still queued go to the new address when they are sent, without the old link).
+    It needs no confirming from the mail (registration/confirming.py). Refuses "duplicate" when the new
+    address holds another active registration for the gathering, "anonymised" for an anonymised one: it
+    keeps no address and gets no link.
     """
     registration, gathering = _locked_registration(registration_id)
     if registration.anonymised_at is not None:
