@@ -120,3 +120,10 @@ def test_the_organiser_sets_the_hours_on_the_gathering_form(app, organiser_clien
     assert post(organiser_client, url, **data, confirm_address_hours="").status_code == 302
     with app.app_context():
         assert db.session.get(Gathering, gid).confirm_address_hours is None
+
+
+def test_organisers_see_who_has_not_confirmed_yet(app, client, organiser_client, make_gathering):
+    gathering_id = make_gathering(slug="alta", capacity=5, confirm_address_hours=24)
+    register(client, "alta", "kari@alta.kommune.no")
+    page = organiser_client.get(f"/arrangor/samlinger/{gathering_id}/deltakere").get_data(as_text=True)
+    assert "adresse ikke bekreftet ennå" in page
