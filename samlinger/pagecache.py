@@ -3,7 +3,8 @@
 The database holds one counter, `content_version.version`. Every transaction that changes what public
 pages show raises it just before it commits, in the same transaction, so the new number becomes visible
 together with the change, in every process at once: a round, a gathering or a document (any column), a
-registration added or deleted, or a registration's `status` or `gathering` (the seats). Nothing else of a
+registration added or deleted, or a registration's `status` or `gathering` (the seats), and an address registered
+again, which must look to the public like a new registration (`extensions.mark_public_change`). Nothing else of a
 registration is on a public page: check-ins, reminders, link renewals, corrected details, anonymising and
 the outbox leave the version alone, so the pages stay kept during the gathering day. Each request for a
 kept page reads the counter (one primary-key lookup); a page built at another number is built again. A
