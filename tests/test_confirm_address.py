@@ -10,8 +10,8 @@ from sqlalchemy import select
 from samlinger.extensions import db
 from samlinger.gatherings.models import Gathering
 from samlinger.registration import confirming, service
-from samlinger.registration.counts import counts_of
 from samlinger.registration.models import Registration
+from samlinger.seats.ledger import counts_by_id
 from samlinger.timeutil import utcnow
 
 from .conftest import calendar_parts, csrf_token, form_data, manage_link, text_part
@@ -77,7 +77,7 @@ def test_the_time_runs_out_for_the_waiting_list_too_and_the_cli_releases(app, cl
     result = runner.invoke(args=["release-unconfirmed"])
     assert result.exit_code == 0 and result.output.startswith("2 registrations ended unconfirmed, 0 moved up")
     with app.app_context():
-        assert counts_of(gathering_id).active == 0
+        assert counts_by_id([gathering_id])[gathering_id].active == 0
 
 
 def test_off_by_default_and_an_organisers_registration_has_nothing_to_confirm(app, client, make_gathering, smtp,

@@ -6,8 +6,8 @@ the figures whether its owner had already registered."""
 import re
 import time
 
-from samlinger.gatherings.models import FEW_SEATS
 from samlinger.registration import service
+from samlinger.seats.ledger import FEW_SEATS
 
 from . import factories
 

@@ -7,7 +7,7 @@ existing gathering. `registration.confirm_by` (until when) and `registration.add
 was confirmed) are empty for existing registrations: they have nothing to confirm.
 
 Revision ID: 0021_confirm_address
-Revises: 0019_anonymity
+Revises: 0020_second_factor_and_provider
 """
 import sqlalchemy as sa
 from alembic import op
@@ -15,7 +15,7 @@ from alembic import op
 import samlinger.timeutil
 
 revision = "0021_confirm_address"
-down_revision = "0019_anonymity"
+down_revision = "0020_second_factor_and_provider"
 branch_labels = None
 depends_on = None
 

@@ -9,9 +9,10 @@ from ..gatherings import public as gatherings
 from ..online.video import video_for
 from ..questions.forms import with_questions
 from ..refusal import Refused
+from ..seats import rules
+from ..seats.ledger import ledger
 from ..security import rate_limited
-from ..timeutil import utcnow
-from . import confirming, retention, seats, service
+from . import confirming, links, retention, service
 from .forms import DetailsForm, RegistrationForm, RequestLinkForm, offer_sides, side_of
 from .models import Registration
 
@@ -50,14 +51,14 @@ def register(slug):
             # registration from the municipality would wait is the same for both (a fact about the
             # municipality, worked out before the registration).
             session["receipt"] = {"gathering": gathering_id, "email": form.email.data}
-            if outcome.why in (seats.MUNICIPALITY_LIMIT, seats.HELD):
+            if outcome.why in (rules.MUNICIPALITY_LIMIT, rules.HELD):
                 session["receipt"]["why"] = outcome.why
             return redirect(url_for(".receipt", slug=slug))
     return _register_page(gathering, form, refused)
 
 
 def _register_page(gathering, form, refused):
-    seats = gatherings.availability([gathering])[gathering.id]
+    seats = ledger(gathering)
     if seats.state in ("closed", "full"):
         # No form to fill in; a form sent anyway (opened before it closed) is refused.
         error, status = service.FULL if seats.state == "full" else service.CLOSED, 403 if form.is_submitted() else 200
@@ -75,7 +76,7 @@ def receipt(slug):
         return redirect(url_for("gatherings.detail", slug=slug))
     why = data.get("why")
     return _no_store(render_template("registration/receipt.html", gathering=gathering, email=data["email"],
-                                     why=why, why_text=seats.reason(gathering, why)))
+                                     why=why, why_text=rules.reason(gathering, why)))
 
 
 @bp.route("/samlinger/<slug>/ny-lenke", methods=["GET", "POST"])
@@ -84,14 +85,14 @@ def request_link(slug):
     gathering = gatherings.gathering_by_slug(slug) or abort(404)
     form = RequestLinkForm()
     if form.validate_on_submit():
-        service.request_link(gathering.id, form.email.data)
+        links.request_link(gathering.id, form.email.data)
         flash(_("If the address is registered for this gathering, we have sent the link to it."), "success")
         return redirect(url_for(".request_link", slug=slug))
     return render_template("registration/request_link.html", gathering=gathering, form=form), status_of(form)
 
 
 def _registration_or_404(token) -> Registration:
-    registration = service.find_by_token(token)
+    registration = links.find_by_token(token)
     if registration is None:
         abort(404)
     return registration
@@ -115,7 +116,7 @@ def manage(token):
             return redirect(url_for(".manage", token=token))
     response = _no_store(render_template("registration/manage.html", registration=registration,
                                          gathering=registration.gathering, form=form, editable=editable,
-                                         video=video_for(registration), switch_to=_switch_to(registration),
+                                         video=video_for(registration), switch_to=service.can_switch_mode(registration),
                                          erasable=retention.can_erase(registration), cancel_form=ConfirmForm()))
     response.status_code = status_of(form, refused)
     return response
@@ -128,15 +129,6 @@ def confirm_address(token):
     if confirming.confirm_address(registration.id):
         flash(_("Your e-mail address is confirmed. You keep your registration."), "success")
     return redirect(url_for(".manage", token=token))
-
-
-def _switch_to(registration) -> str | None:
-    """The side a participant of a hybrid gathering can change to now, if any."""
-    gathering = registration.gathering
-    if (gathering.mode != "hybrid" or not registration.is_active or gathering.status != "published"
-            or utcnow() >= gathering.starts_at):
-        return None
-    return "online" if registration.attendance_mode == "on_site" else "on_site"
 
 
 @bp.post("/pamelding/<token>/deltakelse")
@@ -175,7 +167,7 @@ def renew_link(token):
     registration = _registration_or_404(token)
     confirmed_post()
     slug = registration.gathering.slug
-    service.renew_link(registration.id)
+    links.renew_link(registration.id)
     flash(_("We have sent a new link to the address you registered with. The old links no longer work."),
           "success")
     return redirect(url_for("gatherings.detail", slug=slug))
