@@ -11,6 +11,7 @@ from wtforms.validators import InputRequired
 from ..audit.service import record
 from ..collation import sorted_by_name
 from ..extensions import db
+from ..locking import begin_write
 from ..forms import ConfirmForm, Form, confirmed_post, status_of
 from ..gatherings.models import Gathering, Round
 from ..questions.forms import with_questions
@@ -224,6 +225,7 @@ def toggle_checkin(registration_id):
 def _export(about, gathering_ids: list[int], file_format: str, name: str) -> Response:
     if file_format not in ("csv", "xlsx"):
         abort(404)
+    begin_write()  # a GET that writes its audit entry: begins as a write (locking.py)
     record("registration.export", about, f"Exported {file_format.upper()} of {about.text('title', 'nb')}")
     db.session.commit()
     table = Table(gathering_ids, with_gathering=isinstance(about, Round))
