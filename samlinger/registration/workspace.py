@@ -11,9 +11,9 @@ from wtforms.validators import InputRequired
 from ..audit.service import record
 from ..collation import sorted_by_name
 from ..extensions import db
-from ..locking import begin_write
 from ..forms import ConfirmForm, Form, confirmed_post, status_of
 from ..gatherings.models import Gathering, Round
+from ..locking import begin_write
 from ..questions.forms import with_questions
 from ..refusal import Refused
 from ..spreadsheets import download
