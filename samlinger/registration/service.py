@@ -18,7 +18,7 @@ from ..locking import begin_write, locked
 from ..refusal import Refused
 from ..timeutil import oslo, utcnow
 from ..tokens import find
-from . import mailcap, modes, notify, seats
+from . import mailcap, modes, notify, rules, seats
 from .attendance import WALK_IN_ATTENDED
 from .models import Registration, canonical_email, normalise_email
 
@@ -211,12 +211,19 @@ def release_held_seats(now=None) -> int:
 
 
 def cancel(registration_id: int, *, by_organiser: bool = False, now=None) -> Registration:
-    """Cancel a registration, free its seat and promote from the waiting list, in one transaction."""
+    """Cancel a registration, free its seat and promote from the waiting list, in one transaction. A participant
+    (not *by_organiser*) is refused "ended" once the gathering has ended (rules.require_cancel)."""
     now = now or utcnow()
     registration, gathering = _locked_registration(registration_id)
     if registration.status == "cancelled":
         db.session.commit()
         return registration
+    if not by_organiser:
+        try:
+            rules.require_cancel(registration, now)
+        except Refused:
+            db.session.rollback()
+            raise
     was_confirmed = registration.status == "confirmed"
     registration.status, registration.cancelled_at = "cancelled", now
     if registration.anonymised_at is None:  # an anonymised registration has no address to tell
@@ -313,9 +320,11 @@ def update_details(registration: Registration, details: dict, *, now=None) -> No
 
     A confirmed seat moves to another municipality (or organisation) only where a new registration would
     get one: otherwise registering as another organisation and then changing would pass the limits.
-    Refuses "municipality_limit" or "held"; the seat it frees goes to the waiting list.
+    Refuses "municipality_limit" or "held"; the seat it frees goes to the waiting list; "not_active" or "ended"
+    (rules.require_change_details).
     """
     now = now or utcnow()
+    rules.require_change_details(registration, now)
     moving = (registration.status == "confirmed" and "municipality_id" in details
               and details["municipality_id"] != registration.municipality_id)
     if not moving:

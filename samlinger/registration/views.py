@@ -10,8 +10,7 @@ from ..online.video import video_for
 from ..questions.forms import with_questions
 from ..refusal import Refused
 from ..security import rate_limited
-from ..timeutil import utcnow
-from . import retention, seats, service
+from . import retention, rules, seats, service
 from .forms import DetailsForm, RegistrationForm, RequestLinkForm, offer_sides, side_of
 from .models import Registration
 
@@ -102,7 +101,7 @@ def manage(token):
     registration = _registration_or_404(token)
     form = with_questions(DetailsForm, registration.gathering.questions, registration.answers)(
         obj=None if registration.anonymised_at else registration)
-    editable = registration.is_active and not registration.gathering.has_ended()
+    editable = rules.can_change_details(registration)
     refused = None
     if editable and form.validate_on_submit():
         try:
@@ -115,19 +114,10 @@ def manage(token):
             return redirect(url_for(".manage", token=token))
     response = _no_store(render_template("registration/manage.html", registration=registration,
                                          gathering=registration.gathering, form=form, editable=editable,
-                                         video=video_for(registration), switch_to=_switch_to(registration),
+                                         video=video_for(registration), switch_to=rules.switch_target(registration),
                                          erasable=retention.can_erase(registration), cancel_form=ConfirmForm()))
     response.status_code = status_of(form, refused)
     return response
-
-
-def _switch_to(registration) -> str | None:
-    """The side a participant of a hybrid gathering can change to now, if any."""
-    gathering = registration.gathering
-    if (gathering.mode != "hybrid" or not registration.is_active or gathering.status != "published"
-            or utcnow() >= gathering.starts_at):
-        return None
-    return "online" if registration.attendance_mode == "on_site" else "on_site"
 
 
 @bp.post("/pamelding/<token>/deltakelse")
@@ -150,10 +140,14 @@ def switch_mode(token):
 def cancel(token):
     registration = _registration_or_404(token)
     form = ConfirmForm()
-    if not registration.is_active:
+    if not rules.can_cancel(registration):
         return redirect(url_for(".manage", token=token))
     if form.validate_on_submit():
-        service.cancel(registration.id)
+        try:
+            service.cancel(registration.id)
+        except Refused as refused:  # the gathering ended meanwhile
+            flash(str(refused), "error")
+            return redirect(url_for(".manage", token=token))
         flash(_("Your registration is cancelled. We have sent you a confirmation by e-mail."), "success")
         return redirect(url_for(".manage", token=token))
     return _no_store(render_template("registration/cancel.html", registration=registration,

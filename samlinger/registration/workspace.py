@@ -17,7 +17,7 @@ from ..locking import begin_write
 from ..questions.forms import with_questions
 from ..refusal import Refused
 from ..spreadsheets import download
-from . import attendance, lists, modes, seats, service
+from . import attendance, lists, modes, rules, seats, service
 from .counts import counts_of, on_site_counts
 from .forms import RegistrationAddForm, RegistrationEditForm, WalkInForm, offer_sides, side_of
 from .models import STATUSES, Registration
@@ -148,7 +148,7 @@ class MoveUpForm(Form):
 def move_up(registration_id):
     """Give someone on the waiting list a seat out of turn, even over the limits, for a reason chosen."""
     registration = db.get_or_404(Registration, registration_id)
-    if registration.status != "waitlisted":
+    if not rules.can_move_up(registration):
         if request.method == "POST":
             confirmed_post()
             flash(_("Only someone on the waiting list of a published gathering can be moved up."), "error")
