@@ -145,3 +145,21 @@ def test_nothing_is_added_to_a_gathering_deleted_meanwhile(ctx, kind):
         _refused("gone", documents.add_file, gathering, filename="lysark.pdf", data=b"%PDF-1.4\n%%EOF\n",
                  title="Lysark", speaker="Kari")
     assert db.session.scalar(select(db.func.count()).select_from(Document)) == 0
+
+
+def test_who_may_download_a_presentation(ctx):
+    gathering = _gathering(documents_visibility="participants")
+    other = _gathering()
+    document = documents.add_link(gathering, url="https://example.no/lysark.pdf", title="Lysark", speaker="Kari")
+    confirmed = factories.registration(gathering.id)
+    elsewhere = factories.registration(other.id)
+    assert not documents.can_download(document, gathering=gathering), "for participants only"
+    assert documents.can_download(document, registration=confirmed)
+    assert not documents.can_download(document, registration=elsewhere), "another gathering's participant"
+    assert not documents.can_download(document, gathering=other)
+    service.cancel(confirmed.id)
+    assert not documents.can_download(document, registration=db.session.get(Registration, confirmed.id))
+    db.session.get(Gathering, gathering.id).documents_visibility = "public"
+    db.session.commit()
+    gathering = db.session.get(Gathering, gathering.id)
+    assert documents.can_download(db.session.get(Document, document.id), gathering=gathering)

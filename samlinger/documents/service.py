@@ -38,6 +38,20 @@ def _next_position(gathering_id: int) -> int:
     return 0 if highest is None else highest + 1
 
 
+def shown_publicly(gathering: Gathering) -> bool:
+    """Whether the gathering's presentations are on its public page, for anyone to download."""
+    return gathering.documents_visibility == "public"
+
+
+def can_download(document: Document, *, gathering: Gathering | None = None, registration=None) -> bool:
+    """Whether *document* may be downloaded from the public page of *gathering* (its presentations are public),
+    or through the manage link of *registration* (a confirmed participant of its gathering)."""
+    if gathering is not None:
+        return document.gathering_id == gathering.id and shown_publicly(gathering)
+    return (registration is not None and document.gathering_id == registration.gathering_id
+            and registration.status == "confirmed")
+
+
 def _locked_gathering(gathering: Gathering) -> Gathering:
     """The gathering, fresh and locked for adding to it; refuses "gone" when it was deleted meanwhile (its documents
     go with it, so one added now would belong to nothing)."""
