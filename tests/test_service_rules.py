@@ -163,3 +163,18 @@ def test_who_may_download_a_presentation(ctx):
     db.session.commit()
     gathering = db.session.get(Gathering, gathering.id)
     assert documents.can_download(db.session.get(Document, document.id), gathering=gathering)
+
+
+# --- accounts -------------------------------------------------------------------------------------------
+
+def test_an_administrator_cannot_deactivate_their_own_account(ctx):
+    from samlinger.auth import service as accounts
+    from samlinger.auth.models import User
+
+    admin = factories.user("admin@statsforvalteren.test", role="admin")
+    other = factories.user()
+    assert not accounts.can_set_active(admin, admin) and accounts.can_set_active(other, admin)
+    _refused("own_account", accounts.set_active, admin, False, acting=admin)
+    assert db.session.get(User, admin.id).active
+    accounts.set_active(other, False, acting=admin)
+    assert not db.session.get(User, other.id).active

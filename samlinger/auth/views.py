@@ -100,7 +100,8 @@ def change_password():
 @users_bp.get("/")
 @admin_required
 def index():
-    return render_template("auth/users.html", users=service.users(), form=ConfirmForm())
+    return render_template("auth/users.html", users=service.users(), form=ConfirmForm(),
+                           can_set_active=lambda user: service.can_set_active(user, current_user))
 
 
 @users_bp.route("/ny", methods=["GET", "POST"])
@@ -131,11 +132,12 @@ def set_active(user_id):
     user = db.session.get(User, user_id) or abort(404)
     if not form.validate_on_submit():
         abort(400)
-    if user.id == current_user.id:
-        flash(_("You cannot deactivate your own account."), "error")
-        return redirect(url_for(".index"))
     active = request.form.get("active") == "1"
-    service.set_active(user, active)
+    try:
+        service.set_active(user, active, acting=current_user)
+    except Refused as refused:
+        flash(str(refused), "error")
+        return redirect(url_for(".index"))
     flash(_("%(email)s can log in again.", email=user.email) if active
           else _("%(email)s is deactivated and logged out.", email=user.email), "success")
     return redirect(url_for(".index"))
