@@ -178,3 +178,18 @@ def test_an_administrator_cannot_deactivate_their_own_account(ctx):
     assert db.session.get(User, admin.id).active
     accounts.set_active(other, False, acting=admin)
     assert not db.session.get(User, other.id).active
+
+
+def test_walk_ins_are_added_from_the_day_of_a_published_gathering(ctx):
+    from samlinger.registration import attendance
+
+    gathering = _gathering()
+    assert not attendance.can_add_walk_in(gathering)
+    _refused("too_early", attendance.add_walk_in, gathering.id, {"name": "Per", "organisation": "Alta kommune"},
+             language="nb")
+    on_the_day = gathering.starts_at
+    assert attendance.can_add_walk_in(db.session.get(Gathering, gathering.id), on_the_day)
+    gatherings.cancel_gathering(gathering.id, "Storm")
+    assert not attendance.can_add_walk_in(db.session.get(Gathering, gathering.id), on_the_day)
+    _refused("closed", attendance.add_walk_in, gathering.id, {"name": "Per", "organisation": "Alta kommune"},
+             language="nb", now=on_the_day)

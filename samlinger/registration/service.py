@@ -277,8 +277,7 @@ def switch_mode(registration_id: int, mode: str, *, now=None) -> Registration:
     """
     now = now or utcnow()
     registration, gathering = _locked_registration(registration_id)
-    if (registration.status not in ("confirmed", "waitlisted") or gathering.mode != "hybrid"
-            or gathering.status != "published" or now >= gathering.starts_at or mode not in modes.offered(gathering)):
+    if rules.switch_target(registration, now) is None or mode not in modes.offered(gathering):
         _refuse("not_switchable", _l("You cannot change how you attend this gathering now."))
     if registration.attendance_mode == mode:
         db.session.commit()

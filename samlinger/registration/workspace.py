@@ -183,7 +183,7 @@ def _checkin_page(gathering, walk_in_form, refused=None):
     return render_template("organiser/checkin.html", gathering=gathering, query=query,
                            people=lists.checkin_list(gathering.id, query=query), counts=on_site_counts(gathering.id),
                            form=ConfirmForm(), walk_in_form=walk_in_form,
-                           walk_ins_open=gathering.status == "published" and attendance.walk_ins_from_today(gathering),
+                           walk_ins_open=attendance.can_add_walk_in(gathering),
                            error=refused and str(refused)), status_of(walk_in_form, refused)
 
 
