@@ -61,6 +61,10 @@ def create_app(config: dict | None = None) -> Flask:
     bodylimit.init_app(app)  # before csrf: its check reads the form
     security.init_app(app)
     startup_checks.check(app)
+    from .auth import oidc
+    from .auth.secondfactor import check_setting
+
+    check_setting(app)  # a SECOND_FACTOR_REQUIRED_FOR that means nothing stops the start
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
@@ -69,6 +73,7 @@ def create_app(config: dict | None = None) -> Flask:
     login.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
+    oidc.init_app(app)  # the office's OpenID Connect provider, when SAMLINGER_OIDC_ISSUER is set
     pagecache.init_app(app)
     frontdoor.init_app(app)  # inside ProxyFix, outside LanguagePath: keyed by the path with its language
     with app.app_context():
@@ -77,6 +82,8 @@ def create_app(config: dict | None = None) -> Flask:
 
     # Every table known to SQLAlchemy and Alembic, and every feature's mails known to the mail worker.
     from . import mails, models  # noqa: F401
+    from .auth.factor_views import bp as factor_bp
+    from .auth.oidc_views import bp as oidc_bp
     from .auth.views import bp as auth_bp
     from .documents.views import bp as documents_bp
     from .evaluations.views import bp as evaluations_bp
@@ -90,6 +97,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(registration_bp)
     app.register_blueprint(i18n_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(factor_bp)
+    app.register_blueprint(oidc_bp)
     app.register_blueprint(workspace_bp)
     app.register_blueprint(documents_bp)
     app.register_blueprint(reach_bp)

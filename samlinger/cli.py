@@ -4,7 +4,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from .auth.cli import create_user
+from .auth.cli import create_user, reset_second_factor
 from .evaluations import service as evaluations
 from .mail import worker
 from .municipalities import importing, resolving
@@ -16,6 +16,7 @@ from .registration import service as registrations
 def register_commands(app) -> None:
     app.cli.add_command(mail_worker)
     app.cli.add_command(create_user)
+    app.cli.add_command(reset_second_factor)
     app.cli.add_command(send_reminders)
     app.cli.add_command(purge_personal_data)
     app.cli.add_command(load_municipalities)

@@ -39,6 +39,20 @@ def from_environment(instance_path: str) -> dict:
     office_name, office_names = office_names_from(os.environ)
     return {
         "SECRET_KEY": os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY),
+        # Former keys, comma-separated, still accepted for sessions and sealed secrets after SECRET_KEY changed.
+        "SECRET_KEY_FALLBACKS": [key for key in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if key.strip()],
+        # Who needs a second factor (TOTP) to sign in with a password: everyone, or admins (admins always do).
+        "SECOND_FACTOR_REQUIRED_FOR": os.environ.get("SECOND_FACTOR_REQUIRED_FOR", "everyone").strip().lower()
+        or "everyone",
+        # The office's OpenID Connect provider (oidc.py); unset issuer: password and second factor only.
+        "SAMLINGER_OIDC_ISSUER": os.environ.get("SAMLINGER_OIDC_ISSUER", "").strip().rstrip("/"),
+        "SAMLINGER_OIDC_CLIENT_ID": os.environ.get("SAMLINGER_OIDC_CLIENT_ID", "").strip(),
+        "SAMLINGER_OIDC_CLIENT_SECRET": os.environ.get("SAMLINGER_OIDC_CLIENT_SECRET", ""),
+        "SAMLINGER_OIDC_NAME": os.environ.get("SAMLINGER_OIDC_NAME", "").strip(),
+        "SAMLINGER_OIDC_ALLOWED_DOMAINS": _list("SAMLINGER_OIDC_ALLOWED_DOMAINS", ""),
+        "SAMLINGER_OIDC_GROUPS_CLAIM": os.environ.get("SAMLINGER_OIDC_GROUPS_CLAIM", "").strip(),
+        # "group=role,group=role": the provider's groups that let a person in, and as admin or organiser
+        "SAMLINGER_OIDC_GROUP_ROLES": os.environ.get("SAMLINGER_OIDC_GROUP_ROLES", "").strip(),
         "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL", f"sqlite:///{sqlite_path}"),
         "SAMLINGER_BASE_URL": os.environ.get("SAMLINGER_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         # Without a MAIL_SERVER, mail is printed to the console and kept in the outbox.

@@ -32,7 +32,7 @@ REQUIRED = ("nb", "nn")
 #: where a catalogue has no translation of a message, it is taken from this one (Sami readers read Norwegian)
 FALLBACK = {"se": "nb"}
 #: blueprints whose pages stay in WORKSPACE_LANGUAGES (every workspace endpoint is workspace.*)
-WORKSPACE_BLUEPRINTS = {"workspace", "auth"}
+WORKSPACE_BLUEPRINTS = {"workspace", "auth", "factor", "oidc"}
 #: environ keys set by LanguagePath: the page's language; the default language's prefix to drop
 LANGUAGE = "samlinger.language"
 CANONICAL = "samlinger.canonical"

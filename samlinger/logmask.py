@@ -62,8 +62,16 @@ def learn(url_map) -> None:
         _token_in_path = re.compile(f"({'|'.join(sorted(_before, key=len, reverse=True))}){_VALUE}")
 
 
+#: the office login's answer (auth/oidc_views.callback) carries a one-time code and the state in its query
+_ANSWER_PATH = "/logg-inn/kontor/svar"
+_ANSWER_SECRETS = re.compile(r"([?&](?:code|state)=)[^&\s\"#]+")
+
+
 def mask(value: str) -> str:
-    """*value* with the token of every link that carries one replaced by [token]."""
+    """*value* with the token of every link that carries one, and the code and state of the office login's
+    answer, replaced by [token]."""
+    if _ANSWER_PATH in value:
+        value = _ANSWER_SECRETS.sub(MASK, value)
     if _token_in_path is None or not any(text in value for text in _fixed):
         return value  # most fields of most lines: skip the regular expression
     return _token_in_path.sub(MASK, value)

@@ -2,10 +2,13 @@
 
 The database holds one counter, `content_version.version`. Every transaction that changes what public
 pages show raises it just before it commits, in the same transaction, so the new number becomes visible
-together with the change, in every process at once: a round, a gathering or a document (any column), a
-registration added or deleted, or a registration's `status` or `gathering` (the seats). Nothing else of a
-registration is on a public page: check-ins, reminders, link renewals, corrected details, anonymising and
-the outbox leave the version alone, so the pages stay kept during the gathering day. Each request for a
+together with the change, in every process at once. What the pages show is declared beside the code that
+computes it, `gatherings/public.SHOWS`: a round, a gathering or a document (any column), a registration added
+or deleted, and the registration's columns the seat ledger counts by (gathering, side, status, municipality:
+seats/ledger.SHOWN_COLUMNS, the columns its query groups by), so a column the ledger starts to read is watched
+by that change alone. Nothing else of a registration is on a public page: check-ins, reminders, link renewals,
+corrected names, anonymising and the outbox leave the version alone, so the pages stay kept during the
+gathering day. Each request for a
 kept page reads the counter (one primary-key lookup); a page built at another number is built again. A
 page also expires at the next instant that changes it by the clock alone: a deadline, a start or an end
 (see `expires_at`).
@@ -32,7 +35,7 @@ import hashlib
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import wraps
+from functools import lru_cache, wraps
 
 from flask import Response, current_app, g, request, session
 from flask_sqlalchemy.session import Session
@@ -44,8 +47,6 @@ from .extensions import db
 from .timeutil import utcnow
 
 CHANGED = "samlinger.content_changed"
-#: the columns of a registration that public pages show (through the seat counts, per side of a hybrid gathering)
-SEAT_COLUMNS = frozenset({"status", "gathering_id", "attendance_mode"})
 
 
 class ContentVersion(db.Model):
@@ -64,12 +65,24 @@ _READ_SQL = "SELECT version FROM content_version WHERE id = 1"
 _RAISE = update(ContentVersion).where(ContentVersion.id == 1).values(version=ContentVersion.version + 1)
 
 
-def _watched():
-    from .documents.models import Document
-    from .gatherings.models import Gathering, Round
-    from .registration.models import Registration
+@lru_cache(maxsize=1)
+def _shows() -> dict:
+    """{model: the columns public pages show, or None for all}: declared where those pages are computed
+    (gatherings/public.SHOWS; the registration's columns are those the seat ledger counts by)."""
+    from .gatherings.public import SHOWS
 
-    return (Round, Gathering, Document), Registration
+    return SHOWS
+
+
+def _changes_what_shows(session, obj) -> bool:
+    """Whether a pending change to *obj* (in *session*) changes what a public page shows."""
+    columns = _shows().get(type(obj), False)
+    if columns is False:
+        return False
+    if columns is None:
+        return session.is_modified(obj, include_collections=False)
+    attrs = inspect(obj).attrs
+    return any(getattr(attrs, name).history.has_changes() for name in columns)
 
 
 def mark_changed(session=None) -> None:
@@ -81,20 +94,15 @@ def mark_changed(session=None) -> None:
 def _note_flushed_changes(session, _flush_context):
     if session.info.get(CHANGED):
         return
-    content, Registration = _watched()
+    shows = _shows()
     for obj in (*session.new, *session.deleted):
-        if isinstance(obj, (*content, Registration)):
+        if type(obj) in shows:
             session.info[CHANGED] = True
             return
     for obj in session.dirty:
-        if isinstance(obj, content) and session.is_modified(obj, include_collections=False):
+        if _changes_what_shows(session, obj):
             session.info[CHANGED] = True
             return
-        if isinstance(obj, Registration):
-            attrs = inspect(obj).attrs
-            if any(getattr(attrs, name).history.has_changes() for name in SEAT_COLUMNS):
-                session.info[CHANGED] = True
-                return
 
 
 def _columns_set(state) -> set[str] | None:
@@ -116,14 +124,15 @@ def _columns_set(state) -> set[str] | None:
 def _note_bulk_changes(state):
     if not (state.is_update or state.is_delete):
         return
-    content, Registration = _watched()
-    classes = {mapper.class_ for mapper in state.all_mappers}
-    if classes & set(content):
-        state.session.info[CHANGED] = True
-    elif Registration in classes:
+    shows = _shows()
+    for mapper in state.all_mappers:
+        if mapper.class_ not in shows:
+            continue
+        watched = shows[mapper.class_]
         columns = None if state.is_delete else _columns_set(state)
-        if columns is None or columns & SEAT_COLUMNS:
+        if watched is None or columns is None or columns & watched:
             state.session.info[CHANGED] = True
+            return
 
 
 @event.listens_for(Session, "before_commit")

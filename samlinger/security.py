@@ -70,12 +70,27 @@ def trust_proxies(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=0, x_port=0)
 
 
+def _default_headers(app: Flask) -> tuple:
+    """DEFAULT_HEADERS, with the origins in FORM_ACTION_ORIGINS (the office's login, where signing out
+    sends the browser on from the logout form) added to the policy's form-action."""
+    origins = app.config.get("FORM_ACTION_ORIGINS")
+    if not origins:
+        return DEFAULT_HEADERS
+    made = app.extensions.get("security_headers")
+    if made is None:
+        policy = CONTENT_SECURITY_POLICY.replace("form-action 'self'", "form-action 'self' " + " ".join(origins))
+        made = app.extensions["security_headers"] = tuple(
+            (name, lower, policy if lower == "content-security-policy" else value)
+            for name, lower, value in DEFAULT_HEADERS)
+    return made
+
+
 def add_security_headers(response):
     headers = response.headers
     # One pass over the names: werkzeug's setdefault searches the list case-insensitively each time,
     # which was a tenth of the cost of a kept page.
     present = {name.lower() for name in headers.keys()}
-    for name, lower, value in DEFAULT_HEADERS:
+    for name, lower, value in _default_headers(current_app):
         if lower not in present:
             headers.add(name, value)
     if "strict-transport-security" not in present and (current_app.config["SAMLINGER_HTTPS"] or request.is_secure):

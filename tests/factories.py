@@ -17,6 +17,8 @@ from samlinger.registration.models import Registration, normalise_email
 from samlinger.timeutil import OSLO, oslo_today
 
 PASSWORD = "riktig hest batteri stift"
+#: the authenticator secret of every account made here with a second factor (totp_code makes its codes)
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 def oslo_dt(day: date, hour: int, minute: int = 0) -> datetime:
@@ -91,10 +93,16 @@ def registration_row(gathering_id: int, *, email: str = "kari@alta.kommune.no", 
 
 
 def user(email: str = "ola@statsforvalteren.test", *, name: str = "Ola Arrangør", role: str = "organiser",
-         password: str = PASSWORD, active: bool = True) -> User:
-    """An account that can log in with *password*."""
+         password: str = PASSWORD, active: bool = True, second_factor: bool = True) -> User:
+    """An account that can log in with *password* and, with *second_factor*, codes of TOTP_SECRET."""
+    from samlinger.auth.secondfactor import _SEALED_AS
+    from samlinger.sealing import seal
+
     made = User(email=email, name=name, role=role, active=active)
     made.set_password(password)
+    if second_factor:
+        made.totp_secret = seal(TOTP_SECRET, _SEALED_AS)
+        made.totp_enrolled_at = datetime.now(UTC)
     db.session.add(made)
     db.session.commit()
     return made

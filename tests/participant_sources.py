@@ -57,8 +57,7 @@ PARTICIPANT_SOURCES = (
 PARTICIPANT_PARTS = (
     "samlinger/registration/forms.py",
     "samlinger/registration/service.py",
-    "samlinger/registration/seats.py",
-    "samlinger/registration/modes.py",
+    "samlinger/seats/rules.py",
     "samlinger/evaluations/forms.py",
     "samlinger/evaluations/service.py",
 )

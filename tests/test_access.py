@@ -12,7 +12,7 @@ from flask import url_for
 
 from samlinger import create_app
 
-from .conftest import csrf_token, log_in_as
+from .conftest import csrf_token, log_in_as, totp_code
 
 
 def _workspace_routes() -> list[tuple[str, str, dict]]:
@@ -80,7 +80,11 @@ def test_login_and_logout(client, organiser):
     bad = client.post("/logg-inn", data={"email": organiser[0], "password": "feil", "csrf_token": token})
     assert bad.status_code == 422
     response = client.post("/logg-inn", data={"email": organiser[0], "password": organiser[1], "csrf_token": token})
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.headers["Location"] == "/logg-inn/kode"
+    assert client.get("/arrangor/").status_code == 302, "the password alone opens nothing"
+    code = totp_code(client.application, organiser[0])
+    token = csrf_token(client, "/logg-inn/kode")
+    assert client.post("/logg-inn/kode", data={"code": code, "csrf_token": token}).status_code == 302
     assert client.get("/arrangor/").status_code == 200
     client.post("/logg-ut", data={"csrf_token": csrf_token(client, "/arrangor/")})
     assert client.get("/arrangor/").status_code == 302

@@ -24,7 +24,7 @@ from samlinger.gatherings.models import Gathering
 from samlinger.mail.models import OutboundEmail
 from samlinger.messaging import service as messaging
 from samlinger.online import service as online
-from samlinger.registration import service
+from samlinger.registration import links, service
 from samlinger.registration.models import Registration
 from samlinger.registration.reminders import send_reminders
 
@@ -84,8 +84,8 @@ def _scenario(app):
         send_reminders(now=g.starts_at - timedelta(days=1))
         documents.add_link(g, url="https://example.no/lysark.pdf", title="Lysark", speaker="Kari")
         send_documents_ready(db.session.get(Gathering, g.id))
-        service.request_link(g.id, "onsite@x.no")
-        service.request_link(g.id, "waitingonline@x.no")
+        links.request_link(g.id, "onsite@x.no")
+        links.request_link(g.id, "waitingonline@x.no")
         return g.id, g.slug, g.round_id, tokens, ids
 
 

@@ -18,7 +18,7 @@ from samlinger.registration.models import Registration
 from samlinger.registration.notify import notify_updated
 from samlinger.timeutil import oslo_today
 
-from .conftest import csrf_token, form_data, log_in_as, manage_link, text_part
+from .conftest import csrf_token, form_data, log_in_as, manage_link, text_part, totp_code
 
 CATALOGUES = Path(__file__).resolve().parent.parent / "samlinger" / "translations"
 BASE = "http://samlinger.test"  # SAMLINGER_BASE_URL in the tests
@@ -338,6 +338,9 @@ def test_every_link_keeps_the_reader_in_their_language(app, client, make_gatheri
     _, email, password = make_user()
     token = csrf_token(client, "/en/logg-inn")
     response = client.post("/en/logg-inn", data={"email": email, "password": password, "csrf_token": token})
+    assert response.headers["Location"] == "/en/logg-inn/kode", "the second factor's page in the same language"
+    response = client.post("/en/logg-inn/kode", data={"code": totp_code(app, email),
+                                                      "csrf_token": csrf_token(client, "/en/logg-inn/kode")})
     assert response.headers["Location"] == "/en/arrangor/"
     html = client.get("/en/arrangor/").get_data(as_text=True)
     assert '<html lang="en">' in html and 'href="/en/arrangor/runder/"' in html

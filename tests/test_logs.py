@@ -70,3 +70,14 @@ def test_a_token_route_the_masking_has_not_learned_is_found(app):
     """The walk above can fail: a route added after create_app learned the URL map is not masked."""
     app.add_url_rule("/invitasjon/<token>", "invitation", lambda token: token)
     assert unmasked_token_routes(app) == ["/invitasjon/<token>"]
+
+
+def test_the_office_login_answer_is_logged_without_its_code_and_state(app):
+    from samlinger.auth.oidc_views import bp
+
+    path = app.url_map.bind("x").build("oidc.callback")
+    assert bp.name == "oidc" and path == "/logg-inn/kontor/svar"
+    for line in (f'"GET {path}?code=Sple7-code_1&state=St4te&iss=https%3A%2F%2Fidp HTTP/1.1" 302',
+                 f'"GET /nn{path}?state=St4te&code=Sple7-code_1 HTTP/1.1" 302'):
+        masked = mask(line)
+        assert "Sple7-code_1" not in masked and "St4te" not in masked and "code=[token]" in masked, masked

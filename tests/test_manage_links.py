@@ -292,7 +292,7 @@ def test_an_anonymised_registration_gets_no_new_link(app, make_gathering, smtp, 
     import pytest
 
     from samlinger.refusal import Refused
-    from samlinger.registration import service
+    from samlinger.registration import links, service
     from samlinger.timeutil import utcnow
 
     gid = make_gathering()
@@ -302,6 +302,6 @@ def test_an_anonymised_registration_gets_no_new_link(app, make_gathering, smtp, 
         db.session.get(Registration, registration_id).anonymised_at = utcnow()
         db.session.commit()
         with pytest.raises(Refused):
-            service.renew_link(registration_id, by_organiser=True)
+            links.renew_link(registration_id, by_organiser=True)
         db.session.rollback()
         assert db.session.scalar(select(OutboundEmail.kind).where(OutboundEmail.kind == "new_link")) is None

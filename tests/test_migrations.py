@@ -386,3 +386,33 @@ def test_mailbox_keys_fold_plus_tags_and_evaluation_links_are_forgotten(database
             assert conn.execute(text("SELECT count(*) FROM evaluation_invitation")).scalar() == 203
         upgrade()
         _clean_up()
+
+
+def test_second_factor_columns_end_every_session_and_the_downgrade_keeps_the_accounts(database_url, tmp_path):
+    """0020 adds the second factor and the provider's subject to accounts, and the recovery codes' table; every
+    session begun before it (with a password alone) ends. The downgrade drops them and keeps the accounts."""
+    from samlinger.auth.models import RecoveryCode, User
+
+    app = create_app(base_config(database_url, tmp_path))
+    with app.app_context():
+        empty_database()
+        upgrade(revision="0019_anonymity")
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO user_account (email, name, password_hash, role, active, session_version, "
+                              "language, created_at) VALUES ('a@b.no', 'A', 'x', 'admin', true, 3, 'nb', "
+                              "CURRENT_TIMESTAMP)"))
+        upgrade(revision="0020_second_factor_and_provider")
+        user = db.session.scalar(db.select(User))
+        assert user.session_version == 4 and user.totp_secret is None and user.oidc_subject is None
+        user.totp_secret, user.oidc_subject = "sealed", "https://idp.example sub-1"
+        db.session.add(RecoveryCode(user_id=user.id, code_hash="f" * 64))
+        db.session.commit()
+        db.session.remove()
+        downgrade(revision="0019_anonymity")
+        with db.engine.connect() as conn:
+            columns = {c["name"] for c in sa_inspect(conn).get_columns("user_account")}
+            assert not {"totp_secret", "totp_last_step", "totp_enrolled_at", "oidc_subject"} & columns
+            assert "recovery_code" not in sa_inspect(conn).get_table_names()
+            assert conn.execute(text("SELECT email FROM user_account")).scalar() == "a@b.no"
+        upgrade()
+        _clean_up()

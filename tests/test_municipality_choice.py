@@ -94,7 +94,7 @@ def test_the_municipality_is_found_however_it_is_written(app, client, counties, 
     ({"municipality": "Vadsø og Vardø"}, "Velg en kommune fra listen."),
     ({"municipality": "<script>alert(1)</script>"}, "Velg en kommune fra listen."),
     # Written but not chosen, and not certainly a municipality: neither a municipality nor another organisation.
-    ({"municipality": "", "organisation": "Vadsø kommune, helse og omsorg"},
+    ({"municipality": "", "organisation": "Vadsø helse og omsorg"},
      "Velg kommunen din, eller «Annen virksomhet»."),
     ({"municipality": None, "organisation": "Helse Nord"}, "Velg kommunen din, eller «Annen virksomhet»."),
 ])
@@ -177,11 +177,13 @@ def test_matching_is_certain_or_nothing(ctx):
     importing.load(importing.DATA.joinpath("municipalities-finnmark.csv").read_bytes(), county="Finnmark")
     found = {text: (m.number if (m := matching.find(text)) else None) for text in (
         "Vadsø", "vadsø kommune", "VADSØ K.", "Vadsø  kommune", "5607", "kommune Vadsø", "Deatnu", "Tana kommune",
-        "Deatnu-Tana", "Unjárga gielda", "Vadsø kommune, helse", "Vadsø og Vardø", "Vads", "", "kommune")}
+        "Deatnu-Tana", "Unjárga gielda", "Vadsø kommune, helse", "Vadsø og Vardø", "Vads", "", "kommune",
+        "Kommunen i Vadso", "VADSO", "Vadsø helsesenter")}
     assert found == {"Vadsø": "5607", "vadsø kommune": "5607", "VADSØ K.": "5607", "Vadsø  kommune": "5607",
                      "5607": "5607", "kommune Vadsø": "5607", "Deatnu": "5628", "Tana kommune": "5628",
-                     "Deatnu-Tana": "5628", "Unjárga gielda": "5636", "Vadsø kommune, helse": None,
-                     "Vadsø og Vardø": None, "Vads": None, "": None, "kommune": None}
+                     "Deatnu-Tana": "5628", "Unjárga gielda": "5636", "Vadsø kommune, helse": "5607",
+                     "Vadsø og Vardø": None, "Vads": None, "": None, "kommune": None, "Kommunen i Vadso": "5607",
+                     "VADSO": "5607", "Vadsø helsesenter": None}
 
 
 def test_text_nobody_has_matched_is_not_saved_as_another_organisation(app, client, counties, smtp, deliver):
@@ -190,12 +192,12 @@ def test_text_nobody_has_matched_is_not_saved_as_another_organisation(app, clien
     with app.app_context():
         gathering_id = db.session.scalar(select(Registration.gathering_id)) or factories.gathering().id
         old = factories.registration_row(gathering_id, email="old@vadso.kommune.no",
-                                         organisation="Vadsø kommune, helse", unmatched=True)
+                                         organisation="Vadsø helse og omsorg", unmatched=True)
         link = f"/pamelding/{old.manage_token()}"
     page = client.get(link).get_data(as_text=True)
     assert '<option selected value="">Velg kommunen din</option>' in page
-    assert 'value="Vadsø kommune, helse"' in page
-    data = {"name": "Kari Nordmann", "organisation": "Vadsø kommune, helse", "phone": "+47 912 34 567",
+    assert 'value="Vadsø helse og omsorg"' in page
+    data = {"name": "Kari Nordmann", "organisation": "Vadsø helse og omsorg", "phone": "+47 912 34 567",
             "municipality": "", "csrf_token": csrf_token(client, link)}
     response = client.post(link, data=data)
     assert response.status_code == 422

@@ -15,7 +15,7 @@ from samlinger.documents.models import Document
 from samlinger.extensions import db
 from samlinger.gatherings.models import Gathering
 from samlinger.pagecache import cached
-from samlinger.registration import service
+from samlinger.registration import attendance, links, service
 from samlinger.registration.models import Registration
 from samlinger.registration.reminders import send_reminders
 from samlinger.timeutil import oslo_today, utcnow
@@ -124,9 +124,9 @@ def test_gathering_day_work_leaves_the_version_alone(app, make_gathering, smtp, 
 
     before = _version(app)
     with app.app_context():
-        service.check_in(ids[0], True)
-        service.check_in(ids[1], True)
-        service.check_in(ids[1], False)
+        attendance.check_in(ids[0], True)
+        attendance.check_in(ids[1], True)
+        attendance.check_in(ids[1], False)
     assert _version(app) == before, "a check-in raised the version"
     with app.app_context():
         assert send_reminders() == 3
@@ -134,7 +134,7 @@ def test_gathering_day_work_leaves_the_version_alone(app, make_gathering, smtp, 
     assert deliver() == 3
     assert _version(app) == before, "sending mail raised the version"
     with app.app_context():
-        service.renew_link(ids[2])
+        links.renew_link(ids[2])
         db.session.commit()
         service.update_details(db.session.get(Registration, ids[2]), {"name": "Ny", "organisation": "Ny org"})
     deliver()

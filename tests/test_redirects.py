@@ -8,7 +8,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from .conftest import csrf_token
+from .conftest import csrf_token, totp_code
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
@@ -55,9 +55,13 @@ def account(make_user):
 
 
 def log_in_with_next(client, account, target: str):
+    """The password with *next* in the address, then the code: the answer to the code leads on to *next*."""
     url = f"/logg-inn?next={target}"
     token = csrf_token(client, url)
-    return client.post(url, data={"email": account[0], "password": account[1], "csrf_token": token})
+    password = client.post(url, data={"email": account[0], "password": account[1], "csrf_token": token})
+    assert password.headers["Location"] == "/logg-inn/kode"
+    return client.post("/logg-inn/kode", data={"code": totp_code(client.application, account[0]),
+                                               "csrf_token": csrf_token(client, "/logg-inn/kode")})
 
 
 @pytest.mark.parametrize("target", OFF_THE_SITE)

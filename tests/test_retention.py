@@ -8,10 +8,10 @@ from samlinger.audit.models import AuditEntry
 from samlinger.extensions import db
 from samlinger.gatherings.models import Gathering
 from samlinger.mail.models import OutboundEmail
-from samlinger.registration import service
-from samlinger.registration.counts import counts_of
+from samlinger.registration import attendance, service
 from samlinger.registration.models import Registration
 from samlinger.registration.retention import months_before
+from samlinger.seats.ledger import ledger
 from samlinger.timeutil import oslo_today
 
 from .conftest import csrf_token
@@ -142,7 +142,6 @@ def test_before_the_gathering_there_is_nothing_to_delete_yet(app, client, make_g
 def _attendance_facts(gathering_ids):
     """What the reach figures read, per registration, and the figures per municipality: all the purge must keep."""
     from samlinger.gatherings.models import Gathering
-    from samlinger.registration import attendance
 
     db.session.expire_all()
     rows = {r.id: (r.gathering_id, r.municipality_id, r.organisation, r.status, r.checked_in_at, r.walk_in,
@@ -161,7 +160,7 @@ def test_anonymising_keeps_everything_attendance_needs(app, make_gathering):
     who attended, who did not come and who came without registering count the same afterwards."""
     from samlinger.municipalities import importing
     from samlinger.municipalities.models import Municipality
-    from samlinger.registration import attendance, retention
+    from samlinger.registration import retention
 
     with app.app_context():
         importing.load_demo()
@@ -177,7 +176,7 @@ def test_anonymising_keeps_everything_attendance_needs(app, make_gathering):
                 ids[gathering_id, name] = service.register(
                     gathering_id, {"name": name.title(), "municipality_id": municipality, "organisation": ""},
                     email=f"{name}@kommune.no", language="nb", by_organiser=True).registration.id
-            service.check_in(ids[gathering_id, "came"], True, now=during)
+            attendance.check_in(ids[gathering_id, "came"], True, now=during)
             attendance.mark(ids[gathering_id, "late"], True, now=after)  # marked afterwards
             service.cancel(ids[gathering_id, "gone"], by_organiser=True)
             ids[gathering_id, "walk_in"] = attendance.add_walk_in(
@@ -187,14 +186,15 @@ def test_anonymising_keeps_everything_attendance_needs(app, make_gathering):
                 gathering_id, {"name": "Nameless", "municipality_id": None, "organisation": "Helse Nord"},
                 language="nb", now=during).id
         before = _attendance_facts([old, recent])
-        summary = attendance.summary(db.session.get(Gathering, old), counts_of(old))
+        summary = attendance.summary(db.session.get(Gathering, old), ledger(db.session.get(Gathering, old)).counts)
         assert summary == attendance.Summary(attended=4, no_shows=1, walk_ins=2)
 
         assert retention.purge(12) == 6
         retention.erase(ids[recent, "walk_in"])  # a walk-in with an address has a link, and may delete their data
         retention.erase(ids[recent, "away"])
         assert _attendance_facts([old, recent]) == before
-        assert attendance.summary(db.session.get(Gathering, old), counts_of(old)) == summary
+        old_gathering = db.session.get(Gathering, old)
+        assert attendance.summary(old_gathering, ledger(old_gathering).counts) == summary
         anonymised = db.session.get(Registration, ids[old, "walk_in_no_address"])
         assert (anonymised.name, anonymised.organisation, anonymised.email) == ("", "Helse Nord", "")
         assert db.session.get(Registration, ids[recent, "walk_in"]).anonymised_at is not None

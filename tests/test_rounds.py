@@ -91,7 +91,8 @@ def test_organiser_creates_a_round_with_east_and_west_and_publishes_it(app, orga
     press(client, f"/arrangor/runder/{round_id}/publiser", round_url, published="0")
     assert "Samling i øst" not in client.get("/").get_data(as_text=True)
     with app.app_context():
-        actions = db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
+        actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.action != "user.sign_in")
+                                     .order_by(AuditEntry.id)).all()
     assert actions == ["round.create", "gathering.create", "gathering.create", "gathering.publish",
                        "gathering.publish", "round.publish", "round.unpublish"]
 
@@ -266,7 +267,8 @@ def test_deleting_a_gathering_with_registrations_is_refused(app, organiser_clien
         assert db.session.get(Gathering, with_people).status == "published"
         assert db.session.get(Gathering, empty) is None
         assert db.session.query(Registration).count() == 1
-        assert db.session.scalars(select(AuditEntry.action)).all() == ["gathering.delete"]
+        assert db.session.scalars(select(AuditEntry.action).where(AuditEntry.action != "user.sign_in")
+                                  ).all() == ["gathering.delete"]
     assert organiser_client.get(f"/arrangor/samlinger/{empty}/endre").status_code == 404
 
 

@@ -8,7 +8,7 @@ from samlinger.extensions import db
 from samlinger.gatherings.models import Gathering
 from samlinger.mail.models import OutboundEmail
 from samlinger.refusal import Refused
-from samlinger.registration import service
+from samlinger.registration import links, service
 from samlinger.registration.models import Registration
 from samlinger.registration.notify import write
 from samlinger.timeutil import end_of_day_utc
@@ -139,7 +139,7 @@ def test_promoted_people_get_the_link_they_already_have(ctx, make_gathering):
     service.cancel(first.registration.id)
     promoted_mail = db.session.scalars(db.select(OutboundEmail).filter_by(kind="promoted")).one()
     assert f"/pamelding/{second.token}" in write(promoted_mail).text_body
-    assert service.find_by_token(second.token).id == second.registration.id, "the waiting-list link still works"
+    assert links.find_by_token(second.token).id == second.registration.id, "the waiting-list link still works"
 
 
 def test_an_anonymised_registration_is_not_moved_up_and_not_mailed_when_cancelled(app, make_gathering):

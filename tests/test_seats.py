@@ -13,9 +13,11 @@ from samlinger.gatherings.models import Gathering
 from samlinger.mail.models import OutboundEmail
 from samlinger.municipalities.models import Municipality
 from samlinger.refusal import Refused
-from samlinger.registration import seats, service
+from samlinger.registration import service
 from samlinger.registration.models import Registration
 from samlinger.registration.notify import write
+from samlinger.seats import rules as seats
+from samlinger.seats.ledger import Counts, Ledger, ledger
 from samlinger.timeutil import oslo_today, utcnow
 
 from . import factories
@@ -29,12 +31,12 @@ def gathering(**fields) -> Gathering:
                         **fields})
 
 
-def tally(**per_municipality) -> seats.Tally:
-    """A tally from counts per municipality, all on site: a=1 is municipality 1 ('a'), other=… is another
-    organisation."""
+def tally(g, now, **per_municipality) -> Ledger:
+    """The ledger of *g* at *now* from confirmed seats per municipality, all on site: a=1 is municipality 1 ('a'),
+    other=… is another organisation."""
     ids = {"a": 1, "b": 2, "c": 3, "d": 4, "other": None}
     counted = {ids[key]: number for key, number in per_municipality.items()}
-    return seats.Tally(sum(counted.values()), counted, {"on_site": sum(counted.values())})
+    return Ledger(g, now, {"on_site": Counts(confirmed=sum(counted.values()))}, counted)
 
 
 NOW = utcnow()
@@ -43,37 +45,37 @@ HOLDING = {"held_seats": 2, "held_until": oslo_today() + timedelta(days=3)}
 
 def test_a_municipality_at_its_limit_waits_and_another_organisation_is_never_limited():
     limited = gathering(per_municipality_limit=2)
-    assert seats.why_not(limited, 1, tally(a=1), NOW) is None
-    assert seats.why_not(limited, 1, tally(a=2), NOW) == seats.MUNICIPALITY_LIMIT
-    assert seats.why_not(limited, 2, tally(a=2), NOW) is None, "the limit is per municipality"
-    assert seats.why_not(limited, None, tally(other=5), NOW) is None, "another organisation: no limit"
-    assert seats.why_not(limited, 2, tally(a=2, other=4), NOW) == seats.FULL, "capacity first"
-    assert seats.why_not(gathering(per_municipality_limit=2, capacity=None), 1, tally(a=1), NOW) is None
-    assert seats.why_not(gathering(per_municipality_limit=2, capacity=None), 1, tally(a=2), NOW) == \
+    assert tally(limited, NOW, a=1).why_not(1) is None
+    assert tally(limited, NOW, a=2).why_not(1) == seats.MUNICIPALITY_LIMIT
+    assert tally(limited, NOW, a=2).why_not(2) is None, "the limit is per municipality"
+    assert tally(limited, NOW, other=5).why_not(None) is None, "another organisation: no limit"
+    assert tally(limited, NOW, a=2, other=4).why_not(2) == seats.FULL, "capacity first"
+    assert tally(gathering(per_municipality_limit=2, capacity=None), NOW, a=1).why_not(1) is None
+    assert tally(gathering(per_municipality_limit=2, capacity=None), NOW, a=2).why_not(1) == \
         seats.MUNICIPALITY_LIMIT
 
 
 def test_held_seats_are_kept_for_newcomers_and_used_up_as_municipalities_come():
     held = gathering(**HOLDING)  # 6 seats, 2 held
     # Nobody yet: 2 held. A's first seat is a newcomer's, and uses one of them.
-    assert seats.unused_held(held, tally(), NOW) == 2
-    assert seats.why_not(held, 1, tally(), NOW) is None
-    assert seats.unused_held(held, tally(a=1), NOW) == 1
+    assert tally(held, NOW).held == 2
+    assert tally(held, NOW).why_not(1) is None
+    assert tally(held, NOW, a=1).held == 1
     # A may take seats while free seats exceed the held ones still unused: 5 free > 1, …, 2 free > 1.
-    assert seats.why_not(held, 1, tally(a=4), NOW) is None
-    assert seats.why_not(held, 1, tally(a=5), NOW) == seats.HELD, "1 free, 1 held"
-    assert seats.why_not(held, None, tally(a=5), NOW) == seats.HELD, "another organisation is no newcomer"
-    assert seats.why_not(held, 2, tally(a=5), NOW) is None, "a newcomer takes the held seat"
-    assert seats.unused_held(held, tally(a=3, b=1), NOW) == 0, "two municipalities have used both"
-    assert seats.why_not(held, 1, tally(a=3, b=1), NOW) is None
-    assert seats.unused_held(held, tally(other=5), NOW) == 1, "never more than the seats still free"
+    assert tally(held, NOW, a=4).why_not(1) is None
+    assert tally(held, NOW, a=5).why_not(1) == seats.HELD, "1 free, 1 held"
+    assert tally(held, NOW, a=5).why_not(None) == seats.HELD, "another organisation is no newcomer"
+    assert tally(held, NOW, a=5).why_not(2) is None, "a newcomer takes the held seat"
+    assert tally(held, NOW, a=3, b=1).held == 0, "two municipalities have used both"
+    assert tally(held, NOW, a=3, b=1).why_not(1) is None
+    assert tally(held, NOW, other=5).held == 1, "never more than the seats still free"
 
 
 def test_held_seats_are_released_at_the_end_of_the_day_in_oslo():
     held = gathering(**HOLDING)
     released = held.held_until_at
-    assert seats.why_not(held, 1, tally(a=5), released - timedelta(microseconds=1)) == seats.HELD
-    assert seats.why_not(held, 1, tally(a=5), released) is None
+    assert tally(held, released - timedelta(microseconds=1), a=5).why_not(1) == seats.HELD
+    assert tally(held, released, a=5).why_not(1) is None
     assert not gathering(held_seats=0, held_until=HOLDING["held_until"]).holding(NOW), "0 held seats: none"
 
 
@@ -144,7 +146,7 @@ def test_promotion_skips_whoever_does_not_fit_and_mails_the_one_who_does(places)
     assert mail_of(d1, "promoted"), "promoted with mail, in the same transaction"
     service.cancel(a1)
     assert status(a2) == "confirmed"
-    assert seats.tally(gid).confirmed == 3
+    assert ledger(db.session.get(Gathering, gid)).confirmed == 3
 
 
 def test_in_a_hybrid_gathering_the_limit_counts_both_sides_and_each_side_has_its_own_seats(places):
@@ -166,7 +168,8 @@ def test_in_a_hybrid_gathering_the_limit_counts_both_sides_and_each_side_has_its
         "confirmed", "waitlisted", "waitlisted")
     service.cancel(a1)  # A is under its limit again, but the seat freed is on site: A3 waits online
     assert status(a3.registration.id) == "waitlisted"
-    assert seats.tally(gid).per_side == {"on_site": 1, "online": 2}
+    counted = ledger(db.session.get(Gathering, gid))
+    assert (counted.confirmed_on("on_site"), counted.confirmed_on("online")) == (1, 2)
 
 
 def test_changing_side_keeps_the_limit_and_the_held_seats(places):
@@ -179,7 +182,7 @@ def test_changing_side_keeps_the_limit_and_the_held_seats(places):
     with pytest.raises(Refused) as refused:
         service.switch_mode(waiting, "on_site")
     assert refused.value.code == seats.MUNICIPALITY_LIMIT
-    assert seats.tally(gid).per_municipality[places["A"]] == 1
+    assert ledger(db.session.get(Gathering, gid)).per_municipality[places["A"]] == 1
 
     held = factories.gathering(mode="hybrid", capacity=2, online_capacity=5, held_seats=2,
                                held_until=oslo_today() + timedelta(days=2)).id

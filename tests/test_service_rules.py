@@ -116,9 +116,9 @@ def test_a_participant_cannot_cancel_after_the_gathering_but_an_organiser_can(ct
 def test_the_side_can_change_only_before_a_hybrid_gathering_starts(ctx):
     gathering = _gathering(mode="hybrid", online_capacity=10)
     registration = factories.registration(gathering.id)
-    assert rules.switch_target(registration) == "online"
+    assert service.can_switch_mode(registration) == "online"
     after_start = gathering.starts_at + timedelta(minutes=1)
-    assert rules.switch_target(registration, after_start) is None
+    assert service.can_switch_mode(registration, after_start) is None
     _refused("not_switchable", service.switch_mode, registration.id, "online", now=after_start)
 
 
@@ -127,7 +127,7 @@ def test_only_the_waiting_list_of_a_published_gathering_moves_up(ctx):
     first = factories.registration(gathering.id)
     second = factories.registration(gathering.id, email="ola@alta.kommune.no")
     assert second.status == "waitlisted"
-    assert not rules.can_move_up(first) and rules.can_move_up(second)
+    assert not service.can_move_up(first) and service.can_move_up(second)
     _refused("not_waitlisted", service.move_up, first.id, reason="speaker")
 
 

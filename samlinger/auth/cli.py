@@ -10,7 +10,7 @@ from ..audit.service import record
 from ..extensions import db
 from ..i18n import WORKSPACE_LANGUAGES
 from ..refusal import Refused
-from . import service
+from . import secondfactor, service
 from .forms import MIN_PASSWORD, too_common
 
 
@@ -46,3 +46,24 @@ def create_user(email, name, admin, language):
     record("user.create", user, f"{user.email} ({user.role}), from the command line")
     db.session.commit()
     click.echo(f"created {user.role} {user.email}")
+    if secondfactor.required(user):
+        click.echo("The first sign-in with the password asks the person to set up a second factor: an authenticator "
+                   "app on their phone (scan a QR code, enter a code), and gives them ten one-time recovery codes. "
+                   "The workspace opens only after that.")
+    else:
+        click.echo("A second factor is optional for organisers here (SECOND_FACTOR_REQUIRED_FOR=admins); the person "
+                   "can set one up on the account page after signing in.")
+
+
+@click.command("reset-second-factor")
+@click.argument("email")
+@with_appcontext
+def reset_second_factor(email):
+    """Take away an account's second factor (a lost phone and lost recovery codes); it is set up again at the
+    next sign-in. For when no admin can sign in to do it on the users page."""
+    user = service.find_by_email(email)
+    if user is None:
+        raise click.UsageError(f"{email} has no account")
+    secondfactor.reset(user)
+    db.session.commit()
+    click.echo(f"the second factor of {user.email} is reset; the next sign-in sets up a new one")

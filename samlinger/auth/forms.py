@@ -87,3 +87,15 @@ class NewUserForm(Form):
             raise ValidationError(_l("The password must be %(min)d to %(max)d characters long.",
                                      min=MIN_PASSWORD, max=200))
         _not_common(self, field)
+
+
+class SecondFactorForm(Form):
+    code = StringField(_l("Code"), filters=[strip], validators=[
+        InputRequired(_l("Enter the code from the app, or a recovery code.")), Length(max=40),
+    ])
+
+
+class EnrolForm(Form):
+    code = StringField(_l("Code from the app"), filters=[strip], validators=[
+        InputRequired(_l("Enter the six-digit code the app shows.")), Length(max=40),
+    ])

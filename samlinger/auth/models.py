@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, String
+from sqlalchemy import BigInteger, Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -28,6 +28,13 @@ class User(UserMixin, db.Model):
     #: the language of the account's e-mails (welcome, new password), whoever asked for them
     language: Mapped[str] = mapped_column(String(5), default="nb", server_default="nb")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: the TOTP secret, sealed with a key derived from SECRET_KEY (sealing.py); None until enrolled
+    totp_secret: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    #: the last TOTP time step accepted: a code is never accepted twice, nor one older than it
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    totp_enrolled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: "<issuer> <sub>" of the person at the office's OpenID Connect provider, once they signed in there
+    oidc_subject: Mapped[str | None] = mapped_column(String(400), nullable=True, unique=True, index=True)
 
     @property
     def is_admin(self) -> bool:
@@ -36,6 +43,10 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.active
+
+    @property
+    def has_second_factor(self) -> bool:
+        return self.totp_secret is not None
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"
@@ -46,6 +57,18 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+
+class RecoveryCode(db.Model):
+    """One of the ten one-time codes that stand in for the authenticator app; only a keyed hash is kept."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    #: HMAC-SHA256 of the code (secondfactor.code_hash): the codes are random enough not to need a slow hash
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 @login.user_loader

@@ -1,9 +1,8 @@
 """Logging in and out, password reset, the organiser's own account and user administration."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
-from flask_babel import get_locale
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 
 from ..audit.service import record
 from ..extensions import db, login
@@ -11,7 +10,8 @@ from ..forms import ConfirmForm
 from ..redirects import safe_next
 from ..refusal import Refused
 from ..security import rate_limited
-from . import notify, service
+from ..urls import absolute_url
+from . import notify, oidc, secondfactor, service, signin
 from .access import admin_required
 from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, NewUserForm, SetPasswordForm
 from .models import User
@@ -26,35 +26,44 @@ login.login_view = "auth.login_page"
 login.login_message = None
 
 
-def _start_session(user: User) -> None:
-    """A fresh session for *user* (no fixation); the language is in the address, not the session."""
-    session.clear()
-    session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME without use
-    login_user(user, remember=False)
-    service.remember_language(user, str(get_locale()))
-
-
 @bp.route("/logg-inn", methods=["GET", "POST"])
 @rate_limited("RATELIMIT_LOGIN")
 def login_page():
     form = LoginForm()
     if form.validate_on_submit():
         user = service.authenticate(form.email.data, form.password.data)
+        if user is not None and user.oidc_subject and oidc.configured():
+            # Whoever the office's login knows comes in through it, so that leaving the group there is final.
+            flash(_("This account signs in with the office's login."), "error")
+            return render_template("auth/login.html", form=form, provider=True,
+                                   provider_name=current_app.config["SAMLINGER_OIDC_NAME"]), 422
+        if user is not None and secondfactor.asked_for(user):
+            # The password alone opens nothing: the code (or enrolment) comes first.
+            signin.begin_pending(user, request.args.get("next"))
+            return redirect(url_for("factor.code" if user.has_second_factor else "factor.enrol"))
         if user is not None:
-            _start_session(user)
+            signin.start_session(user, "password")
             return redirect(safe_next(request.args.get("next"), url_for("workspace.dashboard")))
         flash(_("Wrong e-mail or password."), "error")
-    return render_template("auth/login.html", form=form), 422 if form.is_submitted() else 200
+    return render_template("auth/login.html", form=form, provider=oidc.configured(),
+                           provider_name=current_app.config["SAMLINGER_OIDC_NAME"]), 422 if form.is_submitted() else 200
 
 
 @bp.post("/logg-ut")
 def logout():
+    id_token = session.get("oidc_id_token") if session.get("sign_in_method") == "oidc" else None
     if current_user.is_authenticated:
         # Ends this session everywhere, also a copy of the cookie.
         service.end_sessions(db.session.get(User, current_user.id))
     logout_user()
     session.clear()
     flash(_("You are logged out."), "success")
+    if id_token and oidc.configured():
+        # The office's login ends its session too, and sends the browser back to the login page.
+        provider_logout = oidc.logout_url(id_token, absolute_url("auth.login_page",
+                                                                 current_app.config["SAMLINGER_DEFAULT_LANGUAGE"]))
+        if provider_logout:
+            return redirect(provider_logout)
     return redirect(url_for(".login_page"))
 
 
@@ -90,7 +99,7 @@ def change_password():
         user = db.session.get(User, current_user.id)
         if user.check_password(form.current_password.data):
             service.set_password(user, form.new_password.data)
-            _start_session(user)  # this session goes on; all others end
+            signin.start_session(user, session.get("sign_in_method", "password"), new_sign_in=False)  # others end
             flash(_("Your password is changed. You are logged out everywhere else."), "success")
             return redirect(url_for("workspace.dashboard"))
         form.current_password.errors.append(_("The current password is wrong."))
@@ -140,4 +149,19 @@ def set_active(user_id):
         return redirect(url_for(".index"))
     flash(_("%(email)s can log in again.", email=user.email) if active
           else _("%(email)s is deactivated and logged out.", email=user.email), "success")
+    return redirect(url_for(".index"))
+
+
+@users_bp.post("/<int:user_id>/andre-faktor")
+@admin_required
+def reset_second_factor(user_id):
+    """Take away someone's second factor (a lost phone): they enrol again at their next sign-in."""
+    form = ConfirmForm()
+    user = db.session.get(User, user_id) or abort(404)
+    if not form.validate_on_submit():
+        abort(400)
+    secondfactor.reset(user)
+    db.session.commit()
+    flash(_("The second factor of %(email)s is reset. They set up a new one at their next sign-in.",
+            email=user.email), "success")
     return redirect(url_for(".index"))

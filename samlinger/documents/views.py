@@ -4,7 +4,7 @@ from flask import Blueprint, abort, send_file
 
 from ..extensions import db
 from ..gatherings import public as gatherings
-from ..registration import service as registration
+from ..registration import links as registration
 from . import service
 from .models import Document
 

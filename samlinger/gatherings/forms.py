@@ -17,9 +17,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional, Regexp, ValidationError
 
 from ..forms import Form, at_most, one_line, strip
-from ..registration.modes import GATHERING_MODES
 from ..timeutil import FIRST_DAY, LAST_DAY, oslo, oslo_to_utc
-from .models import REGIONS, TERMS
+from .models import GATHERING_MODES, REGIONS, TERMS
 from .slugs import SLUG
 
 VISIBILITY = {"public": _l("Everyone"), "participants": _l("Only participants, through their link")}

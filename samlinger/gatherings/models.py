@@ -1,7 +1,6 @@
 """Rounds of gatherings and the gatherings themselves."""
 
 import uuid
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -16,6 +15,10 @@ from ..timeutil import UTCDateTime, end_of_day_utc, utcnow
 TERMS = {"spring": _l("spring"), "autumn": _l("autumn")}
 REGIONS = {"east": _l("East"), "west": _l("West"), "other": _l("Other")}
 STATUSES = {"draft": _l("Draft"), "published": _l("Published"), "cancelled": lazy_pgettext("gathering", "Cancelled")}
+#: a gathering's mode, and the sides a registration may take (seats/sides.py has the rules that follow from them)
+ON_SITE, ONLINE = "on_site", "online"
+GATHERING_MODES = {"on_site": _l("On site"), "online": _l("Online"), "hybrid": _l("Hybrid: on site and online")}
+ATTENDANCE = {ON_SITE: _l("On site"), ONLINE: _l("Online")}
 
 
 class Round(TwoStandards, db.Model):
@@ -68,7 +71,7 @@ class Gathering(TwoStandards, db.Model):
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     #: the last day to register, in Oslo; registration closes when that day ends
     registration_deadline: Mapped[date] = mapped_column(Date)
-    #: on_site | online | hybrid (registration/modes.py has the rules that follow from it)
+    #: on_site | online | hybrid (seats/sides.py has the rules that follow from it)
     mode: Mapped[str] = mapped_column(String(10), default="on_site", server_default="on_site")
     #: the seats on site (an online gathering's seats); None means unlimited
     capacity: Mapped[int | None] = mapped_column(Integer, nullable=True)
@@ -79,7 +82,7 @@ class Gathering(TwoStandards, db.Model):
     #: (registrations from another organisation, without a municipality, are never limited)
     per_municipality_limit: Mapped[int | None] = mapped_column(Integer, nullable=True)
     #: this many seats are kept for municipalities with no confirmed registration yet, until held_until
-    #: ends (in Oslo); None or 0 means none (registration/seats.py has the rule)
+    #: ends (in Oslo); None or 0 means none (seats/ledger.py has the rule)
     held_seats: Mapped[int | None] = mapped_column(Integer, nullable=True)
     held_until: Mapped[date | None] = mapped_column(Date, nullable=True)
     #: draft | published | cancelled
@@ -143,8 +146,6 @@ class Gathering(TwoStandards, db.Model):
 
     @property
     def mode_title(self) -> str:
-        from ..registration.modes import GATHERING_MODES
-
         return str(GATHERING_MODES.get(self.mode, self.mode))
 
     @property
@@ -156,46 +157,3 @@ class Gathering(TwoStandards, db.Model):
         """What a participant's calendar holds: a change here raises the revision (the mode decides whether
         the invite's place is the venue or the video link)."""
         return (self.starts_at, self.ends_at, self.venue, self.address, self.mode)
-
-
-@dataclass(frozen=True)
-class Availability:
-    """Seats as shown to the public: how many are left and what registering now gives."""
-
-    confirmed: int
-    waitlisted: int
-    capacity: int | None
-    open: bool
-    waitlist_enabled: bool
-    #: at most this many per municipality (None: no limit)
-    per_municipality_limit: int | None = None
-    #: seats still held now for municipalities not yet registered, and the last day they are held
-    held: int = 0
-    held_until: date | None = None
-    #: a hybrid gathering's sides, each with its own seats: (("on_site", Availability), ("online", Availability))
-    sides: tuple = ()
-
-    @property
-    def seats_left(self) -> int | None:
-        if self.sides:
-            left = [side.seats_left for _mode, side in self.sides]
-            return None if None in left else sum(left)
-        if self.capacity is None:
-            return None
-        return max(self.capacity - self.confirmed, 0)
-
-    @property
-    def is_full(self) -> bool:
-        """Every side full: only then does registering give a place on a waiting list (or nothing)."""
-        if self.sides:
-            return all(side.is_full for _mode, side in self.sides)
-        return self.capacity is not None and self.confirmed >= self.capacity
-
-    @property
-    def state(self) -> str:
-        """open | waitlist | full | closed"""
-        if not self.open:
-            return "closed"
-        if not self.is_full:
-            return "open"
-        return "waitlist" if self.waitlist_enabled else "full"

@@ -1,15 +1,23 @@
-"""What the public sees: the gatherings on the public pages and feeds, and their seats."""
+"""What the public sees: the gatherings on the public pages and feeds, and their seats (the seat ledger), and
+which columns those pages show (SHOWS, for the page cache)."""
 
 from datetime import datetime, time
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from ..documents.models import Document
 from ..extensions import db
-from ..registration import modes, seats
-from ..registration.counts import Counts, mode_counts, total
+from ..registration.models import Registration
+from ..seats.ledger import SHOWN_COLUMNS, Ledger, ledgers
 from ..timeutil import FIRST_DAY, LAST_DAY, end_of_day_utc, oslo_to_utc, utcnow
-from .models import Availability, Gathering, Round
+from .models import Gathering, Round
+
+#: What the public pages (front page, gathering page, JSON API, calendar feeds) show, declared here beside the
+#: code that reads it: every column of a round, a gathering or a document (None), and of a registration the
+#: columns the seat ledger counts. pagecache raises the content version in the transaction that changes any
+#: of them (or adds or deletes such a row), so a kept page is the page rendered afresh.
+SHOWS = {Round: None, Gathering: None, Document: None, Registration: frozenset(column.key for column in SHOWN_COLUMNS)}
 
 #: What the public may see: a gathering whose dates lie outside the days the forms accept (stored some
 #: other way) is left out rather than break every page and feed that lists it.
@@ -53,29 +61,9 @@ def gathering_by_slug(slug: str) -> Gathering | None:
     return gathering if gathering is not None and gathering.is_visible else None
 
 
-def availability(gatherings, now=None) -> dict[int, Availability]:
-    """Return the seats shown to the public for each gathering."""
-    now = now or utcnow()
-    by_mode = mode_counts(g.id for g in gatherings)
-    # Only gatherings holding seats need the count per municipality: one more query, whatever their number.
-    holding = seats.tallies(g.id for g in gatherings if g.holding(now))
-
-    def side(g, mode):
-        counts = by_mode[g.id].get(mode, Counts())
-        return Availability(confirmed=counts.confirmed, waitlisted=counts.waitlisted,
-                            capacity=modes.capacity_for(g, mode), open=g.registration_open(now),
-                            waitlist_enabled=g.waitlist_enabled)
-
-    found = {}
-    for g in gatherings:
-        counts = total(by_mode[g.id])
-        sides = tuple((mode, side(g, mode)) for mode in modes.offered(g)) if g.mode == "hybrid" else ()
-        found[g.id] = Availability(
-            confirmed=counts.confirmed, waitlisted=counts.waitlisted, capacity=g.capacity,
-            open=g.registration_open(now), waitlist_enabled=g.waitlist_enabled, sides=sides,
-            per_municipality_limit=g.per_municipality_limit,
-            held=seats.unused_held(g, holding[g.id], now) if g.id in holding else 0, held_until=g.held_until)
-    return found
+def availability(gatherings, now=None) -> dict[int, Ledger]:
+    """The seats shown to the public for each gathering: the seat ledger, one query for all of them."""
+    return ledgers(gatherings, now or utcnow())
 
 
 def group_for_front_page(gatherings, now=None):

@@ -14,11 +14,12 @@ from ..locking import locked
 from ..mail.models import OutboundEmail
 from ..questions.models import Question
 from ..refusal import Refused
-from ..registration import modes, notify
-from ..registration.counts import counts_of
+from ..registration import notify
 from ..registration.lists import with_status
 from ..registration.models import ACTIVE
 from ..registration.service import promote_waiting
+from ..seats import sides
+from ..seats.ledger import ledger
 from ..timeutil import FIRST_DAY, LAST_DAY, oslo, oslo_to_utc
 from .models import Gathering, Round
 from .slugs import unique_slug
@@ -200,7 +201,7 @@ def update_gathering(gathering_id: int, data: dict, *, notify_participants: bool
     if moved:
         gathering.revision += 1
     db.session.flush()
-    modes.settle(gathering)  # on site or online only now: everyone is on that side
+    sides.settle(gathering)  # on site or online only now: everyone is on that side
     # More seats (or no limit any more) go to the waiting list at once, in order; their
     # invites already carry the new time and revision.
     promoted = {registration.id for registration in promote_waiting(gathering)}
@@ -227,7 +228,7 @@ def set_gathering_published(gathering: Gathering, published: bool) -> None:
     """
     if not can_edit(gathering):
         raise Refused("cancelled", CANCELLED)
-    if not published and counts_of(gathering.id).total:
+    if not published and ledger(gathering).counts.total:
         raise Refused("has_registrations", HAS_REGISTRATIONS)
     gathering.status = "published" if published else "draft"
     record("gathering.publish" if published else "gathering.unpublish", gathering, gathering.text("title", "nb"))
@@ -255,7 +256,7 @@ def delete_gathering(gathering_id: int) -> None:
     """Delete a gathering nobody has registered for, with its presentations and their stored files.
     Refuses "has_registrations", also when they have all cancelled."""
     gathering = locked(Gathering, gathering_id)
-    if counts_of(gathering.id).total:
+    if ledger(gathering).counts.total:
         db.session.rollback()
         raise Refused("has_registrations", HAS_REGISTRATIONS)
     db.session.execute(update(OutboundEmail).where(OutboundEmail.gathering_id == gathering.id)

@@ -8,7 +8,7 @@ from flask_babel import ngettext
 from ..extensions import db
 from ..forms import ConfirmForm, confirmed_post, status_of
 from ..refusal import Refused
-from ..registration.counts import counts_of, status_counts
+from ..seats.ledger import ledger, status_counts
 from . import service
 from .forms import CancelGatheringForm, GatheringForm, RoundForm
 from .models import Gathering, Round
@@ -30,7 +30,7 @@ def _to_gathering(gathering_id: int):
 @bp.get("/runder/")
 def index():
     rounds = service.rounds()
-    counts = status_counts(g.id for r in rounds for g in r.gatherings)
+    counts = status_counts(g for r in rounds for g in r.gatherings)
     return render_template("organiser/rounds/index.html", rounds=rounds, counts=counts, form=ConfirmForm())
 
 
@@ -61,7 +61,7 @@ def _round_form(round_: Round | None):
 @bp.get("/runder/<int:round_id>")
 def show_round(round_id):
     round_ = db.get_or_404(Round, round_id)
-    counts = status_counts(g.id for g in round_.gatherings)
+    counts = status_counts(round_.gatherings)
     return render_template("organiser/rounds/round.html", round=round_, counts=counts, form=ConfirmForm())
 
 
@@ -137,7 +137,7 @@ def edit_gathering(gathering_id):
         _save_gathering(gathering, form.data_for_service(slug), form.notify_participants.data)
         return _to_gathering(gathering.id)
     return render_template("organiser/rounds/gathering_form.html", form=form, round=gathering.round,
-                           gathering=gathering, registrations=counts_of(gathering.id), confirm=ConfirmForm()
+                           gathering=gathering, registrations=ledger(gathering).counts, confirm=ConfirmForm()
                            ), status_of(form)
 
 
@@ -176,7 +176,7 @@ def cancel_gathering(gathering_id):
         return _to_gathering(gathering_id)
     if not form.validate_on_submit():
         return render_template("organiser/rounds/cancel_gathering.html", form=form, gathering=gathering,
-                               registrations=counts_of(gathering.id).active), status_of(form)
+                               registrations=ledger(gathering).counts.active), status_of(form)
     told = service.cancel_gathering(gathering.id, form.reason.data)
     flash(ngettext("The gathering is cancelled, and %(num)d person registered is told.",
                    "The gathering is cancelled, and %(num)d people registered are told.", told), "success")

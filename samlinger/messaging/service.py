@@ -9,9 +9,9 @@ from ..audit.service import record
 from ..extensions import db
 from ..mail.models import OutboundEmail
 from ..mail.outbox import queue
-from ..registration.counts import status_counts, total
 from ..registration.lists import with_status
 from ..registration.models import ACTIVE, Registration
+from ..seats.ledger import counts_by_id, total
 from ..urls import absolute_url
 
 AUDIENCES = {
@@ -23,7 +23,7 @@ AUDIENCES = {
 
 def audience_counts(gathering_ids) -> dict[str, int]:
     """How many each choice of recipients reaches."""
-    counts = total(status_counts(gathering_ids))
+    counts = total(counts_by_id(gathering_ids))
     return {"confirmed": counts.confirmed, "waitlisted": counts.waitlisted, "all": counts.active}
 
 

@@ -20,8 +20,8 @@ from ..forms import clean_text
 from ..gatherings.models import Gathering
 from ..locking import begin_write, locked
 from ..refusal import Refused
-from ..registration import modes
 from ..registration.models import Registration, normalise_email
+from ..seats import sides
 from ..timeutil import utcnow
 from . import notify
 from .models import VideoLink
@@ -38,7 +38,7 @@ def link_of(gathering_id: int) -> VideoLink | None:
 def online_confirmed(gathering_id: int) -> list[Registration]:
     return list(db.session.scalars(
         select(Registration).where(Registration.gathering_id == gathering_id, Registration.status == "confirmed",
-                                   modes.on_side(modes.ONLINE)).order_by(Registration.id)))
+                                   sides.on_side(sides.ONLINE)).order_by(Registration.id)))
 
 
 def set_video_link(gathering_id: int, url: str, meeting_id: str = "", passcode: str = "") -> int:
@@ -104,11 +104,11 @@ def mark_attended(registration_id: int, attended: bool, *, now=None) -> Registra
     db.session.execute(
         update(Registration)
         .where(Registration.id == registration_id, Registration.status == "confirmed",
-               modes.on_side(modes.ONLINE), condition)
+               sides.on_side(sides.ONLINE), condition)
         .values(checked_in_at=now if attended else None).execution_options(synchronize_session=False))
     db.session.commit()
     registration = db.session.get(Registration, registration_id, populate_existing=True)
-    if registration.status != "confirmed" or registration.attendance_mode != modes.ONLINE:
+    if registration.status != "confirmed" or registration.attendance_mode != sides.ONLINE:
         raise Refused("not_online", _l("Only a confirmed online participant can be marked here."))
     return registration
 

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_babel import pgettext
 
 from ..gatherings.models import REGIONS
-from ..registration.modes import ATTENDANCE
+from ..seats.sides import ATTENDANCE
 from .charts import round_label
 from .figures import OTHER, Line, Reach, Tally, still_to_come
 

@@ -35,8 +35,9 @@ from ..collation import sort_key
 from ..extensions import db
 from ..gatherings.models import Gathering, Round
 from ..municipalities.models import Municipality
-from ..registration import attendance, modes
+from ..registration import attendance
 from ..registration.models import Registration
+from ..seats import sides
 from ..timeutil import oslo, utcnow
 
 #: the periods offered, in years back from this one (this year included)
@@ -120,7 +121,7 @@ class Reach:
     per_gathering: dict[int, Tally]
     per_round: dict[int, Tally]
     per_region: dict[str, Tally]
-    #: on site and online (registration/modes.py), for the counted gatherings
+    #: on site and online (seats/sides.py), for the counted gatherings
     per_side: dict[str, Tally]
     total: Tally
     #: the municipalities with a registration in the period, in name order (merged ones too)
@@ -176,7 +177,7 @@ class Reach:
     @property
     def sides(self) -> list[str]:
         """On site, then online, for those with registrations in the period."""
-        return [side for side in (modes.ON_SITE, modes.ONLINE) if side in self.per_side]
+        return [side for side in (sides.ON_SITE, sides.ONLINE) if side in self.per_side]
 
     @property
     def regions(self) -> list[str]:
@@ -249,7 +250,7 @@ def reach(years: int | None = None, round_id: int | None = None, now: datetime |
                                                   Registration.attendance_mode):
             per_gathering[gathering_id].add(tally)
             if gathering_id in counted:
-                per_side[mode or modes.ON_SITE].add(tally)
+                per_side[mode or sides.ON_SITE].add(tally)
         for gathering in gatherings:
             if is_counted(gathering):
                 tally = per_gathering[gathering.id]

@@ -4,7 +4,7 @@ from flask import Blueprint, abort, render_template, request
 
 from .. import spreadsheets
 from ..gatherings.models import REGIONS
-from ..registration.modes import ATTENDANCE
+from ..seats.sides import ATTENDANCE
 from ..timeutil import oslo
 from . import charts, export, figures
 

@@ -25,10 +25,12 @@ from ..audit.service import record
 from ..extensions import db
 from ..gatherings.models import Gathering
 from ..locking import begin_write, locked
+from ..municipalities.matching import with_municipality
 from ..refusal import Refused
+from ..seats import rules, sides
+from ..seats.ledger import Counts, ledger
 from ..timeutil import oslo, utcnow
 from ..tokens import digest, unguessable
-from .counts import Counts
 from .models import Registration, canonical_email, normalise_email
 
 ATTENDED = "attended"
@@ -89,7 +91,7 @@ class Summary:
 
 
 def summary(gathering: Gathering, counts: Counts, now: datetime | None = None) -> Summary | None:
-    """The attendance of an ended gathering from its counts (`counts.status_counts`); None before the end."""
+    """The attendance of an ended gathering from its counts (the seat ledger, seats/ledger.py); None before the end."""
     if not gathering.has_ended(now):
         return None
     return Summary(attended=counts.checked_in, no_shows=counts.confirmed - counts.checked_in,
@@ -130,12 +132,15 @@ def add_walk_in(gathering_id: int, details: dict, *, email: str = "", language: 
     now = now or utcnow()
     email = email.strip()
     email_normalized = normalise_email(email) if email else f"no-address-{unguessable()}"
+    details = with_municipality(details)
     gathering = locked(Gathering, gathering_id)
     if gathering.status != "published":
         _refuse("closed", _l("Only a published gathering can have participants added."))
     if not walk_ins_from_today(gathering, now):
         _refuse("too_early", _l("People who came without registering can be added from the day of the "
                                 "gathering."))
+    # They are in the room: the seat is given over any rule, and the audit entry says which.
+    over = ledger(gathering, now).why_not(details.get("municipality_id"), sides.ON_SITE)
     registration = Registration(
         gathering=gathering, status="confirmed", confirmed_at=now, checked_in_at=now, walk_in=True,
         added_by_organiser=True, email=canonical_email(email) if email else "", email_normalized=email_normalized,
@@ -150,7 +155,8 @@ def add_walk_in(gathering_id: int, details: dict, *, email: str = "", language: 
     except IntegrityError:  # the address holds an active registration: the unique index is the rule
         _refuse("duplicate", WALK_IN_DUPLICATE)
     record("registration.walk_in", registration,
-           f"Came without registering, added at check-in for {gathering.text('title', 'nb')}")
+           f"Came without registering, added at check-in for {gathering.text('title', 'nb')}"
+           + rules.OVER_WORDS.get(over, ""))
     db.session.commit()
     return registration
 
@@ -192,3 +198,29 @@ def mark(registration_id: int, attended: bool, *, now: datetime | None = None) -
 def _refuse(code: str, message):
     db.session.rollback()
     raise Refused(code, message)
+
+
+# --- on the day ----------------------------------------------------------------------------------
+
+def check_in(registration_id: int, present: bool, *, now=None) -> Registration:
+    """Mark a confirmed participant as arrived, or undo it. Refuses "not_confirmed", and "walk_in" for undoing
+    the arrival of someone who came without registering (see the module's note)."""
+    now = now or utcnow()
+    begin_write()
+    # Conditional update: two phones tapping the same person keep the first arrival time.
+    values = {"checked_in_at": now} if present else {"checked_in_at": None}
+    condition = (Registration.checked_in_at.is_(None) if present
+                 else Registration.checked_in_at.is_not(None) & Registration.walk_in.is_(False))
+    db.session.execute(
+        update(Registration)
+        .where(Registration.id == registration_id, Registration.status == "confirmed", condition)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    registration = db.session.get(Registration, registration_id, populate_existing=True)
+    if registration.status != "confirmed":
+        raise Refused("not_confirmed", _l("Only a confirmed participant can be checked in."))
+    if registration.walk_in and not present:
+        raise Refused("walk_in", WALK_IN_ATTENDED)
+    return registration

@@ -68,7 +68,7 @@ class Registration(db.Model):
     gathering_id: Mapped[int] = mapped_column(ForeignKey("gathering.id"))
     #: confirmed | waitlisted | cancelled
     status: Mapped[str] = mapped_column(String(12))
-    #: on_site | online: the side of a hybrid gathering whose seat or waiting list this is (registration/modes.py)
+    #: on_site | online: the side of a hybrid gathering whose seat or waiting list this is (seats/sides.py)
     attendance_mode: Mapped[str] = mapped_column(String(10), default="on_site", server_default="on_site")
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str] = mapped_column(String(254))

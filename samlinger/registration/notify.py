@@ -32,9 +32,9 @@ from ..mail.models import OutboundEmail
 from ..mail.outbox import queue_unwritten
 from ..mail.writing import Written, one_line, writer
 from ..online.video import video_for
+from ..seats import rules
 from ..tokens import digest
 from ..urls import absolute_url
-from . import seats
 from .models import Registration
 
 #: (context for the templates, tokens of the links in it): what a participant mail's own links add
@@ -163,8 +163,8 @@ def _invite(registration, language: str, video=None, *, cancel: bool = False) ->
 # --- the registration's own mails ------------------------------------------------------------------
 
 def _why_waiting(details: dict, registration: Registration, language: str) -> Links:
-    """Why someone waits: the gathering is full, or a rule of registration/seats.py (in the mail's language)."""
-    told = seats.reason(registration.gathering, details.get("why"))
+    """Why someone waits: the gathering is full, or a rule of seats/ledger.py (in the mail's language)."""
+    told = rules.reason(registration.gathering, details.get("why"))
     return {"why_text": str(told) if told else None}, ()
 
 
@@ -182,7 +182,7 @@ participant_mail("mode_changed", _l("Changed how you attend: %(title)s"), video=
 
 def notify_registered(registration, why: str | None = None):
     """Confirm a new registration: with the invite when the seat is confirmed; on the waiting list, *why*
-    (registration/seats.py: full, municipality_limit, held) says which rule it waits for."""
+    (seats/rules.py: full, municipality_limit, held) says which rule it waits for."""
     if registration.status == "confirmed":
         return queue("confirmation", registration, link=True, invite="REQUEST")
     return queue("waitlisted", registration, link=True, why=why)

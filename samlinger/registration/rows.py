@@ -12,9 +12,9 @@ from ..municipalities.models import Municipality, mail_language
 from ..questions.models import Question
 from ..registration import attendance
 from ..registration.models import STATUSES, Registration
+from ..seats.sides import ATTENDANCE
 from ..texts import current_language, pick
 from ..timeutil import oslo, utcnow
-from .modes import ATTENDANCE
 
 _STATUS_RANK = case({"confirmed": 0, "waitlisted": 1}, value=Registration.status, else_=2)
 

@@ -4,7 +4,7 @@ cannot disagree.
 
 - Details change while the registration is active and the gathering has not ended.
 - A participant cancels until the gathering has ended (an organiser may cancel later: someone added by mistake).
-- The side of a hybrid gathering changes until it starts (`switch_target`; the seats are the service's).
+(Changing side and moving up have theirs beside the service's rules: service.can_switch_mode, can_move_up.)
 """
 
 from datetime import datetime
@@ -12,7 +12,6 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 
 from ..refusal import Refused
-from ..timeutil import utcnow
 
 NOT_ACTIVE = _l("This registration is cancelled.")
 ENDED = _l("The gathering is over: the registration can no longer be changed.")
@@ -40,19 +39,3 @@ def require_cancel(registration, now: datetime | None = None) -> None:
     if registration.gathering.has_ended(now):
         raise Refused("ended", ENDED)
 
-
-def switch_target(registration, now: datetime | None = None) -> str | None:
-    """The side a participant of a hybrid gathering can change to now, if any: a published hybrid gathering that
-    has not started, and an active registration (service.switch_mode refuses "not_switchable" otherwise)."""
-    gathering = registration.gathering
-    if (gathering.mode != "hybrid" or not registration.is_active or gathering.status != "published"
-            or (now or utcnow()) >= gathering.starts_at):
-        return None
-    return "online" if registration.attendance_mode == "on_site" else "on_site"
-
-
-def can_move_up(registration) -> bool:
-    """Whether an organiser may give this person a seat out of turn: on the waiting list of a published gathering,
-    and not anonymised (service.move_up refuses "not_waitlisted" or "anonymised" otherwise)."""
-    return (registration.status == "waitlisted" and registration.gathering.status == "published"
-            and registration.anonymised_at is None)

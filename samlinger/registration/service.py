@@ -7,7 +7,7 @@ Each change is one transaction with the mail it causes and, for an organiser's c
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -15,12 +15,14 @@ from ..audit.service import record
 from ..extensions import db
 from ..gatherings.models import Gathering
 from ..locking import begin_write, locked
+from ..municipalities import matching
 from ..refusal import Refused
+from ..seats import rules, sides
+from ..seats.ledger import ledger
 from ..timeutil import oslo, utcnow
-from ..tokens import find
-from . import mailcap, modes, notify, rules, seats
-from .attendance import WALK_IN_ATTENDED
+from . import mailcap, notify
 from .models import Registration, canonical_email, normalise_email
+from .rules import require_cancel, require_change_details
 
 #: what a participant is told when the form cannot be sent; the registration page shows them too
 CLOSED = _l("Registration for this gathering is closed.")
@@ -36,7 +38,7 @@ MOVE_UP_REASONS = ("speaker", "organisers_guest", "municipality_asked", "replace
 
 def _no_waiting_list(gathering, why: str, mode: str):
     """The refusal when no seat may be given now and the gathering has no waiting list."""
-    told = seats.reason(gathering, why)
+    told = rules.reason(gathering, why)
     if told:
         return _l("%(reason)s The gathering has no waiting list.", reason=told)
     return SIDE_FULL[mode] if gathering.mode == "hybrid" else FULL
@@ -51,7 +53,7 @@ class Outcome:
     #: the manage token (the same in every e-mail); None when the address was already registered
     token: str | None
     duplicate: bool = False
-    #: why a new registration from this municipality would not get a seat now (seats.FULL, MUNICIPALITY_LIMIT,
+    #: why a new registration from this municipality would not get a seat now (rules.FULL, MUNICIPALITY_LIMIT,
     #: HELD) or None; the same for an address already registered, so the receipt cannot tell them apart
     why: str | None = None
 
@@ -102,6 +104,7 @@ def register(gathering_id: int, details: dict, *, email: str, language: str,
     now = now or utcnow()
     # Worked out before the lock, which every registration for the gathering waits on.
     email_normalized, email = normalise_email(email), canonical_email(email)
+    details = matching.with_municipality(details)
     # The round is read with the gathering: registration_open() needs whether it is published.
     gathering = locked(Gathering, gathering_id, joinedload(Gathering.round, innerjoin=True))
     if gathering.status != "published":
@@ -112,8 +115,8 @@ def register(gathering_id: int, details: dict, *, email: str, language: str,
     if gathering.held_seats and not gathering.holding(now):
         # The hold has ended: the waiting list gets the released seats before anyone new does.
         promote_waiting(gathering, now=now)
-    mode = modes.side(gathering, mode)
-    why = seats.why_not(gathering, details.get("municipality_id"), seats.tally(gathering_id), now, mode)
+    mode = sides.side(gathering, mode)
+    why = ledger(gathering, now).why_not(details.get("municipality_id"), mode)
 
     existing = _active_with(gathering_id, email_normalized)
     if existing is not None:
@@ -128,7 +131,7 @@ def register(gathering_id: int, details: dict, *, email: str, language: str,
         return Outcome(existing, None, duplicate=True, why=why)
 
     if why and not gathering.waitlist_enabled:
-        _refuse("full" if why == seats.FULL else why, _no_waiting_list(gathering, why, mode))
+        _refuse(why, _no_waiting_list(gathering, why, mode))
 
     registration = Registration(
         gathering=gathering, status="waitlisted" if why else "confirmed", confirmed_at=None if why else now,
@@ -155,7 +158,7 @@ def register(gathering_id: int, details: dict, *, email: str, language: str,
 
 
 def promote_waiting(gathering: Gathering, *, now=None) -> list[Registration]:
-    """Give free seats to the waiting list in order, each to the first who fits the limits (seats.why_not):
+    """Give free seats to the waiting list in order, each to the first who fits the limits (Ledger.why_not):
     someone whose municipality is at its limit, or who may not take a held seat, is passed over and keeps
     their place. The caller holds the lock and commits.
 
@@ -164,8 +167,8 @@ def promote_waiting(gathering: Gathering, *, now=None) -> list[Registration]:
     now = now or utcnow()
     if gathering.status != "published" or gathering.has_started(now):
         return []
-    counted = seats.tally(gathering.id)
-    if all(seats.why_not(gathering, None, counted, now, side) == seats.FULL for side in modes.offered(gathering)):
+    counted = ledger(gathering, now)
+    if counted.full_everywhere():
         return []  # no free seat on any side: the waiting list need not be read
     waiting = select(Registration).where(
         Registration.gathering_id == gathering.id, Registration.status == "waitlisted"
@@ -175,8 +178,8 @@ def promote_waiting(gathering: Gathering, *, now=None) -> list[Registration]:
         mode = registration.attendance_mode
         if mode in full_sides:
             continue
-        why = seats.why_not(gathering, registration.municipality_id, counted, now, mode)
-        if why == seats.FULL:  # this side is full; the other side of a hybrid gathering may still have seats
+        why = counted.why_not(registration.municipality_id, mode)
+        if why == rules.FULL:  # this side is full; the other side of a hybrid gathering may still have seats
             full_sides.add(mode)
             continue
         if why is None:
@@ -212,7 +215,7 @@ def release_held_seats(now=None) -> int:
 
 def cancel(registration_id: int, *, by_organiser: bool = False, now=None) -> Registration:
     """Cancel a registration, free its seat and promote from the waiting list, in one transaction. A participant
-    (not *by_organiser*) is refused "ended" once the gathering has ended (rules.require_cancel)."""
+    (not *by_organiser*) is refused "ended" once the gathering has ended (registration/rules.require_cancel)."""
     now = now or utcnow()
     registration, gathering = _locked_registration(registration_id)
     if registration.status == "cancelled":
@@ -220,7 +223,7 @@ def cancel(registration_id: int, *, by_organiser: bool = False, now=None) -> Reg
         return registration
     if not by_organiser:
         try:
-            rules.require_cancel(registration, now)
+            require_cancel(registration, now)
         except Refused:
             db.session.rollback()
             raise
@@ -237,6 +240,12 @@ def cancel(registration_id: int, *, by_organiser: bool = False, now=None) -> Reg
     return registration
 
 
+def can_move_up(registration: Registration) -> bool:
+    """Whether an organiser may give this person a seat out of turn (move_up's rule; the workspace asks it)."""
+    return (registration.status == "waitlisted" and registration.gathering.status == "published"
+            and registration.anonymised_at is None)
+
+
 def move_up(registration_id: int, *, reason: str, now=None) -> Registration:
     """An organiser gives a seat to someone on the waiting list, out of turn and even over capacity, the
     municipality's limit or the held seats, for one of MOVE_UP_REASONS. The audit entry names the reason
@@ -250,19 +259,27 @@ def move_up(registration_id: int, *, reason: str, now=None) -> Registration:
     registration, gathering = _locked_registration(registration_id)
     if registration.anonymised_at is not None:
         _refuse("anonymised", ANONYMISED)
-    if registration.status != "waitlisted" or gathering.status != "published":
+    if not can_move_up(registration):
         _refuse("not_waitlisted", _l("Only someone on the waiting list of a published gathering can be moved up."))
-    over = seats.why_not(gathering, registration.municipality_id, seats.tally(gathering.id), now,
-                         registration.attendance_mode)
+    over = ledger(gathering, now).why_not(registration.municipality_id, registration.attendance_mode)
     registration.status, registration.confirmed_at = "confirmed", now
     notify.notify_promoted(registration)
-    over_words = {seats.FULL: "; over capacity", seats.MUNICIPALITY_LIMIT: "; over the municipality's limit",
-                  seats.HELD: "; in a held seat"}.get(over, "")
+    over_words = rules.OVER_WORDS.get(over, "")
     record("registration.move_up", registration,
            f"Given a seat from the waiting list of {gathering.text('title', 'nb')} out of turn "
            f"(reason: {reason}){over_words}")
     db.session.commit()
     return registration
+
+
+def can_switch_mode(registration: Registration, now=None) -> str | None:
+    """The side a participant of a hybrid gathering may change to now (switch_mode's rule; the manage page asks
+    it), or None: a cancelled registration, a gathering that is not hybrid, not published or has started."""
+    gathering = registration.gathering
+    if (not registration.is_active or gathering.mode != "hybrid" or gathering.status != "published"
+            or (now or utcnow()) >= gathering.starts_at):
+        return None
+    return sides.ONLINE if registration.attendance_mode == sides.ON_SITE else sides.ON_SITE
 
 
 def switch_mode(registration_id: int, mode: str, *, now=None) -> Registration:
@@ -272,12 +289,12 @@ def switch_mode(registration_id: int, mode: str, *, now=None) -> Registration:
     on that side's waiting list; someone on a waiting list gets a seat on the other side if one is free.
     Refused when the other side has no free seat ("side_full": they keep what they have, and may join the
     other waiting list only by cancelling and registering again) or the seats' rules keep them out there
-    ("municipality_limit", "held": registration/seats.py), and "not_switchable" for a cancelled
+    ("municipality_limit", "held": seats/ledger.py), and "not_switchable" for a cancelled
     registration, a gathering that is not hybrid, or one that has started.
     """
     now = now or utcnow()
     registration, gathering = _locked_registration(registration_id)
-    if rules.switch_target(registration, now) is None or mode not in modes.offered(gathering):
+    if can_switch_mode(registration, now) is None or mode not in sides.offered(gathering):
         _refuse("not_switchable", _l("You cannot change how you attend this gathering now."))
     if registration.attendance_mode == mode:
         db.session.commit()
@@ -286,14 +303,14 @@ def switch_mode(registration_id: int, mode: str, *, now=None) -> Registration:
         promote_waiting(gathering, now=now)  # released seats go to the waiting lists before anyone switches
         db.session.flush()
     # The other side under the same rules as a new registration, the seat the person holds not in the way.
-    counted = seats.tally(gathering.id)
+    counted = ledger(gathering, now)
     if registration.status == "confirmed":
         counted.release(registration.municipality_id, registration.attendance_mode)
-    why = seats.why_not(gathering, registration.municipality_id, counted, now, mode)
-    if why == seats.FULL:
+    why = counted.why_not(registration.municipality_id, mode)
+    if why == rules.FULL:
         _refuse("side_full", SIDE_FULL[mode])
     if why is not None:  # the municipality's limit, or a seat held for municipalities not yet registered
-        _refuse(why, _l("%(reason)s You cannot change how you attend now.", reason=seats.reason(gathering, why)))
+        _refuse(why, _l("%(reason)s You cannot change how you attend now.", reason=rules.reason(gathering, why)))
     was_confirmed = registration.status == "confirmed"
     registration.attendance_mode = mode
     registration.status = "confirmed"
@@ -319,28 +336,30 @@ def update_details(registration: Registration, details: dict, *, now=None) -> No
 
     A confirmed seat moves to another municipality (or organisation) only where a new registration would
     get one: otherwise registering as another organisation and then changing would pass the limits.
-    Refuses "municipality_limit" or "held"; the seat it frees goes to the waiting list; "not_active" or "ended"
-    (rules.require_change_details).
+    Refuses "municipality_limit" or "held"; the seat it frees goes to the waiting list, and a person on the
+    waiting list whose new municipality has room may be the one who gets it. Refuses "not_active" or "ended"
+    (registration/rules.require_change_details).
     """
     now = now or utcnow()
-    rules.require_change_details(registration, now)
-    moving = (registration.status == "confirmed" and "municipality_id" in details
+    require_change_details(registration, now)
+    details = matching.with_municipality(details)
+    moving = (registration.is_active and "municipality_id" in details
               and details["municipality_id"] != registration.municipality_id)
     if not moving:
         _set_details(registration, details)
         db.session.commit()
         return
     registration, gathering = _locked_registration(registration.id)
-    if registration.status == "confirmed" and seats.has_rules(gathering):
-        counted = seats.tally(gathering.id)
+    if registration.status == "confirmed" and rules.has_rules(gathering):
+        counted = ledger(gathering, now)
         counted.release(registration.municipality_id, registration.attendance_mode)  # the seat being moved
-        why = seats.why_not(gathering, details["municipality_id"], counted, now, registration.attendance_mode)
-        if why == seats.MUNICIPALITY_LIMIT:
+        why = counted.why_not(details["municipality_id"], registration.attendance_mode)
+        if why == rules.MUNICIPALITY_LIMIT:
             _refuse(why, _l("%(reason)s Your seat cannot move to it; ask the organisers if this is wrong.",
-                            reason=seats.reason(gathering, why)))
-        if why == seats.HELD:
+                            reason=rules.reason(gathering, why)))
+        if why == rules.HELD:
             _refuse(why, _l("%(reason)s Your seat cannot move there now; ask the organisers if this is wrong.",
-                            reason=seats.reason(gathering, why)))
+                            reason=rules.reason(gathering, why)))
     _set_details(registration, details)
     db.session.flush()
     promote_waiting(gathering, now=now)
@@ -367,9 +386,11 @@ def edit(registration_id: int, details: dict, *, email: str) -> Registration:
     moved = email_normalized != registration.email_normalized
     registration.email, registration.email_normalized = canonical_email(email), email_normalized
     before = registration.municipality_id
-    moved_seat = registration.status == "confirmed" and details.get("municipality_id", before) != before
+    details = matching.with_municipality(details)
+    moved_seat = registration.is_active and details.get("municipality_id", before) != before
     _set_details(registration, details)
-    if moved_seat:  # an organiser may move a seat over a limit; the municipality it leaves may promote
+    if moved_seat:  # an organiser may move a seat over a limit; the municipality it leaves may promote, and
+        # a person on the waiting list whose new municipality has room may be promoted
         db.session.flush()
         promote_waiting(gathering)
     summary = f"Corrected details for {gathering.text('title', 'nb')}"
@@ -381,71 +402,4 @@ def edit(registration_id: int, details: dict, *, email: str) -> Registration:
         summary += "; new address, the old link ended"
     record("registration.edit", registration, summary)
     db.session.commit()
-    return registration
-
-
-def find_by_token(token: str) -> Registration | None:
-    """The registration a manage link opens, or None for an unknown or malformed token, or one derived under an
-    earlier SECRET_KEY (tokens.find). A registration from before derived links is opened by its random link."""
-    return find(Registration.manage_token_hash, token, lambda found: found.link_secret and found.manage_token())
-
-
-def request_link(gathering_id: int, email: str) -> bool:
-    """E-mail the manage link again if *email* holds an active registration; say nothing either way.
-
-    The link stays the same: anyone may type an address here, and that must not end the link the
-    participant already has.
-    """
-    registration = _active_with(gathering_id, normalise_email(email))
-    if registration is None:
-        return False
-    if mailcap.allow(registration.email_normalized):
-        begin_write()
-        notify.notify_manage_link(registration)
-        db.session.commit()
-    return True
-
-
-def renew_link(registration_id: int, *, by_organiser: bool = False) -> Registration:
-    """End a registration's manage links and mail the new one to its address, in one transaction.
-
-    Asked by the participant ("stop the old links") or by an organiser (a forwarded e-mail, a shared
-    mailbox). Refuses "anonymised": an anonymised registration has no address and no link.
-    """
-    begin_write()
-    registration = db.session.get(Registration, registration_id, populate_existing=True)
-    if registration.anonymised_at is not None:
-        _refuse("anonymised", ANONYMISED)
-    registration.new_link()
-    notify.notify_new_link(registration)
-    if by_organiser:
-        record("registration.new_link", registration,
-               f"New manage link sent for {registration.gathering.text('title', 'nb')}")
-    db.session.commit()
-    return registration
-
-
-# --- on the day ----------------------------------------------------------------------------------
-
-def check_in(registration_id: int, present: bool, *, now=None) -> Registration:
-    """Mark a confirmed participant as arrived, or undo it. Refuses "not_confirmed", and "walk_in" for undoing
-    the arrival of someone who came without registering (registration/attendance.py)."""
-    now = now or utcnow()
-    begin_write()
-    # Conditional update: two phones tapping the same person keep the first arrival time.
-    values = {"checked_in_at": now} if present else {"checked_in_at": None}
-    condition = (Registration.checked_in_at.is_(None) if present
-                 else Registration.checked_in_at.is_not(None) & Registration.walk_in.is_(False))
-    db.session.execute(
-        update(Registration)
-        .where(Registration.id == registration_id, Registration.status == "confirmed", condition)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    registration = db.session.get(Registration, registration_id, populate_existing=True)
-    if registration.status != "confirmed":
-        raise Refused("not_confirmed", _l("Only a confirmed participant can be checked in."))
-    if registration.walk_in and not present:
-        raise Refused("walk_in", WALK_IN_ATTENDED)
     return registration

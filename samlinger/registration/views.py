@@ -9,10 +9,13 @@ from ..gatherings import public as gatherings
 from ..online.video import video_for
 from ..questions.forms import with_questions
 from ..refusal import Refused
+from ..seats import rules
+from ..seats.ledger import ledger
 from ..security import rate_limited
-from . import retention, rules, seats, service
+from . import links, retention, service
 from .forms import DetailsForm, RegistrationForm, RequestLinkForm, offer_sides, side_of
 from .models import Registration
+from .rules import can_cancel, can_change_details
 
 bp = Blueprint("registration", __name__)
 
@@ -49,14 +52,14 @@ def register(slug):
             # registration from the municipality would wait is the same for both (a fact about the
             # municipality, worked out before the registration).
             session["receipt"] = {"gathering": gathering_id, "email": form.email.data}
-            if outcome.why in (seats.MUNICIPALITY_LIMIT, seats.HELD):
+            if outcome.why in (rules.MUNICIPALITY_LIMIT, rules.HELD):
                 session["receipt"]["why"] = outcome.why
             return redirect(url_for(".receipt", slug=slug))
     return _register_page(gathering, form, refused)
 
 
 def _register_page(gathering, form, refused):
-    seats = gatherings.availability([gathering])[gathering.id]
+    seats = ledger(gathering)
     if seats.state in ("closed", "full"):
         # No form to fill in; a form sent anyway (opened before it closed) is refused.
         error, status = service.FULL if seats.state == "full" else service.CLOSED, 403 if form.is_submitted() else 200
@@ -74,7 +77,7 @@ def receipt(slug):
         return redirect(url_for("gatherings.detail", slug=slug))
     why = data.get("why")
     return _no_store(render_template("registration/receipt.html", gathering=gathering, email=data["email"],
-                                     why=why, why_text=seats.reason(gathering, why)))
+                                     why=why, why_text=rules.reason(gathering, why)))
 
 
 @bp.route("/samlinger/<slug>/ny-lenke", methods=["GET", "POST"])
@@ -83,14 +86,14 @@ def request_link(slug):
     gathering = gatherings.gathering_by_slug(slug) or abort(404)
     form = RequestLinkForm()
     if form.validate_on_submit():
-        service.request_link(gathering.id, form.email.data)
+        links.request_link(gathering.id, form.email.data)
         flash(_("If the address is registered for this gathering, we have sent the link to it."), "success")
         return redirect(url_for(".request_link", slug=slug))
     return render_template("registration/request_link.html", gathering=gathering, form=form), status_of(form)
 
 
 def _registration_or_404(token) -> Registration:
-    registration = service.find_by_token(token)
+    registration = links.find_by_token(token)
     if registration is None:
         abort(404)
     return registration
@@ -101,7 +104,7 @@ def manage(token):
     registration = _registration_or_404(token)
     form = with_questions(DetailsForm, registration.gathering.questions, registration.answers)(
         obj=None if registration.anonymised_at else registration)
-    editable = rules.can_change_details(registration)
+    editable = can_change_details(registration)
     refused = None
     if editable and form.validate_on_submit():
         try:
@@ -114,7 +117,7 @@ def manage(token):
             return redirect(url_for(".manage", token=token))
     response = _no_store(render_template("registration/manage.html", registration=registration,
                                          gathering=registration.gathering, form=form, editable=editable,
-                                         video=video_for(registration), switch_to=rules.switch_target(registration),
+                                         video=video_for(registration), switch_to=service.can_switch_mode(registration),
                                          erasable=retention.can_erase(registration), cancel_form=ConfirmForm()))
     response.status_code = status_of(form, refused)
     return response
@@ -140,7 +143,7 @@ def switch_mode(token):
 def cancel(token):
     registration = _registration_or_404(token)
     form = ConfirmForm()
-    if not rules.can_cancel(registration):
+    if not can_cancel(registration):
         return redirect(url_for(".manage", token=token))
     if form.validate_on_submit():
         try:
@@ -160,7 +163,7 @@ def renew_link(token):
     registration = _registration_or_404(token)
     confirmed_post()
     slug = registration.gathering.slug
-    service.renew_link(registration.id)
+    links.renew_link(registration.id)
     flash(_("We have sent a new link to the address you registered with. The old links no longer work."),
           "success")
     return redirect(url_for("gatherings.detail", slug=slug))

@@ -16,9 +16,10 @@ from ..gatherings.models import Gathering, Round
 from ..locking import begin_write
 from ..questions.forms import with_questions
 from ..refusal import Refused
+from ..seats import sides
+from ..seats.ledger import ledger
 from ..spreadsheets import download
-from . import attendance, lists, modes, rules, seats, service
-from .counts import counts_of, on_site_counts
+from . import attendance, links, lists, service
 from .forms import RegistrationAddForm, RegistrationEditForm, WalkInForm, offer_sides, side_of
 from .models import STATUSES, Registration
 from .rows import Table
@@ -35,13 +36,13 @@ def participants(gathering_id):
     gathering = db.get_or_404(Gathering, gathering_id)
     query = request.args.get("q", "")[:200]
     status = request.args.get("status", "") if request.args.get("status") in STATUSES else ""
-    counts = counts_of(gathering.id)
+    seats = ledger(gathering)
     return render_template(
         "organiser/participants.html", gathering=gathering, query=query, status=status, statuses=STATUSES,
         registrations=lists.registrations(gathering.id, query=query, status=status),
-        counts=counts, organisations=lists.organisation_counts(gathering.id),
-        attendance=attendance.summary(gathering, counts), marked_afterwards=attendance.marked_afterwards,
-        sides=modes.ATTENDANCE if gathering.mode == "hybrid" else None, action_form=ConfirmForm())
+        seats=seats, organisations=lists.organisation_counts(gathering.id),
+        attendance=attendance.summary(gathering, seats.counts), marked_afterwards=attendance.marked_afterwards,
+        sides=sides.ATTENDANCE if gathering.mode == "hybrid" else None, action_form=ConfirmForm())
 
 
 @bp.post("/pameldinger/<int:registration_id>/oppmote")
@@ -104,7 +105,7 @@ def renew_link(registration_id):
     registration = db.get_or_404(Registration, registration_id)
     confirmed_post()
     try:
-        service.renew_link(registration.id, by_organiser=True)
+        links.renew_link(registration.id, by_organiser=True)
     except Refused as refused:
         flash(str(refused), "error")
     else:
@@ -148,7 +149,7 @@ class MoveUpForm(Form):
 def move_up(registration_id):
     """Give someone on the waiting list a seat out of turn, even over the limits, for a reason chosen."""
     registration = db.get_or_404(Registration, registration_id)
-    if not rules.can_move_up(registration):
+    if not service.can_move_up(registration):
         if request.method == "POST":
             confirmed_post()
             flash(_("Only someone on the waiting list of a published gathering can be moved up."), "error")
@@ -165,7 +166,7 @@ def move_up(registration_id):
             flash(_("%(name)s now has a seat and has been told by e-mail.", name=registration.name), "success")
         return _back_to_list(registration)
     gathering = registration.gathering
-    over = seats.why_not(gathering, registration.municipality_id, seats.tally(gathering.id), None)
+    over = ledger(gathering).why_not(registration.municipality_id, registration.attendance_mode)
     return render_template("organiser/move_up.html", registration=registration, gathering=gathering, form=form,
                            over=over), status_of(form)
 
@@ -181,7 +182,8 @@ def checkin(gathering_id):
 def _checkin_page(gathering, walk_in_form, refused=None):
     query = request.args.get("q", "")[:200]
     return render_template("organiser/checkin.html", gathering=gathering, query=query,
-                           people=lists.checkin_list(gathering.id, query=query), counts=on_site_counts(gathering.id),
+                           people=lists.checkin_list(gathering.id, query=query),
+                           counts=ledger(gathering).counts_on(sides.ON_SITE),
                            form=ConfirmForm(), walk_in_form=walk_in_form,
                            walk_ins_open=attendance.can_add_walk_in(gathering),
                            error=refused and str(refused)), status_of(walk_in_form, refused)
@@ -209,11 +211,11 @@ def toggle_checkin(registration_id):
     if not ConfirmForm().validate_on_submit() or request.form.get("present") not in ("1", "0"):
         abort(400)
     try:
-        registration = service.check_in(registration.id, request.form["present"] == "1")
+        registration = attendance.check_in(registration.id, request.form["present"] == "1")
     except Refused:
         abort(409)
     if request.accept_mimetypes.best == "application/json":
-        counts = on_site_counts(registration.gathering_id)
+        counts = ledger(registration.gathering).counts_on(sides.ON_SITE)
         return jsonify(present=registration.checked_in_at is not None, arrived=counts.checked_in,
                        expected=counts.confirmed)
     return redirect(url_for(".checkin", gathering_id=registration.gathering_id, q=request.form.get("q") or None,

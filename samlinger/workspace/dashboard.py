@@ -9,14 +9,15 @@ from ..extensions import db
 from ..gatherings.models import Gathering
 from ..mail.models import OutboundEmail
 from ..registration.attendance import Summary, summary
-from ..registration.counts import Counts, status_counts
+from ..seats.ledger import Ledger, ledgers
 from ..timeutil import oslo, utcnow
 
 
 @dataclass
 class DashboardRow:
     gathering: Gathering
-    counts: Counts
+    #: the seats: confirmed, waiting and cancelled in all, and per side with its capacity (`offered`)
+    seats: Ledger
     #: days left until registration closes (0 on the last day), None once it has closed
     days_to_deadline: int | None
     #: e-mails about this gathering that could not be delivered
@@ -42,12 +43,12 @@ def dashboard_rows(now=None) -> list[DashboardRow]:
         select(Gathering).where(Gathering.ends_at >= now).options(joinedload(Gathering.round))
         .order_by(Gathering.starts_at)
     ))
-    counts = status_counts(g.id for g in gatherings)
+    seats = ledgers(gatherings, now)
     failed = failed_mail_counts(g.id for g in gatherings)
     today = oslo(now).date()
     return [
         DashboardRow(
-            gathering=g, counts=counts[g.id], failed_mail=failed.get(g.id, 0),
+            gathering=g, seats=seats[g.id], failed_mail=failed.get(g.id, 0),
             days_to_deadline=(g.registration_deadline - today).days if now < g.deadline_at else None,
         )
         for g in gatherings
@@ -67,5 +68,5 @@ def recent_past(limit: int = 10, now=None) -> list[PastRow]:
     gatherings = list(db.session.scalars(
         select(Gathering).where(Gathering.ends_at < now).order_by(Gathering.starts_at.desc()).limit(limit)
     ))
-    counts = status_counts(g.id for g in gatherings)
-    return [PastRow(gathering=g, attendance=summary(g, counts[g.id], now)) for g in gatherings]
+    seats = ledgers(gatherings, now)
+    return [PastRow(gathering=g, attendance=summary(g, seats[g.id].counts, now)) for g in gatherings]

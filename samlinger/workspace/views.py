@@ -5,6 +5,7 @@ from flask import Blueprint, current_app, render_template
 from flask_login import current_user
 
 from ..audit.views import bp as audit_bp
+from ..auth.factor_views import account_bp as second_factor_bp
 from ..auth.views import account_bp, users_bp
 from ..documents.workspace import bp as documents_bp
 from ..evaluations.workspace import bp as evaluations_bp
@@ -20,7 +21,7 @@ from . import dashboard as figures
 bp = Blueprint("workspace", __name__, url_prefix="/arrangor")
 # Every workspace endpoint is workspace.*, so tests/test_access.py finds them all behind require_login.
 for part in (gatherings_bp, questions_bp, registrations_bp, mail_bp, documents_bp, account_bp, users_bp, audit_bp,
-             municipalities_bp, online_bp, reach_bp, evaluations_bp):
+             municipalities_bp, online_bp, reach_bp, evaluations_bp, second_factor_bp):
     bp.register_blueprint(part)
 
 

@@ -21,7 +21,7 @@ from werkzeug.serving import make_server
 from samlinger import create_app
 from samlinger.extensions import db
 from tests import factories
-from tests.conftest import base_config, missing
+from tests.conftest import base_config, missing, totp_code
 
 CHROMIUM = "/usr/bin/chromium"
 #: axe-core as bundled (offline) by axe-playwright-python
@@ -188,9 +188,17 @@ def choose_language(page, code: str):
 
 
 def log_in(page, live):
-    page.goto(f"{live.url}/logg-inn")
-    page.locator("#email").fill(ADMIN[0])
-    page.locator("#password").fill(ADMIN[1])
+    sign_in(page, live.app, live.url)
+
+
+def sign_in(page, app, url: str = "", email: str = ADMIN[0], password: str = ADMIN[1]):
+    """Log in as a person would: the password, then the code from the authenticator app (factories.TOTP_SECRET)."""
+    page.goto(f"{url}/logg-inn")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(password)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(re.compile(r".*/logg-inn/kode$"))
+    page.locator("#code").fill(totp_code(app, email))
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(re.compile(r".*/arrangor/.*"))
 

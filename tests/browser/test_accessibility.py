@@ -163,3 +163,40 @@ def test_text_enlarged_to_200_percent_stays_readable(new_page, live):
         if wide := overflow(page):
             found.append(f"{name}: scrolls sideways: {wide}")
     assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_second_factor_pages_pass_axe_in_every_language(new_page, live, language):
+    """Enrolment (QR code and key), the recovery codes, and the code asked for at the next sign-in."""
+    import pyotp
+
+    from samlinger.extensions import db
+    from tests import factories
+
+    email = f"ny-{language}@statsforvalteren.test"
+    with live.app.app_context():
+        factories.user(email, second_factor=False)
+        db.session.remove()
+    page = new_page(axe=True)
+    shots = "second-factor-" if language == "nb" else None
+
+    def password():
+        page.goto(f"{live.url}{prefix(language)}/logg-inn")
+        page.locator("#email").fill(email)
+        page.locator("#password").fill(factories.PASSWORD)
+        page.locator("main form button[type=submit]").click()
+
+    password()
+    page.wait_for_url(re.compile(r".*/logg-inn/ta-i-bruk$"))
+    found = check_page(page, "enrol", language, shots)
+    secret = page.locator("#totp-secret").inner_text().replace(" ", "")
+    page.locator("#code").fill(pyotp.TOTP(secret).now())
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_selector("#recovery-codes")
+    assert page.locator("#recovery-codes li").count() == 10
+    found += check_page(page, "recovery-codes", language, shots)
+    page.context.clear_cookies()
+    password()
+    page.wait_for_url(re.compile(r".*/logg-inn/kode$"))
+    found += check_page(page, "second-factor", language, shots)
+    assert not found, "\n".join(found)

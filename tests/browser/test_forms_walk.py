@@ -25,7 +25,7 @@ from samlinger.timeutil import utcnow
 from tests import factories
 from tests.conftest import SMTPRecorder, text_part
 
-from .conftest import ADMIN, demo_app, self_signed_certificate, serving
+from .conftest import ADMIN, demo_app, self_signed_certificate, serving, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -174,11 +174,7 @@ def test_a_participant_gets_a_new_link_and_deletes_their_data_after_the_gatherin
 
 
 def test_an_organiser_logs_in_edits_exports_and_checks_in(page, site):
-    page.goto("/logg-inn")
-    page.fill("#email", ADMIN[0])
-    page.fill("#password", ADMIN[1])
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url("**/arrangor/")
+    sign_in(page, site.app)
     gathering_id = site.workshop_id
     with site.app.app_context():
         participant = db.session.scalar(select(Registration).filter_by(gathering_id=gathering_id, status="confirmed")

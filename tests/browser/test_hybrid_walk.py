@@ -17,7 +17,7 @@ from samlinger.registration.models import Registration
 from tests import factories
 from tests.conftest import SMTPRecorder, text_part
 
-from .conftest import ADMIN, AXE_SCRIPT, demo_app, serving
+from .conftest import ADMIN, AXE_SCRIPT, demo_app, serving, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -139,11 +139,7 @@ def test_online_registration_switch_on_site_and_back_and_the_link_only_where_it_
 
 
 def test_the_organiser_pages_for_a_hybrid_gathering_are_axe_clean(page, site):
-    page.goto("/logg-inn")
-    page.fill("#email", ADMIN[0])
-    page.fill("#password", ADMIN[1])
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url("**/arrangor/")
+    sign_in(page, site.app)
     for path in (f"/arrangor/samlinger/{site.gathering_id}/nett", f"/arrangor/samlinger/{site.gathering_id}/endre",
                  f"/arrangor/samlinger/{site.gathering_id}/melding"):
         page.goto(path)

@@ -17,8 +17,8 @@ from samlinger.municipalities import importing
 from samlinger.municipalities.models import Municipality
 from samlinger.refusal import Refused
 from samlinger.registration import attendance, service
-from samlinger.registration.counts import counts_of
 from samlinger.registration.models import Registration
+from samlinger.seats.ledger import ledger
 from samlinger.timeutil import oslo_today, utcnow
 
 from .conftest import post, reload
@@ -84,7 +84,7 @@ def test_a_walk_in_is_confirmed_and_arrived_over_capacity_without_mail(app, orga
     assert mails_to(app, maret.id) == [] and mails_to(app, per.id) == [], "they are in the room: no mail now"
 
     with app.app_context():
-        counts = counts_of(gid)
+        counts = ledger(db.session.get(Gathering, gid)).counts
         assert (counts.confirmed, counts.checked_in, counts.walk_ins) == (3, 2, 2), "over capacity: in the room"
     page = organiser.get(f"/arrangor/samlinger/{gid}/innsjekk").get_data(as_text=True)
     assert re.search(r"<strong data-arrived>2</strong>.*<strong data-expected>3</strong>", page)
@@ -123,7 +123,7 @@ def test_a_walk_in_with_an_address_gets_later_mail_and_no_registered_address_twi
         assert refused.status_code == 409
         assert "finnes allerede en påmelding" in refused.get_data(as_text=True)
     with app.app_context():
-        assert counts_of(gid).walk_ins == 2
+        assert ledger(db.session.get(Gathering, gid)).counts.walk_ins == 2
 
     # Later mail to confirmed participants reaches the walk-in with an address, not the one without.
     with app.app_context():
@@ -244,7 +244,7 @@ def test_the_rules_refuse_what_they_must(app, make_gathering, register):
             attendance.mark(added.id, False, now=ended)
         assert refused.value.code == "walk_in", "a walk-in came; one added by mistake is cancelled instead"
         with pytest.raises(Refused) as refused:
-            service.check_in(added.id, False)
+            attendance.check_in(added.id, False)
         assert refused.value.code == "walk_in"
         assert db.session.get(Registration, added.id, populate_existing=True).checked_in_at == day
 
@@ -260,7 +260,7 @@ def test_one_definition_in_python_and_sql(app, make_gathering, register):
         gathering = db.session.get(Gathering, gid)
         service.cancel(gone)  # Venter Vik gets the seat
         service.cancel(waiting)
-        service.check_in(came, True, now=gathering.starts_at)
+        attendance.check_in(came, True, now=gathering.starts_at)
         walked = attendance.add_walk_in(gid, {"name": "W", "organisation": "Y"}, language="nb",
                                         now=gathering.starts_at).id
         during, after = gathering.starts_at + timedelta(hours=1), gathering.ends_at
@@ -276,7 +276,7 @@ def test_one_definition_in_python_and_sql(app, make_gathering, register):
                                   walked: "attended"}
         assert states(after) == {came: "attended", stayed_away: "no_show", waiting: None, gone: None,
                                  walked: "attended"}
-        counts = counts_of(gid)
+        counts = ledger(db.session.get(Gathering, gid)).counts
         assert attendance.summary(gathering, counts, during) is None
         assert attendance.summary(gathering, counts, after) == attendance.Summary(attended=2, no_shows=1, walk_ins=1)
 
@@ -288,7 +288,7 @@ def test_exports_and_dashboard_tell_who_came(app, organiser, make_gathering, reg
     shift_back(app, gid, 30)  # to today
     walk_in(organiser, gid, name="Walk Inn", municipality="", organisation="Helse Nord")
     with app.app_context():
-        service.check_in(bard, True)
+        attendance.check_in(bard, True)
         gathering = db.session.get(Gathering, gid)
         ended = gathering.has_ended()
 

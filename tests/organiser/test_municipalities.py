@@ -101,7 +101,8 @@ def test_an_admin_imports_a_file(app, admin_client):
     assert response.status_code == 302
     with app.app_context():
         assert db.session.query(Municipality).count() == 23
-        assert db.session.scalars(select(AuditEntry.action)).all() == ["municipality.import"]
+        assert db.session.scalars(select(AuditEntry.action).where(AuditEntry.action != "user.sign_in")
+                                  ).all() == ["municipality.import"]
     page = admin_client.get("/arrangor/kommuner/", headers=NB).get_data(as_text=True)
     assert "23" in page and "Tysvær" in page
 

@@ -1,24 +1,19 @@
-"""On site or online: which seats a registration takes and which waiting list a freed seat goes to.
+"""On site or online: the sides a gathering offers and the seats of each.
 
 A gathering is on site, online or hybrid. A registration's `attendance_mode` is its side: an on-site
 gathering has only on-site registrations and an online one only online ones (changing the gathering's mode
 moves them: `settle`). A hybrid gathering has two sides with their own seats and waiting lists: `capacity`
 on site and `online_capacity` online (None: unlimited). An online gathering's seats are `capacity`.
-
-The capacity rule is here, in one place, for registration/service.py (`register`, `promote_waiting`,
-`switch_mode`) to call under the gathering's lock.
 """
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 
 from ..extensions import db
-from .counts import Counts, mode_counts
-from .models import Registration
+from ..gatherings.models import ATTENDANCE, GATHERING_MODES, ON_SITE, ONLINE
+from ..registration.models import Registration
 
-ON_SITE, ONLINE = "on_site", "online"
-GATHERING_MODES = {"on_site": _l("On site"), "online": _l("Online"), "hybrid": _l("Hybrid: on site and online")}
-ATTENDANCE = {ON_SITE: _l("On site"), ONLINE: _l("Online")}
+__all__ = ["ATTENDANCE", "GATHERING_MODES", "ON_SITE", "ONLINE", "capacity_for", "held_side", "offered", "on_side",
+           "sees_video", "settle", "side"]
 
 
 def offered(gathering) -> tuple[str, ...]:
@@ -41,18 +36,9 @@ def capacity_for(gathering, mode: str) -> int | None:
     return gathering.capacity
 
 
-def seats_left(gathering, mode: str, counts: dict[str, Counts]) -> int | None:
-    """Free seats on a side, from mode_counts() of the gathering; None for unlimited."""
-    capacity = capacity_for(gathering, mode)
-    if capacity is None:
-        return None
-    return max(capacity - counts.get(mode, Counts()).confirmed, 0)
-
-
-def free_seats(gathering) -> list[tuple[str, int | None]]:
-    """[(side, free seats or None for unlimited)]: the waiting lists a freed seat promotes from."""
-    counts = mode_counts([gathering.id])[gathering.id]
-    return [(mode, seats_left(gathering, mode, counts)) for mode in offered(gathering)]
+def held_side(gathering) -> str:
+    """The side whose seats are `capacity`, of which the held seats are kept."""
+    return ONLINE if gathering.mode == ONLINE else ON_SITE
 
 
 def on_side(mode: str):

@@ -1,0 +1,156 @@
+"""Signing in with the office's OpenID Connect provider (Entra ID or any other), through Authlib.
+
+The authorization code flow with PKCE (S256), `state` and `nonce` (Authlib keeps them in the session and
+checks them, and the ID token's signature, issuer, audience and expiry). Who may come in is decided here, at
+every sign-in, from the ID token's claims: an address in SAMLINGER_OIDC_ALLOWED_DOMAINS, and membership of a
+group in SAMLINGER_OIDC_GROUP_ROLES (read from the SAMLINGER_OIDC_GROUPS_CLAIM), which also gives the role.
+An allowed person gets an account at the first sign-in; one no longer allowed is deactivated, which ends
+every session of theirs. The provider does the second factor: its sign-in counts as both.
+"""
+
+import secrets
+from urllib.parse import urlsplit
+
+from authlib.integrations.flask_client import OAuth
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from ..audit.service import record
+from ..extensions import db
+from ..refusal import Refused
+from . import service
+from .models import User
+
+NAME = "office"
+NOT_ALLOWED = _l("Your account at the office's login does not give access to the organisers' pages. If you "
+                 "should have access, ask the office's IT service or an administrator here.")
+
+
+class ProviderSettingError(RuntimeError):
+    """The provider is configured in a way that cannot work or would let too many in."""
+
+
+def configured(app=None) -> bool:
+    return bool((app or current_app).config["SAMLINGER_OIDC_ISSUER"])
+
+
+def group_roles(config) -> dict[str, str]:
+    """SAMLINGER_OIDC_GROUP_ROLES ("group=admin,other=organiser") as {group: role}."""
+    roles = {}
+    for item in config["SAMLINGER_OIDC_GROUP_ROLES"].split(","):
+        if item.strip():
+            group, _, role = item.rpartition("=")
+            roles[group.strip()] = role.strip().lower()
+    return roles
+
+
+def init_app(app) -> None:
+    """Register the provider with Authlib when SAMLINGER_OIDC_ISSUER is set; stop the start on a setting that
+    cannot work or that lets in everyone the provider knows."""
+    if not configured(app):
+        return
+    config = app.config
+    if not (config["SAMLINGER_OIDC_CLIENT_ID"] and config["SAMLINGER_OIDC_CLIENT_SECRET"]):
+        raise ProviderSettingError("SAMLINGER_OIDC_ISSUER is set: set SAMLINGER_OIDC_CLIENT_ID and "
+                                   "SAMLINGER_OIDC_CLIENT_SECRET too")
+    if not (config["SAMLINGER_OIDC_ALLOWED_DOMAINS"] or config["SAMLINGER_OIDC_GROUPS_CLAIM"]):
+        raise ProviderSettingError("SAMLINGER_OIDC_ISSUER is set: say who may sign in with "
+                                   "SAMLINGER_OIDC_ALLOWED_DOMAINS and/or SAMLINGER_OIDC_GROUPS_CLAIM")
+    roles = group_roles(config)
+    if config["SAMLINGER_OIDC_GROUPS_CLAIM"] and not roles:
+        raise ProviderSettingError("SAMLINGER_OIDC_GROUPS_CLAIM is set: map the groups to roles in "
+                                   "SAMLINGER_OIDC_GROUP_ROLES, e.g. <admin group id>=admin,<group id>=organiser")
+    if any(role not in ("admin", "organiser") or not group for group, role in roles.items()):
+        raise ProviderSettingError("SAMLINGER_OIDC_GROUP_ROLES: each item is <group>=admin or <group>=organiser")
+    # Signing out posts the logout form, whose answer sends the browser on to the provider's end of session:
+    # the content security policy's form-action must allow the provider's origin too.
+    issuer = urlsplit(config["SAMLINGER_OIDC_ISSUER"])
+    app.config["FORM_ACTION_ORIGINS"] = [f"{issuer.scheme}://{issuer.netloc}"]
+    oauth = OAuth(app)
+    oauth.register(
+        NAME, client_id=config["SAMLINGER_OIDC_CLIENT_ID"], client_secret=config["SAMLINGER_OIDC_CLIENT_SECRET"],
+        server_metadata_url=config["SAMLINGER_OIDC_ISSUER"] + "/.well-known/openid-configuration",
+        client_kwargs={"scope": "openid email profile", "code_challenge_method": "S256", "timeout": 15},
+    )
+
+
+def client():
+    return current_app.extensions["authlib.integrations.flask_client"].create_client(NAME)
+
+
+def _email(claims: dict) -> str:
+    """The person's address: `email`, or Entra's `preferred_username` (the sign-in name) where that is one."""
+    for name in ("email", "preferred_username", "upn"):
+        value = claims.get(name)
+        if isinstance(value, str) and "@" in value:
+            return value.strip()
+    return ""
+
+
+def decide(claims: dict) -> tuple[bool, str | None]:
+    """(allowed, role) for the person the ID token's *claims* describe; role None: the account keeps its own."""
+    config = current_app.config
+    email = _email(claims)
+    if not email or claims.get("email_verified") is False:
+        return False, None
+    domains = config["SAMLINGER_OIDC_ALLOWED_DOMAINS"]
+    if domains and email.rpartition("@")[2].lower() not in domains:
+        return False, None
+    claim = config["SAMLINGER_OIDC_GROUPS_CLAIM"]
+    if not claim:
+        return True, None
+    groups = claims.get(claim) or []
+    groups = [groups] if isinstance(groups, str) else groups
+    roles = {role for group, role in group_roles(config).items() if group in groups}
+    if not roles:
+        return False, None
+    return True, "admin" if "admin" in roles else "organiser"
+
+
+def _account(subject: str, email: str) -> User | None:
+    user = db.session.scalar(select(User).where(User.oidc_subject == subject))
+    if user is None and email:
+        user = db.session.scalar(select(User).where(func.lower(User.email) == email.lower(),
+                                                    User.oidc_subject.is_(None)))
+    return user
+
+
+def account_for(claims: dict) -> User:
+    """The account of the person the provider signed in: made at the first sign-in, given the role their groups
+    give. Refuses "not_allowed" (and deactivates the account, ending its sessions) for someone the settings do
+    not let in, "deactivated" for an account an administrator has turned off. Commits."""
+    subject = f"{current_app.config['SAMLINGER_OIDC_ISSUER']} {claims['sub']}"
+    email = _email(claims)
+    user = _account(subject, email)
+    allowed, role = decide(claims)
+    if not allowed:
+        if user is not None and user.active:
+            user.active = False
+            user.session_version = (user.session_version or 0) + 1
+            record("user.deactivate", user, f"{user.email}: the office's login no longer lets them in")
+        db.session.commit()
+        raise Refused("not_allowed", NOT_ALLOWED)
+    if user is None:
+        name = claims.get("name") if isinstance(claims.get("name"), str) else ""
+        user = service.create_user(email, (name or email)[:200], admin=role == "admin",
+                                   password=secrets.token_urlsafe(32))
+        record("user.create", user, f"{user.email} ({user.role}), at the first sign-in with the office's login")
+    elif not user.active:
+        db.session.commit()
+        raise Refused("deactivated", _l("Your account here is deactivated. Ask an administrator to turn it on."))
+    user.oidc_subject = subject
+    if role is not None and user.role != role:
+        record("user.role", user, f"{user.email}: {user.role} → {role}, from the groups at the office's login")
+        user.role = role
+    db.session.flush()
+    return user
+
+
+def logout_url(id_token: str, after: str) -> str | None:
+    """Where to send the browser to end the provider's session too, or None if it offers no end_session."""
+    try:
+        return client().create_logout_url(post_logout_redirect_uri=after, id_token_hint=id_token,
+                                          client_id=current_app.config["SAMLINGER_OIDC_CLIENT_ID"])["url"]
+    except RuntimeError:  # no end_session_endpoint in the provider's metadata
+        return None
