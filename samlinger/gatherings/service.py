@@ -178,13 +178,23 @@ def create_gathering(round_: Round, data: dict) -> Gathering:
     return gathering
 
 
+def can_edit(gathering: Gathering) -> bool:
+    """Whether the gathering's details can still change: not once it is cancelled (`update_gathering`,
+    `set_gathering_published` and `cancel_gathering` refuse "cancelled")."""
+    return gathering.status != "cancelled"
+
+
 def update_gathering(gathering_id: int, data: dict, *, notify_participants: bool) -> tuple[Gathering, int]:
     """Save changes; a new time or place raises the revision and, if asked, mails every
     confirmed participant an updated invite in the same transaction.
 
-    Returns the gathering and how many participants were notified.
+    Returns the gathering and how many participants were notified. Refuses "cancelled": a cancelled gathering
+    keeps what its participants were told.
     """
     gathering = locked(Gathering, gathering_id)  # no registration slips in between the change and the mails
+    if not can_edit(gathering):
+        db.session.rollback()
+        raise Refused("cancelled", CANCELLED)
     before = gathering.time_or_place
     for field in GATHERING_FIELDS:
         setattr(gathering, field, data[field])
@@ -217,7 +227,7 @@ def set_gathering_published(gathering: Gathering, published: bool) -> None:
 
     Refuses "cancelled", or "has_registrations" when anyone has registered, also if they cancelled since.
     """
-    if gathering.status == "cancelled":
+    if not can_edit(gathering):
         raise Refused("cancelled", CANCELLED)
     if not published and ledger(gathering).counts.total:
         raise Refused("has_registrations", HAS_REGISTRATIONS)
@@ -230,7 +240,7 @@ def cancel_gathering(gathering_id: int, reason: str) -> int:
     """Cancel the gathering and tell everyone registered, with the reason; confirmed
     participants get METHOD:CANCEL. Returns how many were told. Refuses "cancelled"."""
     gathering = locked(Gathering, gathering_id)
-    if gathering.status == "cancelled":
+    if not can_edit(gathering):
         db.session.rollback()
         raise Refused("cancelled", CANCELLED)
     gathering.status, gathering.cancel_reason = "cancelled", reason

@@ -22,6 +22,7 @@ from ..seats.ledger import ledger
 from ..timeutil import oslo, utcnow
 from . import mailcap, notify
 from .models import Registration, canonical_email, normalise_email
+from .rules import require_cancel, require_change_details
 
 #: what a participant is told when the form cannot be sent; the registration page shows them too
 CLOSED = _l("Registration for this gathering is closed.")
@@ -216,12 +217,19 @@ def release_held_seats(now=None) -> int:
 
 
 def cancel(registration_id: int, *, by_organiser: bool = False, now=None) -> Registration:
-    """Cancel a registration, free its seat and promote from the waiting list, in one transaction."""
+    """Cancel a registration, free its seat and promote from the waiting list, in one transaction. A participant
+    (not *by_organiser*) is refused "ended" once the gathering has ended (registration/rules.require_cancel)."""
     now = now or utcnow()
     registration, gathering = _locked_registration(registration_id)
     if registration.status == "cancelled":
         db.session.commit()
         return registration
+    if not by_organiser:
+        try:
+            require_cancel(registration, now)
+        except Refused:
+            db.session.rollback()
+            raise
     was_confirmed = registration.status == "confirmed"
     registration.status, registration.cancelled_at = "cancelled", now
     if registration.anonymised_at is None:  # an anonymised registration has no address to tell
@@ -332,9 +340,11 @@ def update_details(registration: Registration, details: dict, *, now=None) -> No
     A confirmed seat moves to another municipality (or organisation) only where a new registration would
     get one: otherwise registering as another organisation and then changing would pass the limits.
     Refuses "municipality_limit" or "held"; the seat it frees goes to the waiting list, and a person on the
-    waiting list whose new municipality has room may be the one who gets it.
+    waiting list whose new municipality has room may be the one who gets it. Refuses "not_active" or "ended"
+    (registration/rules.require_change_details).
     """
     now = now or utcnow()
+    require_change_details(registration, now)
     details = matching.with_municipality(details)
     moving = (registration.is_active and "municipality_id" in details
               and details["municipality_id"] != registration.municipality_id)

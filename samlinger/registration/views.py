@@ -15,6 +15,7 @@ from ..security import rate_limited
 from . import confirming, links, retention, service
 from .forms import DetailsForm, RegistrationForm, RequestLinkForm, offer_sides, side_of
 from .models import Registration
+from .rules import can_cancel, can_change_details
 
 bp = Blueprint("registration", __name__)
 
@@ -103,7 +104,7 @@ def manage(token):
     registration = _registration_or_404(token)
     form = with_questions(DetailsForm, registration.gathering.questions, registration.answers)(
         obj=None if registration.anonymised_at else registration)
-    editable = registration.is_active and not registration.gathering.has_ended()
+    editable = can_change_details(registration)
     refused = None
     if editable and form.validate_on_submit():
         try:
@@ -151,10 +152,14 @@ def switch_mode(token):
 def cancel(token):
     registration = _registration_or_404(token)
     form = ConfirmForm()
-    if not registration.is_active:
+    if not can_cancel(registration):
         return redirect(url_for(".manage", token=token))
     if form.validate_on_submit():
-        service.cancel(registration.id)
+        try:
+            service.cancel(registration.id)
+        except Refused as refused:  # the gathering ended meanwhile
+            flash(str(refused), "error")
+            return redirect(url_for(".manage", token=token))
         flash(_("Your registration is cancelled. We have sent you a confirmation by e-mail."), "success")
         return redirect(url_for(".manage", token=token))
     return _no_store(render_template("registration/cancel.html", registration=registration,
