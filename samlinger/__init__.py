@@ -12,6 +12,7 @@ from . import config as settings
 from .extensions import babel, csrf, db, limiter, login, mailer, migrate
 from .locking import configure_sqlite
 from .refusal import Refused
+from .urls import UrlMap
 
 LANGUAGES = i18n.LANGUAGES
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,7 +30,10 @@ def select_locale() -> str:
 
 
 class Samlinger(Flask):
-    """Flask, with addresses that carry the page's language (i18n.LanguagePath) except for static files."""
+    """Flask, with addresses that carry the page's language (i18n.LanguagePath) except for static files, and
+    integers in addresses that the database can hold (urls.RowIdConverter): a larger one is 404."""
+
+    url_map_class = UrlMap
 
     def url_for(self, /, endpoint: str, **values) -> str:
         """Static files, the favicon, logo and theme stay at one address in every language: it carries no

@@ -9,7 +9,7 @@ from .evaluations import service as evaluations
 from .mail import worker
 from .municipalities import importing, resolving
 from .refusal import Refused
-from .registration import reminders, retention
+from .registration import confirming, reminders, retention
 from .registration import service as registrations
 
 
@@ -21,6 +21,7 @@ def register_commands(app) -> None:
     app.cli.add_command(purge_personal_data)
     app.cli.add_command(load_municipalities)
     app.cli.add_command(release_held_seats)
+    app.cli.add_command(release_unconfirmed)
     app.cli.add_command(send_evaluations)
 
 
@@ -66,6 +67,15 @@ def purge_personal_data(months):
 def release_held_seats():
     """Give seats released by an ended hold to the waiting lists (in order, with mail); run it every few minutes."""
     click.echo(f"{registrations.release_held_seats()} moved up from waiting lists")
+
+
+@click.command("release-unconfirmed")
+@with_appcontext
+def release_unconfirmed():
+    """End registrations whose address was not confirmed in time and give their seats to the waiting lists (in
+    order, with mail); run it every few minutes."""
+    released, promoted = confirming.release_unconfirmed()
+    click.echo(f"{released} registrations ended unconfirmed, {promoted} moved up from waiting lists")
 
 
 @click.command("send-evaluations")

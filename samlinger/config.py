@@ -93,6 +93,11 @@ def from_environment(instance_path: str) -> dict:
         # Rate limits per client address; the storage must be shared (Redis) when several processes serve.
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # How many processes serve the site, on every machine together: what the operator says
+        # (SAMLINGER_PROCESSES, or WEB_CONCURRENCY, which gunicorn also reads), or the workers gunicorn started
+        # with deploy/gunicorn.conf.py, whichever is more. Only the warning about per-process limits reads it.
+        "SAMLINGER_PROCESSES": max(_int("SAMLINGER_PROCESSES", 1), _int("WEB_CONCURRENCY", 1),
+                                   _int("SAMLINGER_GUNICORN_WORKERS", 1)),
         # An organiser's login ends after this many hours without a request.
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=_int("SESSION_LIFETIME_HOURS", 8)),
         "RATELIMIT_HEADERS_ENABLED": True,

@@ -32,3 +32,13 @@ csrf = CSRFProtect()
 login = LoginManager()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address)
+
+
+#: noted on a session whose transaction changes what public pages show: pagecache.py then raises the content
+#: version as the transaction commits, and every kept page is built again
+PUBLIC_CHANGE = "samlinger.content_changed"
+
+
+def mark_public_change(session=None) -> None:
+    """Say that the current transaction changes what public pages show, or must look as if it did."""
+    (session or db.session()).info[PUBLIC_CHANGE] = True

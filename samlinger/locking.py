@@ -3,14 +3,41 @@
 PostgreSQL locks the gathering's row (SELECT ... FOR UPDATE). SQLite has no row locks, so
 the transaction starts with BEGIN IMMEDIATE, which takes the database's write lock before
 the first read; other writers wait (busy_timeout) instead of failing.
+
+On SQLite every transaction that writes begins as a write: a transaction that began by reading (BEGIN, deferred)
+and then writes cannot wait for the lock, it fails at once with «database is locked» when another connection
+wrote in between. So a transaction begins IMMEDIATE when `begin_write()` asks for it, and every transaction of a
+request that may change something (any method but GET, HEAD and OPTIONS) begins IMMEDIATE by itself, whatever
+service it calls, with its audit entry and the content version raised before it commits. Reads (GET) stay
+deferred and never wait for a writer. A GET that writes (an export's audit entry) calls `begin_write()` first;
+where one does not, `DeferredWrite` is warned when it writes (an error in the tests).
 """
 
+import warnings
+
+from flask import has_request_context, request
 from flask_sqlalchemy.session import Session
 from sqlalchemy import event, select
 
 from .extensions import db
 
 IMMEDIATE = {"sqlite_immediate": True}
+
+#: methods that only read: their transactions begin deferred
+READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+#: on the SQLite connection: how the open transaction began ("immediate" or "deferred", then "read" once it has)
+_BEGUN = "samlinger.begun"
+_READS = ("SELECT", "WITH")
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+class DeferredWrite(RuntimeWarning):
+    """A request wrote on SQLite in a transaction that began by reading: under load it fails (database is locked)."""
+
+
+def _request_may_write() -> bool:
+    return has_request_context() and request.method not in READING_METHODS
 
 
 def configure_sqlite(engine) -> None:
@@ -29,8 +56,27 @@ def configure_sqlite(engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        immediate = conn.get_execution_options().get("sqlite_immediate")
+        immediate = conn.get_execution_options().get("sqlite_immediate") or _request_may_write()
+        conn.info.pop(_BEGUN, None)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        conn.info[_BEGUN] = "immediate" if immediate else "deferred"
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _on_statement(conn, _cursor, statement, _parameters, _context, _executemany):
+        begun = conn.info.get(_BEGUN)
+        if begun is None or begun == "immediate":
+            return
+        verb = statement.lstrip()[:7].upper()
+        if verb.startswith(_READS):
+            conn.info[_BEGUN] = "read"
+        elif verb.startswith(_WRITES) and begun == "read" and has_request_context():
+            warnings.warn(DeferredWrite(f"{request.method} {request.path} writes in a transaction that began by "
+                                        f"reading: call locking.begin_write() before its first read"), stacklevel=2)
+
+    @event.listens_for(engine, "commit")
+    @event.listens_for(engine, "rollback")
+    def _on_end(conn):
+        conn.info.pop(_BEGUN, None)
 
 
 WROTE = "samlinger.wrote"

@@ -7,11 +7,11 @@ computes it, `gatherings/public.SHOWS`: a round, a gathering or a document (any 
 or deleted, and the registration's columns the seat ledger counts by (gathering, side, status, municipality:
 seats/ledger.SHOWN_COLUMNS, the columns its query groups by), so a column the ledger starts to read is watched
 by that change alone. Nothing else of a registration is on a public page: check-ins, reminders, link renewals,
-corrected names, anonymising and the outbox leave the version alone, so the pages stay kept during the
-gathering day. Each request for a
-kept page reads the counter (one primary-key lookup); a page built at another number is built again. A
-page also expires at the next instant that changes it by the clock alone: a deadline, a start or an end
-(see `expires_at`).
+corrected names, anonymising and the outbox leave the version alone (an address registered again raises
+it, to look to the public like a new registration: `extensions.mark_public_change`), so the pages stay kept
+during the gathering day. Each request for a kept page reads the counter (one primary-key lookup); a page
+built at another number is built again. A page also expires at the next instant that changes it by the clock
+alone: a deadline, a start or an end (see `expires_at`).
 
 The counter is raised by SQLAlchemy session events, so every ORM write anywhere in the code is seen,
 also bulk `update()`/`delete()` through the session. Raw SQL that bypasses the ORM is not: call
@@ -43,10 +43,10 @@ from sqlalchemy import DDL, Integer, event, insert, inspect, update
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.http import http_date, parse_date, parse_etags, quote_etag
 
-from .extensions import db
+from .extensions import PUBLIC_CHANGE, db, mark_public_change
 from .timeutil import utcnow
 
-CHANGED = "samlinger.content_changed"
+CHANGED = PUBLIC_CHANGE
 
 
 class ContentVersion(db.Model):
@@ -87,7 +87,7 @@ def _changes_what_shows(session, obj) -> bool:
 
 def mark_changed(session=None) -> None:
     """Say that the current transaction changes what public pages show (for writes outside the ORM)."""
-    (session or db.session()).info[CHANGED] = True
+    mark_public_change(session)
 
 
 @event.listens_for(Session, "after_flush")

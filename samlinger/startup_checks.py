@@ -21,7 +21,29 @@ def check(app: Flask) -> None:
 
 
 def problems(app: Flask) -> list[str]:
-    return _cookie_problems(app) + _mail_problems(app) + _catalogue_problems(app)
+    return _cookie_problems(app) + _mail_problems(app) + _catalogue_problems(app) + _limit_problems(app)
+
+
+def limits_per_process(app: Flask) -> int | None:
+    """How many processes serve while the rate limits (and the public mail cap) are counted in each one's memory
+    (RATELIMIT_STORAGE_URI=memory://): each counts alone, so an address may do that many times what a limit allows.
+    None when the storage is shared or one process serves. Also shown to admins (the accounts page)."""
+    processes = app.config["SAMLINGER_PROCESSES"]
+    if app.config["RATELIMIT_STORAGE_URI"].startswith("memory://") and processes > 1:
+        return processes
+    return None
+
+
+def _limit_problems(app: Flask) -> list[str]:
+    processes = limits_per_process(app)
+    if processes is None:
+        return []
+    return [
+        f"RATELIMIT_STORAGE_URI is memory:// while {processes} processes serve: each process counts the rate limits "
+        f"and the public mail cap alone, so one address may register {processes} times as often as "
+        "RATELIMIT_REGISTRATION allows, enough to fill the last seats with made-up addresses. Set "
+        "RATELIMIT_STORAGE_URI=redis://host:6379/0 (shared by every process), or serve with one process."
+    ]
 
 
 def _cookie_problems(app: Flask) -> list[str]:

@@ -30,6 +30,7 @@ PARTICIPANT_SOURCES = (
     "samlinger/gatherings/models.py",
     "samlinger/registration/views.py",
     "samlinger/registration/models.py",
+    "samlinger/registration/rules.py",
     "samlinger/municipalities/models.py",
     "samlinger/registration/retention.py",
     "samlinger/documents/views.py",

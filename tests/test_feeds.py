@@ -27,7 +27,7 @@ def test_api_lists_published_gatherings_with_public_fields_only(app, client, mak
     assert item["starts_at"] == "2027-02-10T10:00:00+01:00"
     assert item["ends_at"] == "2027-02-10T15:30:00+01:00"
     assert item["deadline"] == "2027-01-31"
-    assert item["seats_left"] == 2
+    assert item["seats"] == "few" and "seats_left" not in item  # never a number: no registration oracle
     assert item["url"] == "http://samlinger.test/samlinger/samling-1"
     assert item["ics_url"] == "http://samlinger.test/samlinger/samling-1.ics"
     assert isinstance(item["registration_open"], bool)
@@ -40,8 +40,8 @@ def test_api_gives_the_mode_seats_per_side_and_the_limit_per_municipality(app, c
     make_gathering(capacity=5)
     hybrid, on_site = client.get("/api/v1/gatherings").get_json()["gatherings"]
     assert (hybrid["mode"], hybrid["per_municipality_limit"]) == ("hybrid", 2)
-    assert hybrid["sides"] == {"on_site": {"capacity": 3, "seats_left": 3},
-                               "online": {"capacity": None, "seats_left": None}}
+    assert hybrid["sides"] == {"on_site": {"capacity": 3, "seats": "few"},
+                               "online": {"capacity": None, "seats": "open"}}
     assert (on_site["mode"], on_site["sides"], on_site["per_municipality_limit"]) == ("on_site", None, None)
 
 

@@ -110,3 +110,27 @@ def test_a_catalogue_older_than_its_source_is_warned_about(start, catalogues):
     os.utime(po, (po.stat().st_atime, po.with_suffix(".mo").stat().st_mtime + 60))
     [warning] = start(BABEL_TRANSLATION_DIRECTORIES=str(catalogues))
     assert "Bokmål" in warning and "older than messages.po" in warning and "make translations" in warning
+
+
+def test_rate_limits_counted_per_process_while_several_serve_are_warned_about(start, catalogues, monkeypatch):
+    """Issue 21, observation 4: memory:// counts per process; with several processes an address gets a limit
+    per process, and made-up addresses fill the last seats."""
+    settings = {"BABEL_TRANSLATION_DIRECTORIES": str(catalogues), "RATELIMIT_STORAGE_URI": "memory://"}
+    [warning] = start(**settings, SAMLINGER_PROCESSES=4)
+    assert "RATELIMIT_STORAGE_URI is memory:// while 4 processes serve" in warning and "redis://" in warning
+    assert start(**settings, SAMLINGER_PROCESSES=1) == []
+    assert start(**settings | {"RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/8"}, SAMLINGER_PROCESSES=4) == []
+    # What the operator says, or gunicorn's own count (deploy/gunicorn.conf.py sets it before workers start).
+    from samlinger.config import from_environment
+    monkeypatch.setenv("SAMLINGER_GUNICORN_WORKERS", "3")
+    assert from_environment("/tmp")["SAMLINGER_PROCESSES"] == 3
+    monkeypatch.setenv("WEB_CONCURRENCY", "5")
+    assert from_environment("/tmp")["SAMLINGER_PROCESSES"] == 5
+
+
+def test_admins_see_the_per_process_limits_on_the_accounts_page(app, admin_client):
+    app.config.update(RATELIMIT_STORAGE_URI="memory://", SAMLINGER_PROCESSES=4)
+    page = admin_client.get("/arrangor/brukere/").get_data(as_text=True)
+    assert "RATELIMIT_STORAGE_URI" in page and "4" in page
+    app.config.update(SAMLINGER_PROCESSES=1)
+    assert "RATELIMIT_STORAGE_URI" not in admin_client.get("/arrangor/brukere/").get_data(as_text=True)

@@ -416,3 +416,40 @@ def test_second_factor_columns_end_every_session_and_the_downgrade_keeps_the_acc
             assert conn.execute(text("SELECT email FROM user_account")).scalar() == "a@b.no"
         upgrade()
         _clean_up()
+
+
+def test_confirming_the_address_adds_empty_columns_in_place_and_the_downgrade_drops_them(database_url, tmp_path):
+    """0021 adds the gathering's hours to confirm an address in and the registration's deadline and confirmation,
+    empty for existing rows (they have nothing to confirm), in place; the downgrade drops them, keeping every row
+    and every row that points at one."""
+    from samlinger.gatherings.models import Gathering
+    from samlinger.registration.models import Registration
+    from samlinger.timeutil import utcnow
+
+    app = create_app(base_config(database_url, tmp_path))
+    with app.app_context():
+        empty_database()
+        upgrade(revision="0020_second_factor_and_provider")
+        start = utcnow() + timedelta(days=30)
+        with db.engine.begin() as conn:
+            old_gatherings(conn, start, start.date(), round_table="round")
+            old_registration(conn, gathering_id=1, status="confirmed", email="kari@alta.no",
+                             email_normalized="kari@alta.no", manage_token_hash="0" * 64, created_at=start)
+        upgrade()
+        assert db.session.get(Gathering, 1).confirm_address_hours is None
+        registration = db.session.scalar(db.select(Registration))
+        assert (registration.confirm_by, registration.address_confirmed_at) == (None, None)
+        registration.confirm_by = start
+        db.session.get(Gathering, 1).confirm_address_hours = 24
+        db.session.commit()
+        db.session.remove()
+        downgrade(revision="0020_second_factor_and_provider")
+        with db.engine.connect() as conn:
+            assert "confirm_address_hours" not in {c["name"] for c in sa_inspect(conn).get_columns("gathering")}
+            columns = {c["name"] for c in sa_inspect(conn).get_columns("registration")}
+            assert not {"confirm_by", "address_confirmed_at"} & columns
+            assert conn.execute(text("SELECT gathering_id FROM registration")).scalar() == 1
+            if db.engine.dialect.name == "sqlite":
+                assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+        upgrade()
+        _clean_up()

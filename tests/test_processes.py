@@ -165,6 +165,8 @@ def test_gunicorn_with_four_workers_fills_exactly_the_seats(deployment):
     assert Counter(statuses) == {302: people}, statuses
     log = (deployment.folder / "gunicorn.log").read_text()
     assert "Traceback" not in log and '" 500 ' not in log, log[-3000:]
+    # The default rate-limit storage with 4 workers: each counts alone, and the log says so at start.
+    assert "RATELIMIT_STORAGE_URI is memory:// while 4 processes serve" in log, log[:3000]
     app = deployment.app()
     with app.app_context():
         rows = db.session.execute(db.select(Registration.email, Registration.status)).all()
@@ -199,6 +201,8 @@ def test_the_access_log_keeps_no_manage_or_password_token(deployment):
         requests.get(f"{base}/pamelding/{token}/presentasjoner/1", timeout=30)
         assert requests.get(f"{base}/logg-inn/nytt-passord/{reset}", timeout=30).status_code == 200
         requests.get(f"{base}/samlinger/{slug}", headers={"Referer": f"{base}/pamelding/{token}"}, timeout=30)
+    assert "RATELIMIT_STORAGE_URI is memory://" not in (deployment.folder / "gunicorn.log").read_text(), \
+        "one process counts every request"
     log = access_log.read_text()
     assert token not in log and reset not in log
     assert '"GET /pamelding/[token] HTTP/1.1" 200' in log

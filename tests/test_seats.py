@@ -312,11 +312,13 @@ def register_page(client, email, municipality="5601", prefix=""):
 def test_the_public_page_shows_the_limit_and_the_held_seats(client, limited):
     page = client.get("/samlinger/prosjektledere").get_data(as_text=True)
     assert "Maks 1 plass per kommune" in page
-    assert "2 plasser er reservert til og med" in page
+    # Held seats are told without their number: it would move with a new municipality's registration and not
+    # with an address registered again (no registration oracle, tests/test_registration_oracle.py).
+    assert "Noen plasser er reservert til og med" in page and "2 plasser er reservert" not in page
     nn = client.get("/nn/samlinger/prosjektledere").get_data(as_text=True)
-    assert "Maks 1 plass per kommune" in nn and "2 plassar er reserverte til og med" in nn
+    assert "Maks 1 plass per kommune" in nn and "Nokre plassar er reserverte til og med" in nn
     form = client.get("/samlinger/prosjektledere/pamelding").get_data(as_text=True)
-    assert "Maks 1 plass per kommune." in form and "2 plasser er reservert til og med" in form
+    assert "Maks 1 plass per kommune." in form and "Noen plasser er reservert til og med" in form
 
 
 def test_the_receipt_says_why_alike_for_a_new_and_an_already_registered_address(app, client, limited):

@@ -96,8 +96,20 @@ def set_password(user: User, password: str) -> None:
     db.session.commit()
 
 
-def set_active(user: User, active: bool) -> None:
-    """Deactivate (ending the user's sessions) or reactivate an account."""
+OWN_ACCOUNT = _l("You cannot deactivate your own account.")
+
+
+def can_set_active(user: User, acting: User | None) -> bool:
+    """Whether *acting* may deactivate or reactivate *user*: anyone's account but their own (the last way in for
+    an administrator must not be closed by a slip)."""
+    return acting is None or user.id != acting.id
+
+
+def set_active(user: User, active: bool, *, acting: User | None = None) -> None:
+    """Deactivate (ending the user's sessions) or reactivate an account, for *acting* (None: from the command
+    line). Refuses "own_account" for *acting*'s own."""
+    if not can_set_active(user, acting):
+        raise Refused("own_account", OWN_ACCOUNT)
     user.active = active
     user.session_version = (user.session_version or 0) + 1
     record("user.activate" if active else "user.deactivate", user, user.email)

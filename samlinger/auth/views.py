@@ -4,6 +4,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
+from .. import startup_checks
 from ..audit.service import record
 from ..extensions import db, login
 from ..forms import ConfirmForm
@@ -109,7 +110,9 @@ def change_password():
 @users_bp.get("/")
 @admin_required
 def index():
-    return render_template("auth/users.html", users=service.users(), form=ConfirmForm())
+    return render_template("auth/users.html", users=service.users(), form=ConfirmForm(),
+                           limits_per_process=startup_checks.limits_per_process(current_app),
+                           can_set_active=lambda user: service.can_set_active(user, current_user))
 
 
 @users_bp.route("/ny", methods=["GET", "POST"])
@@ -140,11 +143,12 @@ def set_active(user_id):
     user = db.session.get(User, user_id) or abort(404)
     if not form.validate_on_submit():
         abort(400)
-    if user.id == current_user.id:
-        flash(_("You cannot deactivate your own account."), "error")
-        return redirect(url_for(".index"))
     active = request.form.get("active") == "1"
-    service.set_active(user, active)
+    try:
+        service.set_active(user, active, acting=current_user)
+    except Refused as refused:
+        flash(str(refused), "error")
+        return redirect(url_for(".index"))
     flash(_("%(email)s can log in again.", email=user.email) if active
           else _("%(email)s is deactivated and logged out.", email=user.email), "success")
     return redirect(url_for(".index"))

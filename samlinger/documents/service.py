@@ -4,6 +4,7 @@ import logging
 from collections.abc import Iterable
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from ..audit.service import record
@@ -12,9 +13,14 @@ from ..extensions import db
 from ..files.storage import Storage, new_key, storage_from_config
 from ..files.uploads import check_upload, display_name
 from ..gatherings.models import Gathering
+from ..locking import begin_write
 from ..ordering import move_in_list
+from ..refusal import Refused
 
 VISIBILITIES = ("public", "participants")
+
+GONE_CODE = "gone"
+GONE = _l("The gathering no longer exists.")
 
 log = logging.getLogger(__name__)
 
@@ -32,10 +38,39 @@ def _next_position(gathering_id: int) -> int:
     return 0 if highest is None else highest + 1
 
 
+def shown_publicly(gathering: Gathering) -> bool:
+    """Whether the gathering's presentations are on its public page, for anyone to download."""
+    return gathering.documents_visibility == "public"
+
+
+def can_download(document: Document, *, gathering: Gathering | None = None, registration=None) -> bool:
+    """Whether *document* may be downloaded from the public page of *gathering* (its presentations are public),
+    or through the manage link of *registration* (a confirmed participant of its gathering)."""
+    if gathering is not None:
+        return document.gathering_id == gathering.id and shown_publicly(gathering)
+    return (registration is not None and document.gathering_id == registration.gathering_id
+            and registration.status == "confirmed")
+
+
+def _locked_gathering(gathering: Gathering) -> Gathering:
+    """The gathering, fresh and locked for adding to it; refuses "gone" when it was deleted meanwhile (its documents
+    go with it, so one added now would belong to nothing)."""
+    gathering_id = gathering.id
+    begin_write()
+    found = db.session.execute(select(Gathering).where(Gathering.id == gathering_id).with_for_update()
+                               .execution_options(populate_existing=True)).scalar_one_or_none()
+    if found is None:
+        db.session.rollback()
+        raise Refused(GONE_CODE, GONE)
+    return found
+
+
 def add_file(gathering: Gathering, *, filename: str, data: bytes, title: str, speaker: str,
              title_nn: str = "") -> Document:
-    """Check the upload by its content and store it under a generated name. Refuses what `check_upload` refuses."""
+    """Check the upload by its content and store it under a generated name. Refuses what `check_upload` refuses,
+    and "gone" for a gathering deleted meanwhile."""
     checked = check_upload(filename, data, max_bytes())
+    gathering = _locked_gathering(gathering)
     key = new_key(checked.extension)
     files = storage()
     files.save(key, data, checked.content_type)
@@ -54,6 +89,8 @@ def add_file(gathering: Gathering, *, filename: str, data: bytes, title: str, sp
 
 
 def add_link(gathering: Gathering, *, url: str, title: str, speaker: str, title_nn: str = "") -> Document:
+    """Add a link to the gathering's presentations. Refuses "gone" for a gathering deleted meanwhile."""
+    gathering = _locked_gathering(gathering)
     document = Document(gathering_id=gathering.id, title=title, title_nn=title_nn, speaker=speaker, url=url,
                         position=_next_position(gathering.id))
     db.session.add(document)

@@ -29,9 +29,7 @@ def _download(document: Document):
 def public_file(slug, document_id):
     gathering = gatherings.gathering_by_slug(slug)
     document = db.session.get(Document, document_id)
-    if gathering is None or document is None or document.gathering_id != gathering.id:
-        abort(404)
-    if gathering.documents_visibility != "public":
+    if gathering is None or document is None or not service.can_download(document, gathering=gathering):
         abort(404)
     return _download(document)
 
@@ -41,9 +39,7 @@ def participant_file(token, document_id):
     """Only a confirmed participant's own manage link opens the documents of their gathering."""
     found = registration.find_by_token(token)
     document = db.session.get(Document, document_id)
-    if found is None or document is None or document.gathering_id != found.gathering_id:
-        abort(404)
-    if found.status != "confirmed":
+    if found is None or document is None or not service.can_download(document, registration=found):
         abort(404)
     response = _download(document)
     response.headers["Cache-Control"] = "private, no-store"

@@ -1,7 +1,7 @@
 """Workspace pages for presentations afterwards: upload files or add links, order them, choose who sees
 them, tell participants (mounted under /arrangor)."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
@@ -48,6 +48,8 @@ def upload_document(gathering_id):
             service.add_file(gathering, filename=upload.filename or "", data=upload.read(service.max_bytes() + 1),
                              speaker=form.speaker.data or "", **form.titles())
         except Refused as refused:
+            if refused.code == service.GONE_CODE:
+                abort(404)
             form.file.errors.append(str(refused))
         else:
             flash(_("The presentation is uploaded."), "success")
@@ -60,7 +62,10 @@ def link_document(gathering_id):
     gathering = db.get_or_404(Gathering, gathering_id)
     form = LinkForm(prefix="link")
     if form.validate_on_submit():
-        service.add_link(gathering, url=form.url.data, speaker=form.speaker.data or "", **form.titles())
+        try:
+            service.add_link(gathering, url=form.url.data, speaker=form.speaker.data or "", **form.titles())
+        except Refused:  # deleted meanwhile: "gone"
+            abort(404)
         flash(_("The link is added."), "success")
         return _back(gathering.id)
     return _page(gathering, link=form, status=422)

@@ -38,6 +38,22 @@ OPEN_DAYS = 21
 ANSWERED = "answered"
 CLOSED = "closed"
 
+NOT_STARTED = _l("The evaluation can be opened once the gathering has started.")
+NOT_OPEN = _l("The evaluation is not open.")
+
+
+def can_open(gathering: Gathering, now: datetime | None = None) -> bool:
+    """Whether the organisers may open the gathering's evaluation now: once the gathering has started, and
+    while the evaluation is a draft (or not made yet). `open_evaluation` refuses "not_started" before."""
+    evaluation = gathering.evaluation
+    return gathering.has_started(now) and (evaluation is None or evaluation.status == "draft")
+
+
+def can_close(evaluation: Evaluation | None, now: datetime | None = None) -> bool:
+    """Whether the evaluation takes answers now, so that closing it changes something (`close` refuses "not_open"
+    otherwise)."""
+    return evaluation is not None and evaluation.state(now) == "open"
+
 
 def create(gathering: Gathering) -> Evaluation:
     """The gathering's evaluation with the default questions (the existing one if there is one)."""
@@ -87,12 +103,15 @@ def open_evaluation(evaluation_id: int, *, now: datetime | None = None, mail: bo
     *mail*, each gets a mail with a link of their own, made when the worker writes it. Those an organiser added
     or gave their address are counted (`organiser_added`): each raises the minimum of answers the results need.
     Under the evaluation's lock: two at once open it once. Returns how many were invited (0 when it was open
-    already)."""
+    already). Refuses "not_started" before the gathering has started: nobody has attended yet."""
     now = now or utcnow()
     evaluation = locked(Evaluation, evaluation_id)
     if evaluation.status != "draft":
         db.session.rollback()
         return 0
+    if not evaluation.gathering.has_started(now):
+        db.session.rollback()
+        raise Refused("not_started", NOT_STARTED)
     evaluation.status, evaluation.opened_at = "open", now
     if evaluation.closes_on is None:
         evaluation.closes_on = oslo(now).date() + timedelta(days=OPEN_DAYS)
@@ -110,7 +129,10 @@ def open_evaluation(evaluation_id: int, *, now: datetime | None = None, mail: bo
 
 
 def close(evaluation: Evaluation, now: datetime | None = None) -> None:
-    """Close now: the last day becomes yesterday, so the form says it is closed."""
+    """Close now: the last day becomes yesterday, so the form says it is closed. Refuses "not_open" for a draft
+    or an evaluation closed already (its last day stays)."""
+    if not can_close(evaluation, now):
+        raise Refused("not_open", NOT_OPEN)
     evaluation.closes_on = oslo(now or utcnow()).date() - timedelta(days=1)
     record("evaluation.close", evaluation.gathering, "Evaluation closed")
     db.session.commit()

@@ -9,7 +9,6 @@ from .. import spreadsheets
 from ..extensions import db
 from ..forms import ConfirmForm, confirmed_post, status_of
 from ..gatherings.models import Gathering, Round
-from ..refusal import Refused
 from . import results, service
 from .forms import EvaluationQuestionForm, SettingsForm
 from .models import EvaluationQuestion
@@ -28,7 +27,8 @@ def _page(gathering, question_form=None, settings_form=None, status=200):
     return render_template(
         "organiser/evaluation.html", gathering=gathering, evaluation=evaluation,
         question_form=question_form or EvaluationQuestionForm(), settings_form=settings_form,
-        counts=service.invitation_counts(evaluation) if evaluation else None, confirm=ConfirmForm()), status
+        counts=service.invitation_counts(evaluation) if evaluation else None, confirm=ConfirmForm(),
+        can_open=service.can_open(gathering), can_close=service.can_close(evaluation)), status
 
 
 @bp.get("/samlinger/<int:gathering_id>/evaluering")
@@ -86,8 +86,6 @@ def delete_question(question_id):
 def open_evaluation(gathering_id):
     gathering = db.get_or_404(Gathering, gathering_id)
     confirmed_post()
-    if not gathering.has_started():
-        raise Refused("not_started", _("The evaluation can be opened once the gathering has started."))
     evaluation = gathering.evaluation or service.create(gathering)
     count = service.open_evaluation(evaluation.id)
     flash(ngettext("The evaluation is open. %(num)d participant who attended gets the link by e-mail.",
@@ -100,7 +98,7 @@ def open_evaluation(gathering_id):
 def close(gathering_id):
     gathering = db.get_or_404(Gathering, gathering_id)
     confirmed_post()
-    if gathering.evaluation is not None and gathering.evaluation.state() == "open":
+    if service.can_close(gathering.evaluation):
         service.close(gathering.evaluation)
         flash(_("The evaluation is closed."), "success")
     return _to_page(gathering_id)

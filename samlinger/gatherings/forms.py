@@ -117,6 +117,8 @@ class GatheringForm(Form):
     held_seats = IntegerField(_l("Seats held for municipalities not yet registered"), validators=[
         Optional(), NumberRange(0, 10000, message=_l("Enter a number of seats from 0 up, or leave it empty."))])
     held_until = DayField(_l("Held until"), validators=[Optional()])
+    confirm_address_hours = IntegerField(_l("Hours to confirm the e-mail address"), validators=[
+        Optional(), NumberRange(1, 720, message=_l("Enter a number of hours from 1 to 720, or leave it empty."))])
     description = TextAreaField(_l("Description (Bokmål, Markdown)"), filters=[strip],
                                 validators=[at_most(10000)])
     description_nn = TextAreaField(_l("Description (Nynorsk, Markdown)"), filters=[strip],
@@ -135,8 +137,8 @@ class GatheringForm(Form):
         start, end = oslo(gathering.starts_at), oslo(gathering.ends_at)
         for name in ("title", "title_nn", "slug", "region", "mode", "venue", "address", "registration_deadline",
                      "capacity", "online_capacity", "waitlist_enabled", "per_municipality_limit", "held_seats",
-                     "held_until", "description", "description_nn", "programme", "programme_nn",
-                     "documents_visibility"):
+                     "held_until", "confirm_address_hours", "description", "description_nn", "programme",
+                     "programme_nn", "documents_visibility"):
             self[name].data = getattr(gathering, name)
         self.start_day.data, self.start_time.data = start.date(), start.time().replace(tzinfo=None)
         self.end_day.data = end.date() if end.date() != start.date() else None
@@ -202,6 +204,7 @@ class GatheringForm(Form):
             "held_seats": self.held_seats.data or None,
             "held_until": self.held_until.data if self.held_seats.data else None,
             "documents_visibility": self.documents_visibility.data,
+            "confirm_address_hours": self.confirm_address_hours.data,
         }
 
 

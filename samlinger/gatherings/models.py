@@ -1,7 +1,7 @@
 """Rounds of gatherings and the gatherings themselves."""
 
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
@@ -85,6 +85,9 @@ class Gathering(TwoStandards, db.Model):
     #: ends (in Oslo); None or 0 means none (seats/ledger.py has the rule)
     held_seats: Mapped[int | None] = mapped_column(Integer, nullable=True)
     held_until: Mapped[date | None] = mapped_column(Date, nullable=True)
+    #: a new registration from the public holds its seat (or place in the queue) only this many hours unless its
+    #: address is confirmed from the mail; None: off (registration/confirming.py has the rule)
+    confirm_address_hours: Mapped[int | None] = mapped_column(Integer, nullable=True)
     #: draft | published | cancelled
     status: Mapped[str] = mapped_column(String(12), default="draft", index=True)
     cancel_reason: Mapped[str] = mapped_column(Text, default="")
@@ -108,6 +111,11 @@ class Gathering(TwoStandards, db.Model):
     def deadline_at(self) -> datetime:
         """The instant registration closes: the end of the deadline day in Oslo."""
         return end_of_day_utc(self.registration_deadline)
+
+    def confirm_address_by(self, now: datetime) -> datetime | None:
+        """By when a registration made now from the public must have its address confirmed; None when the
+        gathering asks for no confirmation (registration/confirming.py)."""
+        return now + timedelta(hours=self.confirm_address_hours) if self.confirm_address_hours else None
 
     @property
     def held_until_at(self) -> datetime | None:

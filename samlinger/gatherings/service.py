@@ -28,7 +28,7 @@ from .slugs import unique_slug
 GATHERING_FIELDS = ("title", "title_nn", "slug", "region", "mode", "venue", "address", "starts_at", "ends_at",
                     "registration_deadline", "capacity", "online_capacity", "waitlist_enabled",
                     "per_municipality_limit", "held_seats", "held_until", "description", "description_nn",
-                    "programme", "programme_nn", "documents_visibility")
+                    "programme", "programme_nn", "documents_visibility", "confirm_address_hours")
 ROUND_FIELDS = ("year", "term", "title", "title_nn", "intro", "intro_nn")
 #: spring to autumn and autumn to spring: 26 weeks, so every gathering keeps its weekday
 NEXT_TERM_SHIFT = timedelta(weeks=26)
@@ -150,6 +150,7 @@ def copy_to_next_round(round_: Round) -> Round:
             waitlist_enabled=gathering.waitlist_enabled, per_municipality_limit=gathering.per_municipality_limit,
             held_seats=gathering.held_seats,
             held_until=gathering.held_until and gathering.held_until + NEXT_TERM_SHIFT,
+            confirm_address_hours=gathering.confirm_address_hours,
             status="draft", description=gathering.description,
             description_nn=gathering.description_nn, programme=gathering.programme,
             programme_nn=gathering.programme_nn, documents_visibility=gathering.documents_visibility,
@@ -177,13 +178,23 @@ def create_gathering(round_: Round, data: dict) -> Gathering:
     return gathering
 
 
+def can_edit(gathering: Gathering) -> bool:
+    """Whether the gathering's details can still change: not once it is cancelled (`update_gathering`,
+    `set_gathering_published` and `cancel_gathering` refuse "cancelled")."""
+    return gathering.status != "cancelled"
+
+
 def update_gathering(gathering_id: int, data: dict, *, notify_participants: bool) -> tuple[Gathering, int]:
     """Save changes; a new time or place raises the revision and, if asked, mails every
     confirmed participant an updated invite in the same transaction.
 
-    Returns the gathering and how many participants were notified.
+    Returns the gathering and how many participants were notified. Refuses "cancelled": a cancelled gathering
+    keeps what its participants were told.
     """
     gathering = locked(Gathering, gathering_id)  # no registration slips in between the change and the mails
+    if not can_edit(gathering):
+        db.session.rollback()
+        raise Refused("cancelled", CANCELLED)
     before = gathering.time_or_place
     for field in GATHERING_FIELDS:
         setattr(gathering, field, data[field])
@@ -216,7 +227,7 @@ def set_gathering_published(gathering: Gathering, published: bool) -> None:
 
     Refuses "cancelled", or "has_registrations" when anyone has registered, also if they cancelled since.
     """
-    if gathering.status == "cancelled":
+    if not can_edit(gathering):
         raise Refused("cancelled", CANCELLED)
     if not published and ledger(gathering).counts.total:
         raise Refused("has_registrations", HAS_REGISTRATIONS)
@@ -229,7 +240,7 @@ def cancel_gathering(gathering_id: int, reason: str) -> int:
     """Cancel the gathering and tell everyone registered, with the reason; confirmed
     participants get METHOD:CANCEL. Returns how many were told. Refuses "cancelled"."""
     gathering = locked(Gathering, gathering_id)
-    if gathering.status == "cancelled":
+    if not can_edit(gathering):
         db.session.rollback()
         raise Refused("cancelled", CANCELLED)
     gathering.status, gathering.cancel_reason = "cancelled", reason

@@ -77,9 +77,10 @@ def _public_fields(g, seats, language: str) -> dict:
         "starts_at": oslo(g.starts_at).isoformat(), "ends_at": oslo(g.ends_at).isoformat(),
         "venue": g.venue, "address": g.address, "deadline": g.registration_deadline.isoformat(),
         "deadline_at": oslo(g.deadline_at).isoformat(), "registration_open": seats.open,
-        "capacity": g.capacity, "seats_left": seats.seats_left,
+        # open, few, waitlist, full or closed: never how many seats are left (Availability.shown)
+        "capacity": g.capacity, "seats": seats.shown,
         # on_site, online or hybrid; a hybrid gathering's seats per side (the link itself is never public)
-        "mode": g.mode, "sides": {mode: {"capacity": side.capacity, "seats_left": side.seats_left}
+        "mode": g.mode, "sides": {mode: {"capacity": side.capacity, "seats": side.shown}
                                   for mode, side in seats.sides} or None,
         "per_municipality_limit": g.per_municipality_limit,
         "url": absolute_url("gatherings.detail", slug=g.slug),

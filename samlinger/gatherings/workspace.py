@@ -142,10 +142,11 @@ def edit_gathering(gathering_id):
 
 
 def _save_gathering(gathering: Gathering, data: dict, notify_participants: bool) -> None:
-    if gathering.status == "cancelled":
-        flash(str(service.CANCELLED), "error")
+    try:
+        notified = service.update_gathering(gathering.id, data, notify_participants=notify_participants)[1]
+    except Refused as refused:  # cancelled meanwhile
+        flash(str(refused), "error")
         return
-    notified = service.update_gathering(gathering.id, data, notify_participants=notify_participants)[1]
     flash(_("Your changes are saved."), "success")
     if notified:
         flash(ngettext("%(num)d participant is sent an updated calendar invitation.",
@@ -170,7 +171,7 @@ def publish_gathering(gathering_id):
 def cancel_gathering(gathering_id):
     gathering = db.get_or_404(Gathering, gathering_id)
     form = CancelGatheringForm()
-    if gathering.status == "cancelled":
+    if not service.can_edit(gathering):
         flash(str(service.CANCELLED), "error")
         return _to_gathering(gathering_id)
     if not form.validate_on_submit():

@@ -17,7 +17,7 @@ from ..locking import begin_write
 from ..texts import office_name
 from ..timeutil import utcnow
 from .models import OutboundEmail
-from .writing import Written, writer_of
+from .writing import Written, address_now, writer_of
 
 log = logging.getLogger(__name__)
 
@@ -45,15 +45,16 @@ def content_of(outbound: OutboundEmail) -> Written:
     return Written(outbound.subject, outbound.text_body, outbound.html_body, outbound.ics, outbound.ics_method)
 
 
-def build_message(outbound: OutboundEmail, content: Written | None = None) -> EmailMessage:
-    """Return the MIME message: text and HTML, and the invite both inline and attached."""
+def build_message(outbound: OutboundEmail, content: Written | None = None, to: str | None = None) -> EmailMessage:
+    """Return the MIME message to *to* (the address it was queued for when None): text and HTML, and the invite
+    both inline and attached."""
     config = current_app.config
     content = content or content_of(outbound)
     message = EmailMessage()
     message["Subject"] = content.subject
     # The office's name in the mail's language; formataddr encodes a name that is not ASCII (RFC 2047).
     message["From"] = formataddr((office_name(outbound.language), config["MAIL_DEFAULT_SENDER"]))
-    message["To"] = deliverable_email(outbound.recipient)
+    message["To"] = deliverable_email(to or outbound.recipient)
     if outbound.reply_to:
         message["Reply-To"] = outbound.reply_to
     message["Date"] = formatdate(localtime=False)
@@ -123,8 +124,10 @@ def deliver_due(limit: int = 20) -> tuple[int, int]:
         for outbound in list(claimed):
             try:
                 _prepare(outbound)
+                # The registration's address of now: one an organiser corrected away since queueing gets nothing.
+                to = address_now(outbound)
                 content = content_of(outbound)
-                message = build_message(outbound, content)
+                message = build_message(outbound, content, to)
                 if console:
                     _send_console(outbound, message)
                 else:
@@ -144,6 +147,7 @@ def deliver_due(limit: int = 20) -> tuple[int, int]:
                 sent += 1
                 begin_write()
                 outbound.status, outbound.sent_at, outbound.last_error = "sent", utcnow(), ""
+                outbound.recipient = to  # where it went
                 if outbound.unwritten is not None:
                     content.keep_in(outbound)
             db.session.commit()

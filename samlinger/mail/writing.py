@@ -8,6 +8,11 @@ here (`writer`); mail/ imports no feature. `samlinger/mails.py` imports every fe
 that runs the worker knows every kind.
 
 What was sent is kept on the row afterwards (`Written.keep_in`) with every link's token replaced by REDACTED.
+
+A message about a registration goes to that registration's address of the moment it is sent, not the one it
+was queued for: the feature that keeps registrations registers how to find it (`address_book`). An address an
+organiser has corrected since queueing gets nothing, neither the secrets a message may carry (a manage link,
+a video link and its passcode, an evaluation link) nor the rest: the message goes to the corrected address.
 """
 
 from collections.abc import Callable
@@ -81,3 +86,28 @@ def writer_of(message: OutboundEmail) -> Writer:
     except KeyError:
         raise ValueError(f"no writer for {message.kind!r} messages: the feature that queues them registers one "
                          f"(mail/writing.py), and samlinger/mails.py imports it") from None
+
+
+#: finds the address of now of the registration a message is about (registered by the feature that keeps them)
+_ADDRESS_BOOK: list[Callable[[OutboundEmail], str | None]] = []
+
+
+def address_book(find: Callable[[OutboundEmail], str | None]):
+    """Register *find*: the address a message about a registration goes to when it is sent, which is that
+    registration's address then, or None when it has none (gone, anonymised, a walk-in without one)."""
+    _ADDRESS_BOOK[:] = [find]
+    return find
+
+
+def address_now(message: OutboundEmail) -> str:
+    """Where *message* goes when it is sent: the address of now of the registration it is about, or the address
+    it was queued for when it is about none (an account's mail). Raises ValueError when the registration has no
+    address now: the message is not sent, to the old address least of all."""
+    if message.registration_id is None:
+        return message.recipient
+    if not _ADDRESS_BOOK:
+        raise ValueError("no address book: the feature that keeps registrations registers one (mail/writing.py)")
+    address = _ADDRESS_BOOK[0](message)
+    if not address:
+        raise ValueError(f"the registration of message {message.id} has no address now: not sent")
+    return address

@@ -1,8 +1,9 @@
 """The geometry of the reach page's two charts, drawn as SVG by templates/reach/_charts.html (no script).
 
 Neither chart tells anything by colour alone: the grid uses a filled circle (someone attended), a ring
-(registered, nobody attended yet or at all) and a dash (no registration), each with its number as text; the
-bars are a filled bar (attended) next to an outlined one (registered), each with its number above it.
+(registered, nobody attended), a dashed ring (registered for what is still to come) and a dash (no registration),
+each with its number as text; the bars are a filled bar (attended) next to an outlined one (registered), each
+with its number above it, and for a round still to come the word for it where the attended bar would stand.
 """
 
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ def _spread(count: int, space: int, least: int, most: int) -> int:
 class Cell:
     x: int
     y: int
-    #: attended | registered | none
+    #: attended | registered | to_come | none
     state: str
     #: the number written in the cell: attended, else registered, else ""
     text: str
@@ -69,6 +70,8 @@ def grid(reach: Reach, municipality_label) -> Grid:
             tally = line.in_round(r.id) if line is not None else None
             if tally is not None and tally.attended:
                 state, text = "attended", str(tally.attended)
+            elif tally is not None and reach.to_come(r.id, tally):
+                state, text = "to_come", str(tally.registered)
             elif tally is not None and tally.registered:
                 state, text = "registered", str(tally.registered)
             else:
@@ -93,6 +96,8 @@ class BarGroup:
     centre: int
     registered: Bar
     attended: Bar
+    #: the round has not taken place: no attended bar, the word for "to come" instead
+    to_come: bool = False
 
 
 @dataclass
@@ -118,6 +123,6 @@ def bars(reach: Reach) -> Bars:
         left = 12 + i * group_w + (group_w - 2 * BAR_W - 4) // 2
         tally = reach.per_round[r.id]
         groups.append(BarGroup(round_label(r), left + BAR_W + 2, bar(left, tally.registered),
-                               bar(left + BAR_W + 4, tally.attended)))
+                               bar(left + BAR_W + 4, tally.attended), reach.round_to_come(r.id)))
     return Bars(width=24 + max(len(reach.rounds), 1) * group_w, height=baseline + BAR_FOOT,
                 baseline=baseline, groups=groups)

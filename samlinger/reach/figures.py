@@ -10,6 +10,10 @@ The one place these figures are counted; the workspace page, its XLSX export and
 - waiting list: still on the waiting list (at a past gathering: never got a seat);
 - cancelled: withdrawn («meldt av»), by the participant or an organiser.
 
+A round still to come (none of its gatherings has ended) shows as still to come («kommer»), never as stayed away:
+nobody could attend it yet. So does a municipality's cell of a round under way when nobody of it has attended or
+stayed away and someone is confirmed for a gathering still to come, and a gathering that has not ended.
+
 A gathering the organisers cancelled («avlyst») counts in none of these: nobody could attend it. It is listed
 apart with its own numbers, and a municipality that registered only for cancelled gatherings is not reached.
 A municipality is reached in a period when it has at least one registration there (any status); "never
@@ -68,6 +72,12 @@ class Tally:
         self.cancelled += other.cancelled
 
 
+def still_to_come(tally: Tally) -> bool:
+    """Nobody has attended or stayed away, and someone is confirmed for a gathering that has not ended: what
+    these registrations come to is not known yet (a total, a municipality's line, a region, a side)."""
+    return not tally.attended and not tally.no_show and tally.upcoming > 0
+
+
 @dataclass
 class Line:
     """One municipality (or all of "another organisation", or all text not yet matched) over the period."""
@@ -121,6 +131,25 @@ class Reach:
     unmatched: Line | None
     #: active municipalities of the register without a registration in the period, in name order
     never_reached: list[Municipality]
+    #: the counted gatherings that have not ended, and the rounds with a counted gathering and none ended
+    gatherings_to_come: set[int] = field(default_factory=set)
+    rounds_to_come: set[int] = field(default_factory=set)
+
+    def round_to_come(self, round_id: int) -> bool:
+        """None of the round's gatherings has ended: nobody could attend yet."""
+        return round_id in self.rounds_to_come
+
+    def gathering_to_come(self, gathering: Gathering) -> bool:
+        return gathering.id in self.gatherings_to_come
+
+    def to_come(self, round_id: int, tally: Tally) -> bool:
+        """A line's registrations in a round are still to come: nobody attended, and the round has not taken
+        place or the tally is still to come (`still_to_come`)."""
+        return tally.registered > 0 and not tally.attended and (self.round_to_come(round_id) or still_to_come(tally))
+
+    @staticmethod
+    def still_to_come(tally: Tally) -> bool:
+        return still_to_come(tally)
 
     @property
     def lines(self) -> list[Line]:
@@ -238,6 +267,9 @@ def reach(years: int | None = None, round_id: int | None = None, now: datetime |
             line.total.add(tally)
             line.per_round[round_id_].add(tally)
 
+    to_come = {g.id for g in gatherings if is_counted(g) and not g.has_ended(now)}
+    ended_rounds = {g.round_id for g in gatherings if is_counted(g) and g.id not in to_come}
+    rounds_to_come = {g.round_id for g in gatherings if g.id in to_come} - ended_rounds
     reached = [line for key, line in lines.items() if isinstance(key, int)]
     reached.sort(key=lambda line: (sort_key(line.municipality.label), line.number))
     never = sorted((m for m in register if m.active and m.id not in lines),
@@ -252,6 +284,7 @@ def reach(years: int | None = None, round_id: int | None = None, now: datetime |
         rounds=rounds, gatherings=gatherings, per_gathering=per_gathering, per_round=per_round,
         per_region=dict(per_region), per_side=dict(per_side), total=total, municipalities=reached,
         other=lines.get(OTHER), unmatched=lines.get(UNMATCHED), never_reached=never,
+        gatherings_to_come=to_come, rounds_to_come=rounds_to_come,
     )
 
 

@@ -112,6 +112,12 @@ def walk_ins_from_today(gathering: Gathering, now: datetime | None = None) -> bo
     return oslo(now or utcnow()).date() >= oslo(gathering.starts_at).date()
 
 
+def can_add_walk_in(gathering: Gathering, now: datetime | None = None) -> bool:
+    """Whether the check-in page offers adding someone who came without registering: a published gathering, from
+    its day on (`add_walk_in` refuses "closed" or "too_early" otherwise)."""
+    return gathering.status == "published" and walk_ins_from_today(gathering, now)
+
+
 def add_walk_in(gathering_id: int, details: dict, *, email: str = "", language: str,
                 now: datetime | None = None) -> Registration:
     """Add someone who came without registering: confirmed and checked in at once, over capacity if need be

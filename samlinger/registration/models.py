@@ -98,6 +98,12 @@ class Registration(db.Model):
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: the registration holds its seat (or place in the queue) only until then unless its address is confirmed
+    #: from the mail; None: nothing to confirm (the gathering asked for no confirmation, or an organiser
+    #: registered the person) (registration/confirming.py)
+    confirm_by: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: when the address was confirmed from the link in the mail
+    address_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     #: set when personal data has been removed; the row stays for statistics
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     #: registered by an organiser on the person's behalf (also allowed after the deadline)
@@ -133,6 +139,11 @@ class Registration(db.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE
+
+    @property
+    def awaits_confirmation(self) -> bool:
+        """Holds its seat or place only until `confirm_by`, unless the address is confirmed from the mail."""
+        return self.confirm_by is not None and self.address_confirmed_at is None and self.is_active
 
     @property
     def status_title(self) -> str:

@@ -30,7 +30,7 @@ from ..locking import begin_write
 from ..mail import ics
 from ..mail.models import OutboundEmail
 from ..mail.outbox import queue_unwritten
-from ..mail.writing import Written, one_line, writer
+from ..mail.writing import Written, address_book, one_line, writer
 from ..online.video import video_for
 from ..seats import rules
 from ..tokens import digest
@@ -107,6 +107,9 @@ def write(message: OutboundEmail) -> Written:
         "gathering": gathering,
         "gathering_url": absolute_url("gatherings.detail", language, slug=gathering.slug),
         "manage_url": absolute_url("registration.manage", language, token=token) if token else None,
+        # the same token: opening it proves the mail reached the address (registration/confirming.py)
+        "confirm_url": absolute_url("registration.confirm_address", language, token=token)
+        if token and registration.awaits_confirmation else None,
         "new_link_url": absolute_url("registration.request_link", language, slug=gathering.slug),
         "invite_method": method,  # REQUEST, CANCEL or None: what the mail does to the calendar
         **details,
@@ -146,6 +149,16 @@ def give_old_registration_a_secret(message: OutboundEmail) -> None:
     db.session.commit()
 
 
+@address_book
+def address_now(message: OutboundEmail) -> str | None:
+    """The address a message about a registration goes to when it is sent: the registration's address then (an
+    organiser may have corrected it since queueing); None when it is gone, anonymised or has no address."""
+    registration = db.session.get(Registration, message.registration_id, populate_existing=True)
+    if registration is None or registration.anonymised_at is not None:
+        return None
+    return registration.email or None
+
+
 def _invite(registration, language: str, video=None, *, cancel: bool = False) -> bytes:
     gathering = registration.gathering
     return ics.invite(
@@ -178,6 +191,7 @@ participant_mail("gathering_cancelled", _l("Cancelled: %(title)s"))
 participant_mail("new_link", _l("New link to your registration: %(title)s"))
 participant_mail("reminder", _l("Reminder: %(title)s"), video=True)
 participant_mail("mode_changed", _l("Changed how you attend: %(title)s"), video=True)
+participant_mail("released", _l("Your registration has ended: %(title)s"))
 
 
 def notify_registered(registration, why: str | None = None):
@@ -223,6 +237,12 @@ def notify_gathering_cancelled(registration, reason: str):
     """Tell a participant the gathering is cancelled; remove it from their calendar."""
     invite = "CANCEL" if registration.status == "confirmed" else None
     return queue("gathering_cancelled", registration, invite=invite, reason=reason)
+
+
+def notify_released(registration, *, was_confirmed: bool):
+    """Tell someone whose address was not confirmed in time that the registration has ended (confirming.py);
+    remove the gathering from their calendar if it was there."""
+    return queue("released", registration, invite="CANCEL" if was_confirmed else None)
 
 
 def notify_reminder(registration):

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from ..audit.service import record
-from ..extensions import db
+from ..extensions import db, mark_public_change
 from ..gatherings.models import Gathering
 from ..locking import begin_write, locked
 from ..municipalities import matching
@@ -22,6 +22,7 @@ from ..seats.ledger import ledger
 from ..timeutil import oslo, utcnow
 from . import mailcap, notify
 from .models import Registration, canonical_email, normalise_email
+from .rules import require_cancel, require_change_details
 
 #: what a participant is told when the form cannot be sent; the registration page shows them too
 CLOSED = _l("Registration for this gathering is closed.")
@@ -121,7 +122,9 @@ def register(gathering_id: int, details: dict, *, email: str, language: str,
     if existing is not None:
         if by_organiser:
             _refuse("duplicate", ALREADY_REGISTERED)
-        # Nothing is written: the lock ends here, and the cap (a round trip to its storage) is asked after.
+        # Nothing of the registration is written, but kept pages are built again as for a new one (their
+        # Last-Modified must not tell: no registration oracle). The lock ends here; the cap is asked after.
+        mark_public_change()
         db.session.commit()
         if mailcap.allow(email_normalized):
             begin_write()
@@ -136,7 +139,8 @@ def register(gathering_id: int, details: dict, *, email: str, language: str,
         gathering=gathering, status="waitlisted" if why else "confirmed", confirmed_at=None if why else now,
         attendance_mode=mode,
         email=email, email_normalized=email_normalized, language=language, added_by_organiser=by_organiser,
-        created_at=now, **{field: details[field] for field in DETAIL_FIELDS if field in details},
+        created_at=now, confirm_by=None if by_organiser else gathering.confirm_address_by(now),
+        **{field: details[field] for field in DETAIL_FIELDS if field in details},
     )
     registration.new_link()
     token = registration.manage_token()
@@ -213,12 +217,19 @@ def release_held_seats(now=None) -> int:
 
 
 def cancel(registration_id: int, *, by_organiser: bool = False, now=None) -> Registration:
-    """Cancel a registration, free its seat and promote from the waiting list, in one transaction."""
+    """Cancel a registration, free its seat and promote from the waiting list, in one transaction. A participant
+    (not *by_organiser*) is refused "ended" once the gathering has ended (registration/rules.require_cancel)."""
     now = now or utcnow()
     registration, gathering = _locked_registration(registration_id)
     if registration.status == "cancelled":
         db.session.commit()
         return registration
+    if not by_organiser:
+        try:
+            require_cancel(registration, now)
+        except Refused:
+            db.session.rollback()
+            raise
     was_confirmed = registration.status == "confirmed"
     registration.status, registration.cancelled_at = "cancelled", now
     if registration.anonymised_at is None:  # an anonymised registration has no address to tell
@@ -329,9 +340,11 @@ def update_details(registration: Registration, details: dict, *, now=None) -> No
     A confirmed seat moves to another municipality (or organisation) only where a new registration would
     get one: otherwise registering as another organisation and then changing would pass the limits.
     Refuses "municipality_limit" or "held"; the seat it frees goes to the waiting list, and a person on the
-    waiting list whose new municipality has room may be the one who gets it.
+    waiting list whose new municipality has room may be the one who gets it. Refuses "not_active" or "ended"
+    (registration/rules.require_change_details).
     """
     now = now or utcnow()
+    require_change_details(registration, now)
     details = matching.with_municipality(details)
     moving = (registration.is_active and "municipality_id" in details
               and details["municipality_id"] != registration.municipality_id)
@@ -359,10 +372,10 @@ def update_details(registration: Registration, details: dict, *, now=None) -> No
 def edit(registration_id: int, details: dict, *, email: str) -> Registration:
     """An organiser corrects a registration's details and address.
 
-    A corrected address ends the old address's access: the registration gets a new link, mailed to the
-    new address only (messages still queued for the old address go without a link). Refuses "duplicate"
-    when the new address holds another active registration for the gathering, "anonymised" for an
-    anonymised one: it keeps no address and gets no link.
+    A corrected address ends the old address's access: the registration gets a new link, mailed to the new
+    address only (so does all mail still queued, without the old link), and needs no confirming (confirming.py).
+    Refuses "duplicate" when the new address holds another active registration for the gathering,
+    "anonymised" for an anonymised one: it keeps no address and gets no link.
     """
     registration, gathering = _locked_registration(registration_id)
     if registration.anonymised_at is not None:
@@ -387,6 +400,7 @@ def edit(registration_id: int, details: dict, *, email: str) -> Registration:
     if moved:
         registration.new_link()
         registration.address_from_organiser = True
+        registration.confirm_by = None  # an address an organiser gives needs no confirming from the mail
         if registration.is_active:
             notify.notify_new_link(registration)
         summary += "; new address, the old link ended"

@@ -12,9 +12,10 @@ from ..refusal import Refused
 from ..seats import rules
 from ..seats.ledger import ledger
 from ..security import rate_limited
-from . import links, retention, service
+from . import confirming, links, retention, service
 from .forms import DetailsForm, RegistrationForm, RequestLinkForm, offer_sides, side_of
 from .models import Registration
+from .rules import can_cancel, can_change_details
 
 bp = Blueprint("registration", __name__)
 
@@ -108,7 +109,7 @@ def manage(token):
     registration = _registration_or_404(token)
     form = with_questions(DetailsForm, registration.gathering.questions, registration.answers)(
         obj=None if registration.anonymised_at else registration)
-    editable = registration.is_active and not registration.gathering.has_ended()
+    editable = can_change_details(registration)
     refused = None
     if editable and form.validate_on_submit():
         try:
@@ -125,6 +126,15 @@ def manage(token):
                                          erasable=retention.can_erase(registration), cancel_form=ConfirmForm()))
     response.status_code = status_of(form, refused)
     return response
+
+
+@bp.get("/pamelding/<token>/bekreft")
+def confirm_address(token):
+    """The confirm link in the mail: opening it proves the mail reached the address (registration/confirming.py)."""
+    registration = _registration_or_404(token)
+    if confirming.confirm_address(registration.id):
+        flash(_("Your e-mail address is confirmed. You keep your registration."), "success")
+    return redirect(url_for(".manage", token=token))
 
 
 @bp.post("/pamelding/<token>/deltakelse")
@@ -147,10 +157,14 @@ def switch_mode(token):
 def cancel(token):
     registration = _registration_or_404(token)
     form = ConfirmForm()
-    if not registration.is_active:
+    if not can_cancel(registration):
         return redirect(url_for(".manage", token=token))
     if form.validate_on_submit():
-        service.cancel(registration.id)
+        try:
+            service.cancel(registration.id)
+        except Refused as refused:  # the gathering ended meanwhile
+            flash(str(refused), "error")
+            return redirect(url_for(".manage", token=token))
         flash(_("Your registration is cancelled. We have sent you a confirmation by e-mail."), "success")
         return redirect(url_for(".manage", token=token))
     return _no_store(render_template("registration/cancel.html", registration=registration,

@@ -13,6 +13,7 @@ from ..collation import sorted_by_name
 from ..extensions import db
 from ..forms import ConfirmForm, Form, confirmed_post, status_of
 from ..gatherings.models import Gathering, Round
+from ..locking import begin_write
 from ..questions.forms import with_questions
 from ..refusal import Refused
 from ..seats import sides
@@ -184,7 +185,7 @@ def _checkin_page(gathering, walk_in_form, refused=None):
                            people=lists.checkin_list(gathering.id, query=query),
                            counts=ledger(gathering).counts_on(sides.ON_SITE),
                            form=ConfirmForm(), walk_in_form=walk_in_form,
-                           walk_ins_open=gathering.status == "published" and attendance.walk_ins_from_today(gathering),
+                           walk_ins_open=attendance.can_add_walk_in(gathering),
                            error=refused and str(refused)), status_of(walk_in_form, refused)
 
 
@@ -226,6 +227,7 @@ def toggle_checkin(registration_id):
 def _export(about, gathering_ids: list[int], file_format: str, name: str) -> Response:
     if file_format not in ("csv", "xlsx"):
         abort(404)
+    begin_write()  # a GET that writes its audit entry: begins as a write (locking.py)
     record("registration.export", about, f"Exported {file_format.upper()} of {about.text('title', 'nb')}")
     db.session.commit()
     table = Table(gathering_ids, with_gathering=isinstance(about, Round))

@@ -78,6 +78,16 @@ def total(counts) -> Counts:
     return sum(counts.values() if isinstance(counts, dict) else counts, Counts())
 
 
+#: at most this many free seats read «few seats left»; the public never sees how many exactly (`shown`): a number
+#: that moves with a new registration and stands still for an address registered again would tell anyone who
+#: registers a person's address whether that person had registered (docs/ARCHITECTURE.md, no registration oracle)
+FEW_SEATS = 5
+
+
+def _shown(state: str, left: int | None) -> str:
+    return "few" if state == "open" and left is not None and left <= FEW_SEATS else state
+
+
 @dataclass(frozen=True)
 class Side:
     """The seats of one side as a page shows them: how many are left and what registering now gives."""
@@ -104,6 +114,16 @@ class Side:
         if not self.is_full:
             return "open"
         return "waitlist" if self.waitlist_enabled else "full"
+
+    @property
+    def few(self) -> bool:
+        """At most FEW_SEATS left, registration open."""
+        return self.shown == "few"
+
+    @property
+    def shown(self) -> str:
+        """What the public is told: open | few | waitlist | full | closed, never a number."""
+        return _shown(self.state, self.seats_left)
 
 
 @dataclass
@@ -240,6 +260,16 @@ class Ledger:
         if not self.is_full:
             return "open"
         return "waitlist" if self.waitlist_enabled else "full"
+
+    @property
+    def few(self) -> bool:
+        """At most FEW_SEATS left, registration open."""
+        return self.shown == "few"
+
+    @property
+    def shown(self) -> str:
+        """What the public is told: open | few | waitlist | full | closed, never a number."""
+        return _shown(self.state, self.seats_left)
 
 
 def ledgers(gatherings, now=None) -> dict[int, Ledger]:
