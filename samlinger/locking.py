@@ -9,13 +9,13 @@ and then writes cannot wait for the lock, it fails at once with «database is lo
 wrote in between. So a transaction begins IMMEDIATE when `begin_write()` asks for it, and every transaction of a
 request that may change something (any method but GET, HEAD and OPTIONS) begins IMMEDIATE by itself, whatever
 service it calls, with its audit entry and the content version raised before it commits. Reads (GET) stay
-deferred and never wait for a writer. A GET that writes (an export's audit entry) calls `begin_write()` first;
-where one does not, `DeferredWrite` is warned when it writes (an error in the tests).
+deferred and never wait for a writer. A GET that writes calls `begin_write()` first (an export's audit entry) or
+is marked `@writes_on_get` (the identity provider's answer); where one does not, `DeferredWrite` is warned when it writes (an error in the tests).
 """
 
 import warnings
 
-from flask import has_request_context, request
+from flask import current_app, has_request_context, request
 from flask_sqlalchemy.session import Session
 from sqlalchemy import event, select
 
@@ -37,7 +37,19 @@ class DeferredWrite(RuntimeWarning):
 
 
 def _request_may_write() -> bool:
-    return has_request_context() and request.method not in READING_METHODS
+    if not has_request_context():
+        return False
+    if request.method not in READING_METHODS:
+        return True
+    view = current_app.view_functions.get(request.endpoint)
+    return getattr(view, "writes_on_get", False)
+
+
+def writes_on_get(view):
+    """Mark a GET view that writes (a sign-in coming back from the identity provider): its transactions begin
+    IMMEDIATE on SQLite like those of a POST."""
+    view.writes_on_get = True
+    return view
 
 
 def configure_sqlite(engine) -> None:

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from joserfc.errors import JoseError
 from requests import RequestException
 
+from ..locking import writes_on_get
 from ..redirects import safe_next
 from ..refusal import Refused
 from ..urls import absolute_url
@@ -37,6 +38,7 @@ def start():
 
 
 @bp.get("/logg-inn/kontor/svar")
+@writes_on_get  # makes or deactivates the account and writes the sign-in to the audit log
 def callback():
     """The provider's answer: Authlib checks state, exchanges the code with the PKCE verifier, checks the ID
     token (signature, issuer, audience, expiry, nonce); then the settings decide whether the person may come in."""
