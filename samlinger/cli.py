@@ -9,8 +9,7 @@ from .evaluations import service as evaluations
 from .mail import worker
 from .municipalities import importing, resolving
 from .refusal import Refused
-from .registration import confirming, reminders, retention
-from .registration import service as registrations
+from .registration import confirming, releasing, reminders, retention
 
 
 def register_commands(app) -> None:
@@ -66,7 +65,7 @@ def purge_personal_data(months):
 @with_appcontext
 def release_held_seats():
     """Give seats released by an ended hold to the waiting lists (in order, with mail); run it every few minutes."""
-    click.echo(f"{registrations.release_held_seats()} moved up from waiting lists")
+    click.echo(f"{releasing.release_held_seats()} moved up from waiting lists")
 
 
 @click.command("release-unconfirmed")

@@ -10,7 +10,8 @@ wrote in between. So a transaction begins IMMEDIATE when `begin_write()` asks fo
 request that may change something (any method but GET, HEAD and OPTIONS) begins IMMEDIATE by itself, whatever
 service it calls, with its audit entry and the content version raised before it commits. Reads (GET) stay
 deferred and never wait for a writer. A GET that writes calls `begin_write()` first (an export's audit entry) or
-is marked `@writes_on_get` (the identity provider's answer); where one does not, `DeferredWrite` is warned when it writes (an error in the tests).
+is marked `@writes_on_get` (the identity provider's answer); where one does not, `DeferredWrite` is warned when
+it writes (an error in the tests).
 """
 
 import warnings

@@ -18,7 +18,7 @@ from samlinger.gatherings.models import Gathering
 from samlinger.municipalities import resolving
 from samlinger.municipalities.models import Municipality
 from samlinger.refusal import Refused
-from samlinger.registration import attendance, service
+from samlinger.registration import attendance, releasing, service
 from samlinger.registration.models import Registration
 from samlinger.timeutil import oslo_today
 
@@ -138,7 +138,7 @@ def release_held_seats(gid, a, b):
     """The hold ends and the waiting list is promoted (`flask release-held-seats` after held_until)."""
     gathering = db.session.get(Gathering, gid)
     if gathering.held_until_at:
-        service.release_held_seats(now=gathering.held_until_at + timedelta(minutes=1))
+        releasing.release_held_seats(now=gathering.held_until_at + timedelta(minutes=1))
 
 
 WRITERS = [register, cancel, switch_side, change_municipality, change_to_organisation,
