@@ -119,3 +119,17 @@ def test_a_module_without_a_layer_is_found():
     imports = graph()
     imports.add_module("samlinger.registration.ledger")
     assert unplaced(imports, LAYERS["layers"]) == ["samlinger.registration.ledger"]
+
+
+MOST_LINES = 400
+
+
+def modules_over(limit: int, package: Path = ROOT / "samlinger") -> list[str]:
+    return [f"{path.relative_to(ROOT)}: {lines}" for path in sorted(package.rglob("*.py"))
+            if (lines := len(path.read_text(encoding="utf-8").splitlines())) > limit]
+
+
+def test_no_module_is_over_400_lines():
+    """A module that grows past this is split by theme (registration/service.py was 448 lines, then 409)."""
+    assert modules_over(MOST_LINES) == []
+    assert modules_over(300), "the walk finds the long modules it is meant to see"
