@@ -57,3 +57,63 @@ def test_with_a_provider_the_logout_form_may_go_on_to_it(office):
     assert html.index('id="provider-login"') < html.index('name="password"'), "the office's login comes first"
     policy = client.get("/logg-inn").headers["Content-Security-Policy"]
     assert "form-action 'self' https://login.example.test;" in policy
+
+
+# --- accounts made here and the provider's addresses (both databases) ----------------------------------------
+
+@pytest.fixture
+def provider_app(app_config, request):
+    app_config.update(PROVIDER)
+    app = request.getfixturevalue("app")
+    with app.test_request_context(method="POST"):  # as the provider's answer, a request that writes
+        yield app
+
+
+def _claims(sub: str, **claims) -> dict:
+    return {"sub": sub, "email": "astrid@statsforvalteren.no", "groups": ["g-org"]} | claims
+
+
+@pytest.mark.parametrize("claims", [
+    {"email_verified": None},  # Entra sends no email_verified at all
+    {"email": None, "preferred_username": "astrid@statsforvalteren.no"},
+    {"email": None, "upn": "astrid@statsforvalteren.no"},
+], ids=["address not vouched for", "sign-in name", "upn"])
+def test_an_address_the_provider_does_not_vouch_for_takes_over_no_account(provider_app, claims):
+    """An admin made here with password and second factor: a provider user who writes the admin's address (or
+    has it as sign-in name) is refused, and the admin's account stays as it was."""
+    from samlinger.extensions import db
+    from samlinger.refusal import Refused
+    from tests import factories
+
+    admin = factories.user("astrid@statsforvalteren.no", role="admin")
+    with pytest.raises(Refused) as refused:
+        oidc.account_for({k: v for k, v in _claims("mallory", **claims).items() if v is not None})
+    assert refused.value.code == "address_taken"
+    db.session.refresh(admin)
+    assert (admin.oidc_subject, admin.role, admin.active) == (None, "admin", True)
+
+
+def test_a_verified_address_links_the_account_made_here(provider_app):
+    from tests import factories
+
+    made = factories.user("astrid@statsforvalteren.no")
+    user = oidc.account_for(_claims("astrid", email_verified=True))
+    assert user.id == made.id and user.oidc_subject.endswith(" astrid")
+
+
+def test_someone_not_let_in_deactivates_only_the_account_that_is_theirs(provider_app):
+    """Outside the groups, with the address of an account made here: refused, and that account stays active."""
+    from samlinger.extensions import db
+    from samlinger.refusal import Refused
+    from tests import factories
+
+    admin = factories.user("astrid@statsforvalteren.no", role="admin")
+    with pytest.raises(Refused):
+        oidc.account_for(_claims("mallory", email_verified=True, groups=["andre"]))
+    db.session.refresh(admin)
+    assert admin.active
+    mine = oidc.account_for(_claims("kari", email="kari@statsforvalteren.no", email_verified=True))
+    with pytest.raises(Refused):
+        oidc.account_for(_claims("kari", email="kari@statsforvalteren.no", email_verified=True, groups=["andre"]))
+    db.session.refresh(mine)
+    assert not mine.active, "the provider's own account is deactivated when it no longer lets them in"

@@ -8,12 +8,14 @@ An allowed person gets an account at the first sign-in; one no longer allowed is
 every session of theirs. The provider does the second factor: its sign-in counts as both.
 """
 
+import logging
 import secrets
 from urllib.parse import urlsplit
 
 from authlib.integrations.flask_client import OAuth
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from requests import RequestException
 from sqlalchemy import func, select
 
 from ..audit.service import record
@@ -23,8 +25,11 @@ from . import service
 from .models import User
 
 NAME = "office"
+log = logging.getLogger(__name__)
 NOT_ALLOWED = _l("Your account at the office's login does not give access to the organisers' pages. If you "
                  "should have access, ask the office's IT service or an administrator here.")
+ADDRESS_TAKEN = _l("An account here already has this address, and the office's login does not confirm that the "
+                   "address is yours. Ask an administrator.")
 
 
 class ProviderSettingError(RuntimeError):
@@ -108,12 +113,20 @@ def decide(claims: dict) -> tuple[bool, str | None]:
     return True, "admin" if "admin" in roles else "organiser"
 
 
-def _account(subject: str, email: str) -> User | None:
+def _account(subject: str, claims: dict) -> tuple[User | None, bool]:
+    """(the account, whether it is the provider's own): found by the provider's subject, or else an account made
+    here with the same address, taken over only where the provider vouches for the address itself (`email` with
+    `email_verified` true): a sign-in name, or an address the person may set themselves, would hand another
+    person's account (an admin's, with its second factor) to whoever writes that address at the provider."""
     user = db.session.scalar(select(User).where(User.oidc_subject == subject))
-    if user is None and email:
-        user = db.session.scalar(select(User).where(func.lower(User.email) == email.lower(),
+    if user is not None:
+        return user, True
+    email = claims.get("email")
+    if isinstance(email, str) and "@" in email and claims.get("email_verified") is True:
+        user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower(),
                                                     User.oidc_subject.is_(None)))
-    return user
+        return user, False
+    return None, False
 
 
 def account_for(claims: dict) -> User:
@@ -122,16 +135,19 @@ def account_for(claims: dict) -> User:
     not let in, "deactivated" for an account an administrator has turned off. Commits."""
     subject = f"{current_app.config['SAMLINGER_OIDC_ISSUER']} {claims['sub']}"
     email = _email(claims)
-    user = _account(subject, email)
+    user, own = _account(subject, claims)
     allowed, role = decide(claims)
     if not allowed:
-        if user is not None and user.active:
+        if own and user.active:  # never an account made here that only shares the address
             user.active = False
             user.session_version = (user.session_version or 0) + 1
             record("user.deactivate", user, f"{user.email}: the office's login no longer lets them in")
         db.session.commit()
         raise Refused("not_allowed", NOT_ALLOWED)
     if user is None:
+        if db.session.scalar(select(User.id).where(func.lower(User.email) == email.lower())) is not None:
+            db.session.commit()
+            raise Refused("address_taken", ADDRESS_TAKEN)
         name = claims.get("name") if isinstance(claims.get("name"), str) else ""
         user = service.create_user(email, (name or email)[:200], admin=role == "admin",
                                    password=secrets.token_urlsafe(32))
@@ -153,4 +169,7 @@ def logout_url(id_token: str, after: str) -> str | None:
         return client().create_logout_url(post_logout_redirect_uri=after, id_token_hint=id_token,
                                           client_id=current_app.config["SAMLINGER_OIDC_CLIENT_ID"])["url"]
     except RuntimeError:  # no end_session_endpoint in the provider's metadata
+        return None
+    except RequestException as error:  # the provider's metadata could not be read: the sessions here are ended
+        log.warning("The office's login could not be reached to end its session: %s", error)
         return None

@@ -152,6 +152,9 @@ def sign_in(page, office, login: str, expect_workspace: bool = True) -> None:
     page.locator("#provider-login").click()
     _provider_login(page, office, login)
     page.wait_for_url(re.compile(r".*/arrangor/$" if expect_workspace else r".*/logg-inn$"))
+    # The favicon and the theme are asked for after "load", and each answer sets the session cookie again: a
+    # test that clears the cookies next must not have them come back.
+    page.wait_for_load_state("networkidle")
 
 
 def _user(office, email) -> User | None:
