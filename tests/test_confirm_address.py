@@ -127,3 +127,49 @@ def test_organisers_see_who_has_not_confirmed_yet(app, client, organiser_client,
     register(client, "alta", "kari@alta.kommune.no")
     page = organiser_client.get(f"/arrangor/samlinger/{gathering_id}/deltakere").get_data(as_text=True)
     assert "adresse ikke bekreftet ennå" in page
+
+
+def _lapse(app):
+    with app.app_context():  # the time to confirm has run out for everyone who has one
+        db.session.execute(db.update(Registration).where(Registration.confirm_by.is_not(None))
+                           .values(confirm_by=utcnow() - timedelta(minutes=1)))
+        db.session.commit()
+
+
+def test_turned_off_on_the_gathering_nobody_is_released(app, client, make_gathering):
+    gathering_id = make_gathering(slug="alta", capacity=5, confirm_address_hours=24)
+    register(client, "alta", "kari@alta.kommune.no")
+    with app.app_context():
+        db.session.get(Gathering, gathering_id).confirm_address_hours = None  # the organiser turned it off
+        db.session.commit()
+    _lapse(app)
+    with app.app_context():
+        assert confirming.release_unconfirmed() == (0, 0)
+    assert status(app, "kari@alta.kommune.no") == "confirmed"
+
+
+def test_someone_an_organiser_moves_up_is_not_released(app, client, make_gathering):
+    make_gathering(slug="alta", capacity=1, confirm_address_hours=24)
+    register(client, "alta", "kari@alta.kommune.no")
+    register(client, "alta", "ola@vardo.kommune.no")
+    with app.app_context():
+        ola = db.session.scalar(select(Registration.id).where(Registration.email == "ola@vardo.kommune.no"))
+        service.move_up(ola, reason="speaker")
+    _lapse(app)
+    with app.app_context():
+        assert confirming.release_unconfirmed() == (1, 0)
+    assert (status(app, "kari@alta.kommune.no"), status(app, "ola@vardo.kommune.no")) == ("cancelled", "confirmed")
+
+
+def test_a_waiting_registration_past_its_time_is_not_given_a_freed_seat(app, client, make_gathering):
+    """A seat freed before the cron has run goes past the lapsed registration to the next who still may have it."""
+    make_gathering(slug="alta", capacity=1, confirm_address_hours=24)
+    for email in ("kari@alta.kommune.no", "squat@made-up.example", "ola@vardo.kommune.no"):
+        register(client, "alta", email)
+    with app.app_context():
+        db.session.execute(db.update(Registration).where(Registration.email == "squat@made-up.example")
+                           .values(confirm_by=utcnow() - timedelta(minutes=1)))
+        db.session.commit()
+        kari = db.session.scalar(select(Registration.id).where(Registration.email == "kari@alta.kommune.no"))
+        service.cancel(kari)
+    assert (status(app, "squat@made-up.example"), status(app, "ola@vardo.kommune.no")) == ("waitlisted", "confirmed")

@@ -38,8 +38,10 @@ def confirm_address(registration_id: int, *, now=None) -> bool:
 
 
 def _unconfirmed(now):
+    """Active, past its time to confirm, in a gathering that still asks for it (an organiser may turn it off)."""
     return (Registration.status.in_(("confirmed", "waitlisted")), Registration.confirm_by.is_not(None),
-            Registration.confirm_by < now, Registration.address_confirmed_at.is_(None))
+            Registration.confirm_by < now, Registration.address_confirmed_at.is_(None),
+            Registration.gathering_id.in_(select(Gathering.id).where(Gathering.confirm_address_hours.is_not(None))))
 
 
 def release_unconfirmed(now=None) -> tuple[int, int]:

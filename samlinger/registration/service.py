@@ -185,12 +185,17 @@ def promote_waiting(gathering: Gathering, *, now=None) -> list[Registration]:
         if why == rules.FULL:  # this side is full; the other side of a hybrid gathering may still have seats
             full_sides.add(mode)
             continue
-        if why is None:
+        if why is None and not _confirm_lapsed(registration, now):
             registration.status, registration.confirmed_at = "confirmed", now
             counted.take(registration.municipality_id, mode)
             notify.notify_promoted(registration)
             promoted.append(registration)
     return promoted
+
+
+def _confirm_lapsed(registration: Registration, now) -> bool:
+    """Waiting past its time to confirm the address: `release-unconfirmed` ends it, it is not given a seat."""
+    return registration.awaits_confirmation and registration.confirm_by <= now
 
 
 def cancel(registration_id: int, *, by_organiser: bool = False, now=None) -> Registration:
@@ -243,6 +248,7 @@ def move_up(registration_id: int, *, reason: str, now=None) -> Registration:
         _refuse("not_waitlisted", _l("Only someone on the waiting list of a published gathering can be moved up."))
     over = ledger(gathering, now).why_not(registration.municipality_id, registration.attendance_mode)
     registration.status, registration.confirmed_at = "confirmed", now
+    registration.confirm_by = None  # the organiser vouches for the person: no release for an unconfirmed address
     notify.notify_promoted(registration)
     over_words = rules.OVER_WORDS.get(over, "")
     record("registration.move_up", registration,
