@@ -212,6 +212,24 @@ def test_secrets_sealed_with_a_former_key_still_open_while_it_is_a_fallback(app_
     client = rotated.test_client()
     assert log_in(client, EMAIL, factories.PASSWORD).status_code == 302
     assert client.get("/arrangor/").status_code == 200
+    with rotated.app_context():
+        db.engine.dispose()
+
+
+def test_a_key_changed_without_the_old_one_refuses_the_code_with_a_message_not_a_500(app_config, app, caplog):
+    with app.app_context():
+        factories.user(EMAIL)
+    rotated = create_app(app_config | {"SECRET_KEY": "a-new-key", "SECRET_KEY_FALLBACKS": []})
+    client = rotated.test_client()
+    assert _password(client).headers["Location"] == "/logg-inn/kode"
+    with rotated.app_context():
+        code = pyotp.TOTP(factories.TOTP_SECRET).now()
+    response = _code(client, code)
+    assert response.status_code == 422, response.status_code
+    assert "SECRET_KEY_FALLBACKS" in caplog.text
+    assert client.get("/arrangor/").status_code == 302
+    with rotated.app_context():
+        db.engine.dispose()
 
 
 def test_the_command_line_resets_a_second_factor_for_an_admin_locked_out(app, runner, client):

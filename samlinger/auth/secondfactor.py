@@ -8,6 +8,7 @@ never again nor one older than the last accepted (`totp_last_step`), also when t
 import base64
 import hashlib
 import hmac
+import logging
 import secrets
 import time
 
@@ -21,10 +22,12 @@ from sqlalchemy import delete, or_, select, update
 from ..audit.service import record
 from ..extensions import db
 from ..refusal import Refused
-from ..sealing import seal, unseal
+from ..sealing import Unsealable, seal, unseal
 from ..texts import office_name
 from ..timeutil import utcnow
 from .models import RecoveryCode, User
+
+log = logging.getLogger(__name__)
 
 POLICIES = ("everyone", "admins")
 RECOVERY_CODES = 10
@@ -128,7 +131,13 @@ def verify_totp(user: User, code: str) -> bool:
     """Whether *code* is a TOTP code of *user* not used before; marks it used. The caller commits."""
     if user.totp_secret is None:
         return False
-    step = _matching_step(unseal(user.totp_secret, _SEALED_AS), code)
+    try:
+        secret = unseal(user.totp_secret, _SEALED_AS)
+    except Unsealable:  # SECRET_KEY changed without the old one in SECRET_KEY_FALLBACKS: no code can match
+        log.error("The second factor of account %s cannot be opened with SECRET_KEY or SECRET_KEY_FALLBACKS: put "
+                  "the old key back in SECRET_KEY_FALLBACKS, or reset the second factor", user.id)
+        return False
+    step = _matching_step(secret, code)
     if step is None:
         return False
     # One statement decides, so that the same code sent twice at once is taken only once.
