@@ -21,9 +21,9 @@ def _register(app, gathering_id, email):
 def _public(reader, slug: str) -> tuple:
     """What the public sees of the gathering's seats: the badges on its page and the front page, its JSON."""
     page = reader.get(f"/samlinger/{slug}")
-    badge = re.search(r'class="badge badge-[a-z]+">([^<]*)<', page.get_data(as_text=True)).group(1)
+    badge = re.search(r'class="ds-tag badge badge-[a-z]+"[^>]*>([^<]*)<', page.get_data(as_text=True)).group(1)
     front = reader.get("/").get_data(as_text=True)
-    front_badges = re.findall(r'class="badge badge-[a-z]+">([^<]*)<', front)
+    front_badges = re.findall(r'class="ds-tag badge badge-[a-z]+"[^>]*>([^<]*)<', front)
     [item] = [g for g in reader.get("/api/v1/gatherings").get_json()["gatherings"] if g["url"].endswith(slug)]
     figures = {key: value for key, value in item.items() if key not in ("id", "title", "url", "ics_url")}
     return badge, sorted(front_badges), figures, page.headers.get("Last-Modified")
