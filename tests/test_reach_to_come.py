@@ -71,12 +71,12 @@ def test_the_workspace_page_and_the_export_say_to_come(app, organiser_client):
     ids = seed_small(app)
     html = organiser_client.get("/arrangor/rekkevidde/?periode=2").get_data(as_text=True)
     vadso_row = re.search(r"<tr><th scope=\"row\">5607 Vadsø</th>(.*?)</tr>", html, re.S).group(1)
-    assert re.findall(r"<td>(.*?)</td>", vadso_row) == ["0 / 1", "1 / 1", "kommer / 1"]
+    assert re.findall(r"<td class=\"num\">(.*?)</td>", vadso_row) == ["0 / 1", "1 / 1", "kommer / 1"]
     assert html.count('class="dot-to-come"') == 2, "Vadsø and the text not matched, in the round still to come"
     assert "chart-to-come" in html and "Stiplet ring" in html
     upcoming_row = re.search(r"<tr><th scope=\"row\">[^<]*: Samlinger i Prosjektnettverket [^<]*"
                              + str(oslo_today().year) + r"</th>(.*?)</tr>", html, re.S).group(1)
-    assert re.findall(r"<td>(.*?)</td>", upcoming_row)[:4] == ["2", "kommer", "kommer", "2"]
+    assert re.findall(r"<td class=\"num\">(.*?)</td>", upcoming_row)[:4] == ["2", "kommer", "kommer", "2"]
 
     workbook = load_workbook(io.BytesIO(organiser_client.get("/arrangor/rekkevidde/2.xlsx").data), read_only=True)
     sheets = {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in workbook.worksheets}
@@ -95,5 +95,6 @@ def test_the_public_page_says_to_come(app, client):
     app.config["SAMLINGER_PUBLIC_REACH"] = True
     seed_small(app)
     html = client.get("/rekkevidde?periode=2").get_data(as_text=True)
-    rows = re.findall(r"<tr><th scope=\"row\">(?:Vår|Høst) \d{4}</th><td>(\d+)</td><td>(.*?)</td></tr>", html)
+    rows = re.findall(r"<tr><th scope=\"row\">(?:Vår|Høst) \d{4}</th>"
+                      r"<td class=\"num\">(\d+)</td><td class=\"num\">(.*?)</td></tr>", html)
     assert rows[-1] == ("2", "kommer") and rows[0][1] == "3"
