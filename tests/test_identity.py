@@ -48,6 +48,7 @@ def test_a_logo_and_a_colour_from_the_settings(tmp_path, database_url):
     with app.app_context():
         db.session.remove()
         db.drop_all()
+        db.engine.dispose()
 
 
 @pytest.mark.parametrize("settings, message", [

@@ -25,9 +25,12 @@ def test_settings_that_cannot_work_stop_the_start(app_config, change, says):
 
 @pytest.fixture
 def office(app_config):
+    from samlinger.extensions import db
+
     app = create_app(app_config | PROVIDER)
     with app.test_request_context():
         yield app
+        db.engine.dispose()
 
 
 @pytest.mark.parametrize(("claims", "decision"), [
