@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..gatherings.models import Gathering
-from ..locking import begin_write, locked
+from ..locking import locked
 from ..timeutil import utcnow
 from . import notify
 from .models import Registration
@@ -27,7 +27,11 @@ from .service import promote_waiting
 def confirm_address(registration_id: int, *, now=None) -> bool:
     """Mark the registration's address as confirmed (its link was opened). True if it was waiting for that;
     confirming twice, or a registration with nothing to confirm, changes nothing."""
-    begin_write()
+    gathering_id = db.session.scalar(select(Registration.gathering_id).where(Registration.id == registration_id))
+    if gathering_id is None:
+        db.session.commit()
+        return False
+    locked(Gathering, gathering_id)  # under the gathering's lock, as release_unconfirmed: one of them decides
     registration = db.session.get(Registration, registration_id, populate_existing=True)
     if registration is None or not registration.awaits_confirmation:
         db.session.commit()
