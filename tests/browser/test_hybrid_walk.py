@@ -56,6 +56,9 @@ def page(browser, site):
 
 
 def axe_clean(page):
+    # After a click that submits a form, the new page's elements can be there before its stylesheets are applied
+    # (workspace.css comes last); axe measuring the unstyled page finds links too small (target-size).
+    page.wait_for_load_state()
     violations = [f"{v['id']}: {v['help']}" for v in page.evaluate(AXE_RUN)["violations"]]
     assert violations == [], violations
 
