@@ -84,27 +84,9 @@ def total(counts) -> Counts:
 FEW_SEATS = 5
 
 
-def _shown(state: str, left: int | None) -> str:
-    return "few" if state == "open" and left is not None and left <= FEW_SEATS else state
-
-
-@dataclass(frozen=True)
-class Side:
-    """The seats of one side as a page shows them: how many are left and what registering now gives."""
-
-    capacity: int | None
-    confirmed: int
-    waitlisted: int
-    open: bool
-    waitlist_enabled: bool
-
-    @property
-    def seats_left(self) -> int | None:
-        return None if self.capacity is None else max(self.capacity - self.confirmed, 0)
-
-    @property
-    def is_full(self) -> bool:
-        return self.capacity is not None and self.confirmed >= self.capacity
+class _States:
+    """What registering now gives, and what the public is told of it, for a side or a whole gathering (each has
+    open, waitlist_enabled, is_full and seats_left)."""
 
     @property
     def state(self) -> str:
@@ -123,11 +105,32 @@ class Side:
     @property
     def shown(self) -> str:
         """What the public is told: open | few | waitlist | full | closed, never a number."""
-        return _shown(self.state, self.seats_left)
+        left = self.seats_left
+        return "few" if self.state == "open" and left is not None and left <= FEW_SEATS else self.state
+
+
+@dataclass(frozen=True)
+class Side(_States):
+    """The seats of one side as a page shows them: how many are left and what registering now gives."""
+
+    capacity: int | None
+    confirmed: int
+    waitlisted: int
+    open: bool
+    waitlist_enabled: bool
+
+    @property
+    def seats_left(self) -> int | None:
+        return None if self.capacity is None else max(self.capacity - self.confirmed, 0)
+
+    @property
+    def is_full(self) -> bool:
+        return self.capacity is not None and self.confirmed >= self.capacity
+
 
 
 @dataclass
-class Ledger:
+class Ledger(_States):
     """One gathering's seats at *now*: see the module's note."""
 
     gathering: object
@@ -252,24 +255,6 @@ class Ledger:
         """Every side full: only then does registering give a place on a waiting list (or nothing)."""
         return all(side.is_full for _mode, side in self.offered)
 
-    @property
-    def state(self) -> str:
-        """open | waitlist | full | closed"""
-        if not self.open:
-            return "closed"
-        if not self.is_full:
-            return "open"
-        return "waitlist" if self.waitlist_enabled else "full"
-
-    @property
-    def few(self) -> bool:
-        """At most FEW_SEATS left, registration open."""
-        return self.shown == "few"
-
-    @property
-    def shown(self) -> str:
-        """What the public is told: open | few | waitlist | full | closed, never a number."""
-        return _shown(self.state, self.seats_left)
 
 
 def ledgers(gatherings, now=None) -> dict[int, Ledger]:
