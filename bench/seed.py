@@ -80,6 +80,7 @@ def seed(gatherings: int = 200, registrations: int = 20_000, export_sizes=(1_000
     own (REGISTER_SLUG, DETAIL_SLUG).
     """
     today = oslo(utcnow()).date()
+    office_id = _first_office()
     rounds = max(1, -(-gatherings // per_round))
     round_rows, gathering_rows = [], []
     # Seeding again adds to what is there (the statement-count test grows a database from 5 to 200).
@@ -92,7 +93,7 @@ def seed(gatherings: int = 200, registrations: int = 20_000, export_sizes=(1_000
         year, term = first_day.year, "spring" if first_day.month <= 6 else "autumn"
         round_id = round_offset + r + 1
         words = "våren" if term == "spring" else "høsten"
-        round_rows.append(dict(id=round_id, year=year, term=term, published=True,
+        round_rows.append(dict(id=round_id, office_id=office_id, year=year, term=term, published=True,
                                 title=f"Samlinger i Prosjektnettverket {words} {year} ({round_id})",
                                 intro="Statsforvalteren inviterer kommunene til samling for prosjektnettverket."))
         for n in range(min(per_round, gatherings - (gathering_id - first_id))):
@@ -106,7 +107,8 @@ def seed(gatherings: int = 200, registrations: int = 20_000, export_sizes=(1_000
             elif own_slugs and upcoming and n == 1:
                 slug = DETAIL_SLUG
             gathering_rows.append(dict(
-                id=gathering_id, round_id=round_id, slug=slug, uid=f"bench-{gathering_id}@samlinger",
+                id=gathering_id, round_id=round_id, office_id=office_id, slug=slug,
+                uid=f"bench-{gathering_id}@samlinger",
                 title=f"Samling {gathering_id} i {venue.split()[-1]}", region=region, venue=venue,
                 address=address, starts_at=oslo_to_utc(day, time(10, 0)), ends_at=oslo_to_utc(day, time(15, 30)),
                 registration_deadline=day - timedelta(days=7),
@@ -182,11 +184,18 @@ def seed(gatherings: int = 200, registrations: int = 20_000, export_sizes=(1_000
     return seeded
 
 
+def _first_office() -> int:
+    """The office the seeded rounds, gatherings and register belong to (bulk inserts name it themselves)."""
+    from samlinger.offices.models import Office
+
+    return db.session.scalar(select(Office.id).order_by(Office.id).limit(1))
+
+
 def _register() -> list[int]:
     """The Finnmark municipalities (inserted once, from the demo file), their ids in number order."""
     if not db.session.scalar(select(func.count()).select_from(Municipality)):
         with DEMO_FILE.open(encoding="utf-8") as handle:
-            rows = [dict(number=row["number"], name=row["name"], sami_name=row["sami_name"],
+            rows = [dict(office_id=_first_office(), number=row["number"], name=row["name"], sami_name=row["sami_name"],
                          language_decision=row["language_decision"], sami_area=row["sami_area"] == "yes",
                          active=True, county="Finnmark") for row in csv.DictReader(handle)]
         db.session.execute(insert(Municipality), rows)

@@ -3,7 +3,7 @@
 import os
 from pathlib import Path
 
-from flask import Flask, current_app, has_request_context, render_template, request
+from flask import Flask, has_request_context, render_template, request
 from flask_babel import get_locale
 from flask_wtf.csrf import CSRFError
 
@@ -11,6 +11,10 @@ from . import bodylimit, formatting, frontdoor, i18n, identity, logmask, pagecac
 from . import config as settings
 from .extensions import babel, csrf, db, limiter, login, mailer, migrate
 from .locking import configure_sqlite
+from .offices import registry as office_registry
+from .offices import scope as office_scope
+from .offices import settings as offices_settings
+from .offices.paths import SitePath
 from .refusal import Refused
 from .urls import UrlMap
 
@@ -26,7 +30,7 @@ def select_locale() -> str:
         language = request.environ.get(i18n.LANGUAGE)
         if language is not None:
             return language
-    return current_app.config["SAMLINGER_DEFAULT_LANGUAGE"]
+    return offices_settings.current().default_language
 
 
 class Samlinger(Flask):
@@ -58,7 +62,7 @@ def create_app(config: dict | None = None) -> Flask:
         SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
     )
     app.config.update(config or {})
-    i18n.init_app(app, babel)  # checks the languages, sets BABEL_DEFAULT_LOCALE; wraps wsgi_app
+    i18n.init_app(app, babel)  # checks the languages, sets BABEL_DEFAULT_LOCALE
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
     bodylimit.init_app(app)  # before csrf: its check reads the form
@@ -79,7 +83,10 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
     oidc.init_app(app)  # the office's OpenID Connect provider, when SAMLINGER_OIDC_ISSUER is set
     pagecache.init_app(app)
-    frontdoor.init_app(app)  # inside ProxyFix, outside LanguagePath: keyed by the path with its language
+    # The office and language in the address (offices/paths.py), read from the offices the registry keeps.
+    app.wsgi_app = SitePath(app.wsgi_app, office_registry.init_app(app))
+    app.before_request_funcs.setdefault(None, []).insert(0, office_scope.begin_request)
+    frontdoor.init_app(app)  # inside ProxyFix, outside SitePath: keyed by the path with its language and office
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)

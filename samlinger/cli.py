@@ -8,6 +8,7 @@ from .auth.cli import create_user, reset_second_factor
 from .evaluations import service as evaluations
 from .mail import worker
 from .municipalities import importing, resolving
+from .offices.commands import create_office_command, for_each_office, for_one_office
 from .refusal import Refused
 from .registration import confirming, releasing, reminders, retention
 
@@ -22,14 +23,16 @@ def register_commands(app) -> None:
     app.cli.add_command(release_held_seats)
     app.cli.add_command(release_unconfirmed)
     app.cli.add_command(send_evaluations)
+    app.cli.add_command(create_office_command)
 
 
 @click.command("load-municipalities")
 @with_appcontext
+@for_one_office
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--county", default=None, help="Set this county name on every municipality in the file.")
 def load_municipalities(file, county):
-    """Add or update municipalities by number from a CSV file (all rows or none)."""
+    """Add or update municipalities by number from a CSV file into the office's register (all rows or none)."""
     with open(file, "rb") as handle:
         data = handle.read(importing.MAX_BYTES + 1)
     try:
@@ -46,6 +49,7 @@ def load_municipalities(file, county):
 
 @click.command("send-reminders")
 @with_appcontext
+@for_each_office
 def send_reminders():
     """Queue a reminder to each confirmed participant REMINDER_DAYS_BEFORE days before (once each)."""
     click.echo(f"{reminders.send_reminders()} reminders queued")
@@ -53,6 +57,7 @@ def send_reminders():
 
 @click.command("purge-personal-data")
 @with_appcontext
+@for_each_office
 @click.option("--months", type=click.IntRange(min=0), default=None,
               help="Anonymise registrations of gatherings that ended this many months ago (default RETENTION_MONTHS).")
 def purge_personal_data(months):
@@ -63,6 +68,7 @@ def purge_personal_data(months):
 
 @click.command("release-held-seats")
 @with_appcontext
+@for_each_office
 def release_held_seats():
     """Give seats released by an ended hold to the waiting lists (in order, with mail); run it every few minutes."""
     click.echo(f"{releasing.release_held_seats()} moved up from waiting lists")
@@ -70,6 +76,7 @@ def release_held_seats():
 
 @click.command("release-unconfirmed")
 @with_appcontext
+@for_each_office
 def release_unconfirmed():
     """End registrations whose address was not confirmed in time and give their seats to the waiting lists (in
     order, with mail); run it every few minutes."""
@@ -79,6 +86,7 @@ def release_unconfirmed():
 
 @click.command("send-evaluations")
 @with_appcontext
+@for_each_office
 def send_evaluations():
     """Open the evaluations set to open when their gathering has ended, and send each open evaluation's one
     reminder to everyone invited after the chosen days (once, also when runs overlap); run it hourly."""

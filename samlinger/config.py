@@ -69,6 +69,8 @@ def from_environment(instance_path: str) -> dict:
         # The office's name in Bokmål (also for languages without their own) and per language (texts.office_name).
         "SAMLINGER_OFFICE_NAME": office_name,
         "SAMLINGER_OFFICE_NAMES": office_names,
+        # The first office's address segment (/<slug>/… once there are several offices); default: from its name.
+        "SAMLINGER_OFFICE_SLUG": os.environ.get("SAMLINGER_OFFICE_SLUG", "").strip().lower(),
         # The language at the site's root (/…); the others are at /nn/…, /se/…, /en/… (nb, nn or en).
         "SAMLINGER_DEFAULT_LANGUAGE": os.environ.get("SAMLINGER_DEFAULT_LANGUAGE", "nb").strip().lower() or "nb",
         # The languages offered, in the switcher's order: nb and nn always; se (Northern Sami) and en may be.

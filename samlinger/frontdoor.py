@@ -5,6 +5,7 @@ from datetime import datetime
 from werkzeug.http import parse_cookie
 
 from .extensions import db
+from .offices.paths import VERSION
 from .pagecache import PUBLIC_SESSION, Page, PageCache, not_modified, validators
 from .security import DEFAULT_HEADERS, HSTS
 from .timeutil import utcnow
@@ -74,7 +75,8 @@ class FrontDoor:
             page = self.cache.pages.get(environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""))
             if page is not None:
                 now = utcnow()
-                if PageCache.holds(page, self.cache.versions.read(self.engine), now):
+                version = environ[VERSION] = self.cache.versions.read(self.engine)  # the offices read at it too
+                if PageCache.holds(page, version, now):
                     return self._answer(environ, start_response, page, now)
         return self.wsgi_app(environ, start_response)
 

@@ -1,14 +1,15 @@
-"""The language is part of the address: the default language at /…, the others at /nn/…, /se/…, /en/….
+"""The language is part of the address: the office's default language at /…, the others at /nn/…, /se/…, /en/….
 
-`LanguagePath`, a WSGI layer in front of Flask, moves a leading language segment from PATH_INFO into
-SCRIPT_NAME and notes the language in the environ, so the routes know nothing of languages and every
-`url_for` keeps the reader in theirs. A page's language is its path only: no session, no Accept-Language.
+`offices.paths.SitePath`, a WSGI layer in front of Flask, moves a leading language segment (and the office's,
+where there are several offices) from PATH_INFO into SCRIPT_NAME and notes the language in the environ, so the
+routes know nothing of languages and every `url_for` keeps the reader in theirs. A page's language is its path
+only: no session, no Accept-Language.
 A link shared in Nynorsk opens in Nynorsk for whoever gets it, and the page cache keeps one page per path.
 
 `/<default>/x` answers a permanent redirect to `/x` (one address per page). The old switcher link
 `/sprak/<code>?next=/path` redirects to the same path in that language, through `redirects.safe_next`.
 
-The code knows `LANGUAGES`; an installation offers some of them (`SAMLINGER_LANGUAGES`, in switcher order).
+The code knows `LANGUAGES`; an office offers some of them (the first office's from `SAMLINGER_LANGUAGES`).
 A path in a language it does not offer is an ordinary path (a 404). Northern Sami is for the participant's
 path only: the workspace and the login pages are in `WORKSPACE_LANGUAGES`, and a workspace address in another
 language redirects to the same page in the default language. Untranslated Sami messages show Bokmål.
@@ -20,6 +21,7 @@ from babel import support
 from flask import Blueprint, abort, current_app, has_app_context, redirect, request
 from flask_babel import Domain, get_locale
 
+from .offices.settings import MOUNT, OFFICE_SEGMENT, current
 from .redirects import safe_next
 
 #: every language the code has texts for; an installation offers some of them (SAMLINGER_LANGUAGES)
@@ -33,7 +35,7 @@ REQUIRED = ("nb", "nn")
 FALLBACK = {"se": "nb"}
 #: blueprints whose pages stay in WORKSPACE_LANGUAGES (every workspace endpoint is workspace.*)
 WORKSPACE_BLUEPRINTS = {"workspace", "auth", "factor", "oidc"}
-#: environ keys set by LanguagePath: the page's language; the default language's prefix to drop
+#: environ keys set by SitePath: the page's language; the default language's prefix to drop
 LANGUAGE = "samlinger.language"
 CANONICAL = "samlinger.canonical"
 #: characters left as they are when a decoded path is written into an address again
@@ -42,34 +44,14 @@ _SAFE = "/!$&'()*+,;=:@-._~"
 bp = Blueprint("i18n", __name__)
 
 
-class LanguagePath:
-    """/nn/x → SCRIPT_NAME …/nn, PATH_INFO /x, environ[LANGUAGE] = "nn"; any other path is the default's."""
-
-    def __init__(self, wsgi_app, default: str, languages=LANGUAGES):
-        self.wsgi_app, self.default, self.languages = wsgi_app, default, frozenset(languages)
-
-    def __call__(self, environ, start_response):
-        path = environ.get("PATH_INFO", "")
-        first, _, rest = path[1:].partition("/")
-        if path.startswith("/") and first in self.languages:
-            environ["PATH_INFO"] = "/" + rest
-            if first == self.default:
-                environ[CANONICAL] = True  # answered with a redirect to the address without it
-            else:
-                environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + "/" + first
-            environ[LANGUAGE] = first
-        else:
-            environ[LANGUAGE] = self.default
-        return self.wsgi_app(environ, start_response)
-
-
 def default_language() -> str:
-    return current_app.config["SAMLINGER_DEFAULT_LANGUAGE"]
+    """The office's written standard: its pages' language at an address without one."""
+    return current().default_language
 
 
 def offered() -> tuple:
-    """The languages this installation offers, in the switcher's order."""
-    return current_app.config["SAMLINGER_LANGUAGES"]
+    """The languages the office offers, in the switcher's order."""
+    return current().languages
 
 
 def usable(language: str) -> str:
@@ -89,10 +71,13 @@ def prefix(code: str) -> str:
 
 
 def site_root() -> str:
-    """SCRIPT_NAME without the language: where the site is mounted ("" at the root of a host)."""
-    root = request.script_root
-    own = prefix(request.environ.get(LANGUAGE, default_language()))
-    return root[: len(root) - len(own)] if own and root.endswith(own) else root
+    """SCRIPT_NAME without the language and office: where the site is mounted ("" at the root of a host)."""
+    return request.environ.get(MOUNT, request.script_root)
+
+
+def office_segment() -> str:
+    """The office's segment of this page's address ("/rogaland", or "" with one office or none)."""
+    return request.environ.get(OFFICE_SEGMENT, "")
 
 
 def strip_language(path: str) -> str:
@@ -114,6 +99,7 @@ def versions() -> list[dict]:
     here, root = _here(), site_root()
     base, default = current_app.config["SAMLINGER_BASE_URL"], default_language()
     codes = [code for code in offered() if code in WORKSPACE_LANGUAGES or not in_workspace()]
+    here = office_segment() + here
     return [{"code": code, "label": LABELS[code], "href": root + prefix(code) + here,
              "absolute": base + prefix(code) + here, "default": code == default} for code in codes]
 
@@ -132,7 +118,7 @@ def _keep_workspace_in_its_languages():
     language = request.environ.get(LANGUAGE)
     if language in WORKSPACE_LANGUAGES or not in_workspace():
         return None
-    target = safe_next(site_root() + prefix(default_language()) + _here(), "/")
+    target = safe_next(site_root() + prefix(default_language()) + office_segment() + _here(), "/")
     return redirect(target, 302 if request.method in ("GET", "HEAD") else 307)
 
 
@@ -206,4 +192,3 @@ def init_app(app, babel) -> None:
     app.before_request_funcs.setdefault(None, []).insert(0, _redirect_to_canonical)
     app.before_request_funcs[None].insert(1, _keep_workspace_in_its_languages)
     app.jinja_env.globals["language_versions"] = versions
-    app.wsgi_app = LanguagePath(app.wsgi_app, default, languages)

@@ -69,6 +69,8 @@ def configure_sqlite(engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
+        if conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+            return  # asked for no transaction (a migration's PRAGMA foreign_keys, which a transaction ignores)
         immediate = conn.get_execution_options().get("sqlite_immediate") or _request_may_write()
         conn.info.pop(_BEGUN, None)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

@@ -7,6 +7,7 @@ from .evaluations.models import Evaluation, EvaluationAnswer, EvaluationInvitati
 from .gatherings.models import Gathering, Round  # noqa: F401
 from .mail.models import OutboundEmail  # noqa: F401
 from .municipalities.models import Municipality  # noqa: F401
+from .offices.models import Office  # noqa: F401
 from .online.models import VideoLink  # noqa: F401
 from .pagecache import ContentVersion  # noqa: F401
 from .questions.models import Question  # noqa: F401

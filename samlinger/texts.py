@@ -6,11 +6,13 @@ everyone else (Bokmål, English and any other language) the Bokmål one. `pick` 
 the API, calendar files and e-mails all read texts through `TwoStandards.text`.
 """
 
-from flask import current_app, has_app_context
+from flask import has_app_context
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
+
+from .offices.settings import current
 
 #: what the workspace calls each translated field when it says a translation is missing
 FIELD_NAMES = {"title": _l("title"), "intro": _l("introduction"), "description": _l("description"),
@@ -23,7 +25,7 @@ DEFAULT_OFFICE_NAMES = {"nn": "Statsforvaltaren", "en": "The County Governor"}
 def current_language() -> str:
     """The language being written in: the page's, or the recipient's inside `force_locale`."""
     locale = get_locale() if has_app_context() else None
-    return str(locale) if locale is not None else current_app.config["SAMLINGER_DEFAULT_LANGUAGE"]
+    return str(locale) if locale is not None else current().default_language
 
 
 def pick(bokmal: str, nynorsk: str, language: str) -> str:
@@ -83,10 +85,9 @@ def lang_of(obj: TwoStandards, field: str) -> Markup:
 
 
 def office_name(language: str | None = None) -> str:
-    """The office's name in *language* (default: the language being written in); the Bokmål name
-    (SAMLINGER_OFFICE_NAME) where a language has none of its own (SAMLINGER_OFFICE_NAME_NN, _EN, _SE …)."""
-    config = current_app.config
-    return config["SAMLINGER_OFFICE_NAMES"].get(language or current_language()) or config["SAMLINGER_OFFICE_NAME"]
+    """The office's name in *language* (default: the language being written in); the Bokmål name where a
+    language has none of its own (the first office's names come from SAMLINGER_OFFICE_NAME, _NN, _EN, _SE …)."""
+    return current().name_in(language or current_language())
 
 
 def office_names_from(environ) -> tuple[str, dict[str, str]]:

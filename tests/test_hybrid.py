@@ -388,7 +388,7 @@ def test_the_message_form_offers_sides_only_where_someone_can_follow_online(app,
 
 def test_public_seats_are_shown_per_side(app, client):
     with app.app_context():
-        g = hybrid(capacity=2, online_capacity=None, starts_at=utcnow() + timedelta(days=30))
+        g = hybrid(capacity=2, online_capacity=None)  # 10:00–15:30, 30 days ahead
         slug = g.slug
     html = client.get(f"/samlinger/{slug}").get_data(as_text=True)
     assert "På stedet" in html and "Kan også følges på nett" in html

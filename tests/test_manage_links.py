@@ -212,9 +212,11 @@ def test_the_upgrade_scrubs_old_tokens_and_keeps_old_links_until_one_is_mailed(d
     from email import policy
 
     from flask_migrate import downgrade, upgrade
+    from sqlalchemy import JSON, bindparam, text
 
     from samlinger import create_app
     from samlinger.registration import service
+    from samlinger.timeutil import UTCDateTime, utcnow
 
     from .conftest import base_config
 
@@ -242,17 +244,26 @@ def test_the_upgrade_scrubs_old_tokens_and_keeps_old_links_until_one_is_mailed(d
         link = f"http://samlinger.test/pamelding/{old_token}"
         common = dict(recipient="kari@x.no", language="nb", registration_id=registration_id,
                       gathering_id=gathering_id)
-        db.session.add_all([
-            OutboundEmail(kind="confirmation", status="sent", subject="s", text_body=f"Lenke: {link}\n",
-                          html_body=f'<a href="{link}">x</a>', **common),
-            OutboundEmail(kind="confirmation", status="failed", unwritten={"token": old_token, "invite": "REQUEST"},
-                          **common),
-            OutboundEmail(kind="waitlisted", status="queued", unwritten={"token": old_token, "invite": None},
-                          **common),
-            OutboundEmail(kind="account_reset", status="queued", recipient="ola@statsforvalteren.test",
-                          subject="Velg nytt passord",
-                          text_body=f"http://samlinger.test/logg-inn/nytt-passord/{reset_token}\n", html_body=""),
-        ])
+        # In SQL, with the columns of revision 0005 and the model's defaults: the model describes today's table.
+        insert = text(
+            "INSERT INTO outbound_email (kind, recipient, reply_to, subject, text_body, html_body, language, "
+            "unwritten, status, attempts, next_attempt_at, last_error, created_at, gathering_id, registration_id) "
+            "VALUES (:kind, :recipient, '', :subject, :text_body, :html_body, :language, :unwritten, :status, 0, "
+            ":now, '', :now, :gathering_id, :registration_id)"
+        ).bindparams(bindparam("unwritten", type_=JSON), bindparam("now", type_=UTCDateTime()))
+        defaults = dict(subject="", text_body="", html_body="", language="nb", unwritten=None, gathering_id=None,
+                        registration_id=None, now=utcnow())
+        db.session.execute(insert, [{**defaults, **row} for row in [
+            dict(kind="confirmation", status="sent", subject="s", text_body=f"Lenke: {link}\n",
+                 html_body=f'<a href="{link}">x</a>', **common),
+            dict(kind="confirmation", status="failed", unwritten={"token": old_token, "invite": "REQUEST"},
+                 **common),
+            dict(kind="waitlisted", status="queued", unwritten={"token": old_token, "invite": None},
+                 **common),
+            dict(kind="account_reset", status="queued", recipient="ola@statsforvalteren.test",
+                 subject="Velg nytt passord",
+                 text_body=f"http://samlinger.test/logg-inn/nytt-passord/{reset_token}\n", html_body=""),
+        ]])
         db.session.commit()
         db.session.remove()
 

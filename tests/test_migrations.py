@@ -391,8 +391,6 @@ def test_mailbox_keys_fold_plus_tags_and_evaluation_links_are_forgotten(database
 def test_second_factor_columns_end_every_session_and_the_downgrade_keeps_the_accounts(database_url, tmp_path):
     """0020 adds the second factor and the provider's subject to accounts, and the recovery codes' table; every
     session begun before it (with a password alone) ends. The downgrade drops them and keeps the accounts."""
-    from samlinger.auth.models import RecoveryCode, User
-
     app = create_app(base_config(database_url, tmp_path))
     with app.app_context():
         empty_database()
@@ -402,11 +400,13 @@ def test_second_factor_columns_end_every_session_and_the_downgrade_keeps_the_acc
                               "language, created_at) VALUES ('a@b.no', 'A', 'x', 'admin', true, 3, 'nb', "
                               "CURRENT_TIMESTAMP)"))
         upgrade(revision="0020_second_factor_and_provider")
-        user = db.session.scalar(db.select(User))
-        assert user.session_version == 4 and user.totp_secret is None and user.oidc_subject is None
-        user.totp_secret, user.oidc_subject = "sealed", "https://idp.example sub-1"
-        db.session.add(RecoveryCode(user_id=user.id, code_hash="f" * 64))
-        db.session.commit()
+        with db.engine.begin() as conn:  # in SQL: the model describes today's table
+            user = conn.execute(text("SELECT id, session_version, totp_secret, oidc_subject FROM user_account")).one()
+            assert user.session_version == 4 and user.totp_secret is None and user.oidc_subject is None
+            conn.execute(text("UPDATE user_account SET totp_secret = :secret, oidc_subject = :subject WHERE id = :id"),
+                         {"secret": "sealed", "subject": "https://idp.example sub-1", "id": user.id})
+            conn.execute(text("INSERT INTO recovery_code (user_id, code_hash) VALUES (:user_id, :code_hash)"),
+                         {"user_id": user.id, "code_hash": "f" * 64})
         db.session.remove()
         downgrade(revision="0019_anonymity")
         with db.engine.connect() as conn:

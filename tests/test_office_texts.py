@@ -172,8 +172,11 @@ def test_mail_and_invite_are_in_the_recipients_language(app, smtp, deliver, both
 
 
 def test_a_from_name_that_is_not_ascii_is_encoded(app, smtp, deliver, both):
-    app.config["SAMLINGER_OFFICE_NAMES"]["nn"] = "Statsforvaltaren i Møre og Romsdal"
+    from samlinger.offices.models import Office
+
     with app.app_context():
+        db.session.scalar(select(Office)).name_nn = "Statsforvaltaren i Møre og Romsdal"
+        db.session.commit()
         gathering_id = db.session.scalar(select(Gathering.id).where(Gathering.slug == both))
         factories.registration(gathering_id, language="nn")
     deliver()

@@ -9,6 +9,8 @@ from flask.cli import with_appcontext
 from ..audit.service import record
 from ..extensions import db
 from ..i18n import WORKSPACE_LANGUAGES
+from ..offices.scope import use_office
+from ..offices.service import office_by_slug
 from ..refusal import Refused
 from . import secondfactor, service
 from .forms import MIN_PASSWORD, too_common
@@ -24,12 +26,24 @@ def _read_password() -> str:
 @click.command("create-user")
 @click.argument("email")
 @click.option("--name", required=True, help="The person's full name.")
-@click.option("--admin", is_flag=True, help="May manage users and read the audit log.")
+@click.option("--admin", is_flag=True, help="May manage the office's users and read its audit log.")
+@click.option("--office", "office_slug", default=None, metavar="SLUG",
+              help="The office the account belongs to (its address segment); optional while there is one office.")
+@click.option("--national-admin", is_flag=True,
+              help="A national administrator: creates offices and their first admins, reads national figures; "
+                   "belongs to no office.")
 @click.option("--language", type=click.Choice(WORKSPACE_LANGUAGES), default=None,
-              help="Language of the account's e-mails (default: SAMLINGER_DEFAULT_LANGUAGE).")
+              help="Language of the account's e-mails (default: the office's written standard).")
 @with_appcontext
-def create_user(email, name, admin, language):
-    """Create an organiser account; the password is read from stdin or asked for."""
+def create_user(email, name, admin, office_slug, national_admin, language):
+    """Create an account in an office (organiser or --admin), or a --national-admin; the password is read from
+    stdin or asked for."""
+    if national_admin and (admin or office_slug):
+        raise click.UsageError("a national administrator belongs to no office: leave out --office and --admin")
+    try:
+        office = None if national_admin else office_by_slug(office_slug)
+    except Refused as refused:
+        raise click.UsageError(str(refused)) from None
     try:
         validate_email(email, check_deliverability=False)
     except EmailNotValidError as error:
@@ -39,13 +53,16 @@ def create_user(email, name, admin, language):
         raise click.UsageError(f"the password must be at least {MIN_PASSWORD} characters")
     if too_common(password):
         raise click.UsageError("the password is too common or too easy to guess; try a few unrelated words")
-    try:
-        user = service.create_user(email, name, admin=admin, password=password, language=language)
-    except Refused:
-        raise click.UsageError(f"{email} already has an account") from None
-    record("user.create", user, f"{user.email} ({user.role}), from the command line")
-    db.session.commit()
-    click.echo(f"created {user.role} {user.email}")
+    with use_office(office):
+        try:
+            user = service.create_user(email, name, admin=admin, password=password, language=language,
+                                       national_admin=national_admin)
+        except Refused:
+            raise click.UsageError(f"{email} already has an account") from None
+        record("user.create", user, f"{user.email} ({user.role}), from the command line")
+        db.session.commit()
+    where = "national administrator" if national_admin else f"{user.role} of {office.slug}"
+    click.echo(f"created {where} {user.email}")
     if secondfactor.required(user):
         click.echo("The first sign-in with the password asks the person to set up a second factor: an authenticator "
                    "app on their phone (scan a QR code, enter a code), and gives them ten one-time recovery codes. "

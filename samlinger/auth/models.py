@@ -8,6 +8,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db, login
+from ..offices.models import office_column
+from ..offices.scope import ALL_OFFICES
 from ..timeutil import UTCDateTime, utcnow
 
 ROLES = ("admin", "organiser")
@@ -15,6 +17,7 @@ ROLES = ("admin", "organiser")
 
 class User(UserMixin, db.Model):
     __tablename__ = "user_account"
+    office_scope = "office_id"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -35,6 +38,11 @@ class User(UserMixin, db.Model):
     totp_enrolled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     #: "<issuer> <sub>" of the person at the office's OpenID Connect provider, once they signed in there
     oidc_subject: Mapped[str | None] = mapped_column(String(400), nullable=True, unique=True, index=True)
+
+    #: the office the organiser or admin belongs to; None for a national administrator
+    office_id: Mapped[int | None] = office_column(nullable=True)
+    #: creates offices and their first admins and reads national figures; belongs to no office
+    is_national_admin: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     @property
     def is_admin(self) -> bool:
@@ -77,7 +85,7 @@ def load_user(identity: str) -> User | None:
     user_id, _, version = identity.partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
+    user = db.session.get(User, int(user_id), execution_options={ALL_OFFICES: True})
     if user is None or not user.active or user.session_version != int(version):
         return None
     return user

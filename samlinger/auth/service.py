@@ -3,13 +3,14 @@
 import secrets
 from functools import cache
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..audit.service import record
 from ..extensions import db
+from ..offices.scope import ALL_OFFICES
+from ..offices.settings import current
 from ..refusal import Refused
 from ..tokens import peek, sign, unsign
 from .models import User
@@ -19,7 +20,9 @@ LINK_LIFETIMES = {"reset": 2 * 3600, "welcome": 7 * 24 * 3600}
 
 
 def find_by_email(email: str) -> User | None:
-    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    """The account of an address, in whichever office: an address has one account in the installation."""
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()),
+                             execution_options={ALL_OFFICES: True})
 
 
 @cache
@@ -42,17 +45,20 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def create_user(email: str, name: str, *, admin: bool = False, password: str | None = None,
-                language: str | None = None) -> User:
-    """Create an account; without *password* it gets one nobody knows until a link sets it. *language*
-    is the language of its e-mails (the installation's default language if not given).
+                language: str | None = None, national_admin: bool = False) -> User:
+    """Create an account in the office being served (or a national administrator's, in none); without
+    *password* it gets one nobody knows until a link sets it. *language* is the language of its e-mails (the
+    office's written standard if not given).
 
     Refuses "exists" for an address that already has an account. The caller commits.
     """
     email = email.strip()
     if find_by_email(email) is not None:
         raise Refused("exists", _l("This address already has an account."))
+    office = current()
     user = User(email=email, name=name.strip(), role="admin" if admin else "organiser", active=True,
-                language=language or current_app.config["SAMLINGER_DEFAULT_LANGUAGE"])
+                language=language or office.default_language, is_national_admin=national_admin,
+                office_id=None if national_admin else office.id)
     user.set_password(password or secrets.token_urlsafe(32))
     db.session.add(user)
     db.session.flush()

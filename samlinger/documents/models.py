@@ -15,6 +15,7 @@ class Document(TwoStandards, db.Model):
     """A presentation or link attached to a gathering, usually afterwards; its title in Bokmål and Nynorsk."""
 
     __tablename__ = "document"
+    office_scope = "gathering_id"
     TRANSLATED = ("title",)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -38,6 +38,7 @@ STATUSES = {"draft": _l("Not opened"), "open": _l("Open"), "closed": _l("Closed"
 
 class Evaluation(db.Model):
     __tablename__ = "evaluation"
+    office_scope = "gathering_id"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     gathering_id: Mapped[int] = mapped_column(ForeignKey("gathering.id"), unique=True)
@@ -79,6 +80,7 @@ class Evaluation(db.Model):
 
 class EvaluationQuestion(db.Model):
     __tablename__ = "evaluation_question"
+    office_scope = "evaluation_id"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluation.id"), index=True)
@@ -145,6 +147,7 @@ class EvaluationInvitation(db.Model):
     never changed: it holds no link, no answered flag and no time, so nothing here moves when someone answers."""
 
     __tablename__ = "evaluation_invitation"
+    office_scope = "evaluation_id"
     __table_args__ = (UniqueConstraint("evaluation_id", "registration_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -161,6 +164,7 @@ class EvaluationAnswer(db.Model):
     key order."""
 
     __tablename__ = "evaluation_answer"
+    office_scope = "evaluation_id"
     __table_args__ = {"sqlite_with_rowid": False}
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)

@@ -9,6 +9,7 @@ from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..offices.models import office_column
 from ..texts import TwoStandards
 from ..timeutil import UTCDateTime, end_of_day_utc, utcnow
 
@@ -27,8 +28,10 @@ class Round(TwoStandards, db.Model):
 
     __tablename__ = "round"
     TRANSLATED = ("title", "intro")
+    office_scope = "office_id"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = office_column()
     year: Mapped[int] = mapped_column(Integer)
     #: spring | autumn
     term: Mapped[str] = mapped_column(String(10))
@@ -54,9 +57,12 @@ class Gathering(TwoStandards, db.Model):
 
     __tablename__ = "gathering"
     TRANSLATED = ("title", "description", "programme")
+    office_scope = "office_id"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), index=True)
+    #: always its round's office (set from the round when the gathering is made: offices/scope.py)
+    office_id: Mapped[int] = office_column()
     #: the public address: /samlinger/<slug>
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     #: the calendar UID, stable for the gathering's whole life

@@ -7,6 +7,9 @@ from sqlalchemy import text
 
 from ..extensions import db
 from ..mail import ics
+from ..offices import paths
+from ..offices.scope import use_office
+from ..offices.settings import current as current_office
 from ..pagecache import cached, expires_at
 from ..texts import current_language
 from ..timeutil import oslo
@@ -19,6 +22,8 @@ bp = Blueprint("gatherings", __name__)
 @bp.get("/")
 @cached
 def index():
+    if paths.is_national_page():
+        return render_template("offices/list.html", offices=paths.office_homes())
     gatherings = public.visible_gatherings(with_documents=True)
     expires_at(public.next_change(gatherings))
     seats = public.availability(gatherings)
@@ -61,18 +66,24 @@ def feed_ics():
 @bp.get("/api/v1/gatherings")
 @cached
 def api_gatherings():
-    """Published gatherings as JSON, public fields only; texts in the path's language (/nn/api/v1/…)."""
-    gatherings = public.visible_gatherings()
-    expires_at(public.next_change(gatherings))
-    seats = public.availability(gatherings)
+    """Published gatherings as JSON, public fields only; texts in the path's language (/nn/api/v1/…). An office's
+    at /<slug>/api/v1/gatherings; every office's at /api/v1/gatherings once there are several."""
     language = current_language()
-    return jsonify({"language": language,
-                    "gatherings": [_public_fields(g, seats[g.id], language) for g in gatherings]})
+    items = []
+    for office in paths.offices_of_page():
+        with use_office(office):
+            gatherings = public.visible_gatherings()
+            expires_at(public.next_change(gatherings))
+            seats = public.availability(gatherings)
+            items += [_public_fields(g, seats[g.id], language) for g in gatherings]
+    return jsonify({"language": language, "gatherings": items})
 
 
 def _public_fields(g, seats, language: str) -> dict:
+    office = current_office()
     return {
-        "id": g.id, "title": g.text("title", language), "round": g.round.text("title", language),
+        "id": g.id, "office": {"slug": office.slug, "name": office.name_in(language)},
+        "title": g.text("title", language), "round": g.round.text("title", language),
         "region": g.region, "status": g.status,
         "starts_at": oslo(g.starts_at).isoformat(), "ends_at": oslo(g.ends_at).isoformat(),
         "venue": g.venue, "address": g.address, "deadline": g.registration_deadline.isoformat(),

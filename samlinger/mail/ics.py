@@ -10,6 +10,7 @@ from datetime import timedelta
 from flask import current_app
 from icalendar import Calendar, Event, vCalAddress
 
+from ..offices.settings import current
 from ..texts import office_name
 from ..timeutil import FIRST_DAY, LAST_DAY, oslo, utcnow
 
@@ -18,8 +19,7 @@ PRODID = "-//samlinger//samlinger 1.0//NB"
 
 def organiser(language: str) -> vCalAddress:
     """The ORGANIZER: the organisers' mailbox, named as the office is in *language*."""
-    config = current_app.config
-    email = config["SAMLINGER_REPLY_TO"] or config["MAIL_DEFAULT_SENDER"]
+    email = current().reply_to or current_app.config["MAIL_DEFAULT_SENDER"]
     return vCalAddress.new(f"mailto:{email}", cn=office_name(language))
 
 

@@ -13,6 +13,9 @@ STATUSES = ("queued", "sending", "sent", "failed")
 
 class OutboundEmail(db.Model):
     __tablename__ = "outbound_email"
+    office_scope = "office_id"
+    #: the mail a national administrator's action sends (the first admin's welcome) belongs to no office
+    national_allowed = True
     __table_args__ = (Index("ix_outbound_email_due", "status", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -46,5 +49,7 @@ class OutboundEmail(db.Model):
     registration_id: Mapped[int | None] = mapped_column(
         ForeignKey("registration.id"), nullable=True, index=True
     )
+    #: the office the mail is sent for: its name, sender and reply-to (offices/); None for a national one
+    office_id: Mapped[int | None] = mapped_column(ForeignKey("office.id"), nullable=True, index=True)
     #: groups the messages of one organiser mailing, so its progress can be shown
     batch: Mapped[str | None] = mapped_column(String(40), nullable=True, index=True)

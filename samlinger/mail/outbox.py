@@ -6,10 +6,11 @@ writes them just before sending (notify.write, auth.service.write_password_mail)
 then, so no usable link is ever stored.
 """
 
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import force_locale
 
 from ..extensions import db
+from ..offices.settings import current
 from .models import OutboundEmail
 
 
@@ -36,7 +37,8 @@ def queue_unwritten(kind: str, *, to: str, language: str, unwritten: dict, gathe
 
 
 def _add(kind: str, *, to: str, language: str, **fields) -> OutboundEmail:
-    message = OutboundEmail(kind=kind, recipient=to, reply_to=current_app.config["SAMLINGER_REPLY_TO"],
+    office = current()
+    message = OutboundEmail(kind=kind, recipient=to, reply_to=office.reply_to, office_id=office.id,
                             language=language, **fields)
     db.session.add(message)
     return message

@@ -14,6 +14,8 @@ from sqlalchemy import or_, select, update
 from ..addresses import deliverable_email
 from ..extensions import db, mailer
 from ..locking import begin_write
+from ..offices.scope import use_office
+from ..offices.settings import current
 from ..texts import office_name
 from ..timeutil import utcnow
 from .models import OutboundEmail
@@ -52,8 +54,10 @@ def build_message(outbound: OutboundEmail, content: Written | None = None, to: s
     content = content or content_of(outbound)
     message = EmailMessage()
     message["Subject"] = content.subject
-    # The office's name in the mail's language; formataddr encodes a name that is not ASCII (RFC 2047).
-    message["From"] = formataddr((office_name(outbound.language), config["MAIL_DEFAULT_SENDER"]))
+    # The office's sender name, or its name in the mail's language; formataddr encodes a name that is not
+    # ASCII (RFC 2047).
+    sender = current().sender_name or office_name(outbound.language)
+    message["From"] = formataddr((sender, config["MAIL_DEFAULT_SENDER"]))
     message["To"] = deliverable_email(to or outbound.recipient)
     if outbound.reply_to:
         message["Reply-To"] = outbound.reply_to
@@ -72,6 +76,12 @@ def build_message(outbound: OutboundEmail, content: Written | None = None, to: s
             params={"method": method, "charset": "UTF-8"},
         )
     return message
+
+
+def office_of(outbound: OutboundEmail):
+    """The office a message is sent for (the first office for a message from before there were offices)."""
+    offices = current_app.extensions["samlinger.offices"].get()
+    return offices.by_id(outbound.office_id) or offices.first
 
 
 def claim_due(limit: int = 20) -> list[int]:
@@ -123,11 +133,12 @@ def deliver_due(limit: int = 20) -> tuple[int, int]:
         claimed = db.session.scalars(select(OutboundEmail).where(OutboundEmail.id.in_(ids)).order_by(OutboundEmail.id))
         for outbound in list(claimed):
             try:
-                _prepare(outbound)
-                # The registration's address of now: one an organiser corrected away since queueing gets nothing.
-                to = address_now(outbound)
-                content = content_of(outbound)
-                message = build_message(outbound, content, to)
+                with use_office(office_of(outbound)):  # written in its office's name, with its addresses
+                    _prepare(outbound)
+                    # The registration's address of now: one an organiser corrected away since queueing gets nothing.
+                    to = address_now(outbound)
+                    content = content_of(outbound)
+                    message = build_message(outbound, content, to)
                 if console:
                     _send_console(outbound, message)
                 else:

@@ -5,6 +5,7 @@ from sqlalchemy import Boolean, CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
+from ..offices.models import office_column
 
 #: the language decision (språklova § 15) as stored, with what organisers read
 LANGUAGE_DECISIONS = {
@@ -23,9 +24,11 @@ class Municipality(db.Model):
         CheckConstraint("language_decision IN ('bokmal', 'nynorsk', 'neutral', 'unknown')",
                         name="language_decision"),
     )
+    office_scope = "office_id"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    #: kommunenummer, four digits ("5601")
+    office_id: Mapped[int] = office_column()
+    #: kommunenummer, four digits ("5601"): national, so a municipality is in one office's register
     number: Mapped[str] = mapped_column(String(4), unique=True)
     #: the official name; for a bilingual name the Norwegian form ("Karasjok")
     name: Mapped[str] = mapped_column(String(100))

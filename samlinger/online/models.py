@@ -16,6 +16,7 @@ from ..timeutil import UTCDateTime, utcnow
 
 class VideoLink(db.Model):
     __tablename__ = "video_link"
+    office_scope = "gathering_id"
 
     gathering_id: Mapped[int] = mapped_column(ForeignKey("gathering.id", ondelete="CASCADE"), primary_key=True)
     #: https only (online/forms.py)

@@ -15,6 +15,7 @@ KINDS = {"text": _l("Text"), "yesno": _l("Yes or no"), "choice": _l("One of seve
 
 class Question(db.Model):
     __tablename__ = "question"
+    office_scope = "gathering_id"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     gathering_id: Mapped[int] = mapped_column(ForeignKey("gathering.id"), index=True)

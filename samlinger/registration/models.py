@@ -51,6 +51,7 @@ def canonical_email(email: str) -> str:
 
 class Registration(db.Model):
     __tablename__ = "registration"
+    office_scope = "gathering_id"
     __table_args__ = (
         # One active registration per address and gathering, enforced by the database.
         Index(

@@ -12,6 +12,7 @@ from ..evaluations.workspace import bp as evaluations_bp
 from ..gatherings.workspace import bp as gatherings_bp
 from ..messaging.workspace import bp as mail_bp
 from ..municipalities.workspace import bp as municipalities_bp
+from ..offices import scope
 from ..online.workspace import bp as online_bp
 from ..questions.workspace import bp as questions_bp
 from ..reach.workspace import bp as reach_bp
@@ -27,9 +28,11 @@ for part in (gatherings_bp, questions_bp, registrations_bp, mail_bp, documents_b
 
 @bp.before_request
 def require_login():
-    """The one login check for the workspace: anonymous visitors go to the login page, with `next`."""
+    """The one login check for the workspace: anonymous visitors go to the login page, with `next`. An organiser
+    is kept to their own office's rows, at their office's address (offices/scope.py)."""
     if not current_user.is_authenticated:
         return current_app.login_manager.unauthorized()
+    return scope.enter_workspace(current_user, current_app.extensions["samlinger.offices"])
 
 
 @bp.get("/")

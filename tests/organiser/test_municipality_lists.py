@@ -113,7 +113,14 @@ def test_migration_0012_matches_certain_texts_and_marks_the_rest(database_url, t
         start = utcnow()
         with db.engine.begin() as conn:
             old_gatherings(conn, start, start.date(), round_table="round")
-        importing.load_demo()
+            # the demo register as importing.load_demo() writes it, in SQL: the models have columns later
+            # revisions add
+            conn.execute(text(
+                "INSERT INTO municipality (number, name, sami_name, language_decision, sami_area, active, county) "
+                "VALUES (:number, :name, :sami_name, :language_decision, :sami_area, true, 'Finnmark')"),
+                [{"number": row.number, "name": row.name, "sami_name": row.sami_name or "",
+                  "language_decision": row.language_decision, "sami_area": bool(row.sami_area)}
+                 for row in importing.parse(importing.DEMO_FILE.read_bytes())])
         written = ["Vadsø kommune", "VARDØ K.", "5610", "Deatnu-Tana", "Vadsø og Vardø", "Helse Nord", "Alta"]
         with db.engine.begin() as conn:
             conn.execute(text("UPDATE municipality SET active = false WHERE number = '5601'"))  # Alta merged

@@ -1,0 +1,95 @@
+"""offices: one installation for every county governor's office
+
+`office` holds each office's address segment, names, languages and mail sender. The installation of before
+becomes its first office, with the settings it had from the environment (SAMLINGER_OFFICE_NAME*,
+SAMLINGER_DEFAULT_LANGUAGE, SAMLINGER_LANGUAGES, SAMLINGER_CONTACT_EMAIL, SAMLINGER_REPLY_TO; the segment from
+SAMLINGER_OFFICE_SLUG or the name), and every round, gathering, municipality, account, audit entry and mail
+belongs to it. Addresses without an office stay the first office's, so every link sent before keeps working.
+Accounts get `is_national_admin`. A municipality's number stays unique: it is national, and a municipality
+is in one office's register.
+
+Revision ID: 0022_offices
+Revises: 0021_confirm_address
+"""
+import sqlalchemy as sa
+from alembic import op
+from flask import current_app
+
+import samlinger.timeutil
+from samlinger.offices.settings import first_office_row
+from samlinger.timeutil import utcnow
+
+revision = "0022_offices"
+down_revision = "0021_confirm_address"
+branch_labels = None
+depends_on = None
+
+#: table → whether a row may belong to no office (a national administrator's account, entry or mail)
+OWNED = {"round": False, "gathering": False, "municipality": False, "user_account": True, "audit_entry": True,
+         "outbound_email": True}
+
+
+def upgrade():
+    office = op.create_table(
+        "office",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("slug", sa.String(length=40), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("name_nn", sa.String(length=200), nullable=False),
+        sa.Column("name_en", sa.String(length=200), nullable=False),
+        sa.Column("name_se", sa.String(length=200), nullable=False),
+        sa.Column("contact_email", sa.String(length=254), nullable=False),
+        sa.Column("default_language", sa.String(length=5), nullable=False),
+        sa.Column("languages", sa.String(length=40), nullable=False),
+        sa.Column("sender_name", sa.String(length=200), nullable=False),
+        sa.Column("reply_to", sa.String(length=254), nullable=False),
+        sa.Column("created_at", samlinger.timeutil.UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_office")),
+        sa.UniqueConstraint("slug", name=op.f("uq_office_slug")),
+    )
+    op.bulk_insert(office, [{"id": 1, "created_at": utcnow(), **first_office_row(current_app.config)}])
+    sqlite = op.get_bind().dialect.name == "sqlite"
+    if sqlite:
+        # In place, as 0012 does: copying a table would drop it while other tables refer to its rows. SQLite adds
+        # a NOT NULL column with a foreign key only with a default and the foreign key check off for the moment
+        # (a setting of the connection, changed outside a transaction).
+        _foreign_keys("OFF")
+    for table, nullable in OWNED.items():
+        foreign_key = f"fk_{table}_office_id_office"
+        if sqlite:
+            not_null = "" if nullable else " NOT NULL DEFAULT 1"
+            op.execute(f"ALTER TABLE {table} ADD COLUMN office_id INTEGER{not_null} "
+                       f"CONSTRAINT {foreign_key} REFERENCES office (id)")
+        else:
+            op.add_column(table, sa.Column("office_id", sa.Integer(), nullable=True))
+            op.create_foreign_key(foreign_key, table, "office", ["office_id"], ["id"])
+        op.create_index(f"ix_{table}_office_id", table, ["office_id"])
+        op.execute(f"UPDATE {table} SET office_id = 1")
+        if not nullable and not sqlite:
+            op.alter_column(table, "office_id", nullable=False)
+    if sqlite:
+        _foreign_keys("ON")
+    with op.batch_alter_table("user_account", recreate="never") as batch:
+        batch.add_column(sa.Column("is_national_admin", sa.Boolean(), server_default="0", nullable=False))
+
+
+def _foreign_keys(on_or_off: str) -> None:
+    with op.get_context().autocommit_block():
+        op.execute(f"PRAGMA foreign_keys={on_or_off}")
+
+
+def downgrade():
+    # Everything back into one office: refused while there are several, as rows would lose their office.
+    if op.get_bind().execute(sa.text("SELECT count(*) FROM office")).scalar() > 1:
+        raise RuntimeError("0022_offices: more than one office; a downgrade would mix their data into one")
+    op.execute(sa.text("ALTER TABLE user_account DROP COLUMN is_national_admin"))
+    for table in reversed(OWNED):
+        op.drop_index(f"ix_{table}_office_id", table_name=table)
+        if op.get_bind().dialect.name == "sqlite":
+            _foreign_keys("OFF")
+            op.execute(sa.text(f"ALTER TABLE {table} DROP COLUMN office_id"))
+            _foreign_keys("ON")
+        else:
+            op.drop_constraint(f"fk_{table}_office_id_office", table, type_="foreignkey")
+            op.drop_column(table, "office_id")
+    op.drop_table("office")

@@ -1,0 +1,86 @@
+"""Every office, as each process keeps them: read again whenever the content version changes.
+
+Creating or changing an office raises the content version (pagecache.py) like any change public pages show, so
+every process sees a new office at its next request. Before the database has its tables (`flask db upgrade` not
+yet run) the installation's settings stand in as its one office.
+"""
+
+import threading
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
+
+from ..extensions import db
+from .models import Office
+from .settings import OfficeSettings, from_config
+
+_LANGUAGE_CODES = ("nb", "nn", "en", "se")
+
+
+def settings_of(office: Office) -> OfficeSettings:
+    return OfficeSettings(
+        id=office.id, slug=office.slug, name=office.name, names=office.names, contact_email=office.contact_email,
+        default_language=office.default_language,
+        languages=tuple(code for code in office.languages.split(",") if code in _LANGUAGE_CODES),
+        sender_name=office.sender_name, reply_to=office.reply_to)
+
+
+@dataclass(frozen=True)
+class Offices:
+    """The offices at one content version, the first (the oldest) first."""
+
+    version: int
+    all: tuple
+
+    @property
+    def first(self) -> OfficeSettings:
+        return self.all[0]
+
+    @property
+    def several(self) -> bool:
+        return len(self.all) > 1
+
+    def by_slug(self, slug: str) -> OfficeSettings | None:
+        return next((office for office in self.all if office.slug == slug), None)
+
+    def by_id(self, office_id: int | None) -> OfficeSettings | None:
+        return next((office for office in self.all if office.id == office_id), None)
+
+
+class Registry:
+    def __init__(self, app):
+        self.app = app
+        with app.app_context():
+            self.engine = db.engine
+        self.lock = threading.Lock()
+        self.offices: Offices | None = None
+
+    def get(self, version: int | None = None) -> Offices:
+        """The offices as of *version* (read now when not given)."""
+        try:
+            if version is None:
+                version = self.app.extensions["samlinger.pagecache"].versions.read(self.engine)
+            kept = self.offices
+            if kept is not None and kept.version == version:
+                return kept
+            with self.engine.connect() as connection:
+                rows = connection.execute(select(Office.__table__).order_by(Office.id)).all()
+        except (DBAPIError, self.engine.dialect.loaded_dbapi.Error):  # no tables yet: the settings are the office
+            return Offices(-1, (from_config(self.app.config),))
+        offices = tuple(settings_of(Office(**row._mapping)) for row in rows) or (from_config(self.app.config),)
+        with self.lock:
+            self.offices = Offices(version, offices)
+        return self.offices
+
+
+def init_app(app) -> Registry:
+    registry = app.extensions["samlinger.offices"] = Registry(app)
+    app.extensions["samlinger.first_office"] = lambda: registry.get().first
+    return registry
+
+
+def offices() -> Offices:
+    from flask import current_app
+
+    return current_app.extensions["samlinger.offices"].get()

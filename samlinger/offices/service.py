@@ -1,0 +1,64 @@
+"""Creating an office: its address segment and languages checked, every process told (the content version)."""
+
+import re
+
+from flask import current_app
+from sqlalchemy import select
+
+from ..extensions import db, mark_public_change
+from ..i18n import LANGUAGES, check_languages
+from ..refusal import Refused
+from .models import Office
+from .registry import offices
+from .scope import ALL_OFFICES
+
+SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
+
+
+def taken_segments() -> set[str]:
+    """Address segments an office cannot have: the languages and the first segment of every route."""
+    firsts = {rule.rule.lstrip("/").split("/", 1)[0] for rule in current_app.url_map.iter_rules()}
+    return {segment for segment in firsts if segment and "<" not in segment} | set(LANGUAGES)
+
+
+def create_office(slug: str, name: str, *, names: dict | None = None, default_language: str = "nb",
+                  languages=("nb", "nn", "en"), contact_email: str = "", sender_name: str = "",
+                  reply_to: str = "") -> Office:
+    """Add an office (the caller commits). Refused: a segment that is not lower-case letters, digits and hyphens,
+    one a route or another office has, or languages the site cannot serve (i18n.check_languages)."""
+    slug = slug.strip().lower()
+    if not SLUG.match(slug):
+        raise Refused("slug", f"{slug!r}: an office's address segment is 1–40 lower-case letters a–z, digits and "
+                              "hyphens, e.g. rogaland")
+    if slug in taken_segments():
+        raise Refused("slug", f"{slug!r} is an address the site already uses; choose another")
+    if db.session.scalar(select(Office.id).where(Office.slug == slug), execution_options={ALL_OFFICES: True}):
+        raise Refused("slug", f"there is already an office at /{slug}/")
+    if not name.strip():
+        raise Refused("name", "an office needs a name")
+    languages = tuple(code.strip().lower() for code in languages if code.strip())
+    try:
+        check_languages(languages, default_language)
+    except ValueError as error:
+        raise Refused("languages", str(error).replace("SAMLINGER_LANGUAGES", "--languages")
+                      .replace("SAMLINGER_DEFAULT_LANGUAGE", "--default-language")) from None
+    names = {code: value.strip() for code, value in (names or {}).items() if value and value.strip()}
+    office = Office(slug=slug, name=name.strip(), name_nn=names.get("nn", ""), name_en=names.get("en", ""),
+                    name_se=names.get("se", ""), contact_email=contact_email, default_language=default_language,
+                    languages=",".join(languages), sender_name=sender_name, reply_to=reply_to)
+    db.session.add(office)
+    mark_public_change()  # every process reads the offices again: /<slug>/ exists, and / lists the offices
+    return office
+
+
+def office_by_slug(slug: str | None):
+    """The office at /<slug>/ (settings), or the only one when *slug* is None and there is one; else Refused."""
+    known = offices()
+    if slug:
+        office = known.by_slug(slug.strip().lower())
+        if office is None:
+            raise Refused("office", f"no office {slug!r}; there are: {', '.join(o.slug for o in known.all)}")
+        return office
+    if known.several:
+        raise Refused("office", f"name the office with --office ({', '.join(o.slug for o in known.all)})")
+    return known.first
