@@ -10,11 +10,13 @@ from contextlib import contextmanager
 from email import policy
 
 import pytest
+from flask import current_app
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from samlinger import create_app
 from samlinger.extensions import db
+from samlinger.offices.models import add_first_office
 
 from . import factories
 from .factories import oslo_dt  # noqa: F401 - tests import it from here
@@ -98,11 +100,18 @@ def app_config(database_url, tmp_path):
     return base_config(database_url, tmp_path)
 
 
+def create_tables() -> None:
+    """Every table, and the first office: PostgreSQL's tables are kept between tests and emptied after each."""
+    db.create_all()
+    with db.engine.begin() as conn:
+        add_first_office(conn, current_app.config)
+
+
 @pytest.fixture
 def app(app_config):
     app = create_app(app_config)
     with app.app_context():
-        db.create_all()
+        create_tables()
     yield app
     with app.app_context():
         db.session.remove()

@@ -15,7 +15,7 @@ from samlinger.registration import service
 from samlinger.registration.models import Registration, canonical_email, normalise_email
 
 from . import factories
-from .conftest import base_config, csrf_token
+from .conftest import base_config, create_tables, csrf_token
 
 HOSTILE = [
     "<script>alert(1)</script>", "\"><img src=x onerror=alert(1)>", "' OR 1=1 --", "'; DROP TABLE registration;--",
@@ -40,7 +40,7 @@ def fuzz_app(tmp_path_factory):
     folder = tmp_path_factory.mktemp("fuzz")
     app = create_app(base_config(f"sqlite:///{folder / 'fuzz.sqlite'}", folder))
     with app.app_context():
-        db.create_all()
+        create_tables()
         gid = factories.gathering(slug="samling", title="Samling", capacity=None).id
         outcome = service.register(gid, {"name": "Ola", "organisation": "Alta kommune"},
                                    email="fast@alta.kommune.no", language="nb")

@@ -7,6 +7,8 @@ from samlinger.extensions import db
 from samlinger.identity import IdentityError, contrast_with_white, from_config
 from tests.conftest import base_config
 
+from .conftest import create_tables
+
 
 def test_the_favicon_is_served_and_every_page_names_it_and_describes_itself(client):
     with client.get("/favicon.ico") as response:
@@ -34,7 +36,7 @@ def test_a_logo_and_a_colour_from_the_settings(tmp_path, database_url):
     app = create_app(base_config(database_url, tmp_path) | {"SAMLINGER_LOGO": str(logo),
                                                              "SAMLINGER_THEME_COLOR": "#1D4F2A"})
     with app.app_context():
-        db.create_all()
+        create_tables()
     client = app.test_client()
     html = client.get("/").get_data(as_text=True)
     assert '<img class="logo" src="/logo" alt=""' in html

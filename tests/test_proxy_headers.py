@@ -6,9 +6,8 @@ import uuid
 from flask import jsonify, request, url_for
 
 from samlinger import create_app
-from samlinger.extensions import db
 
-from .conftest import base_config
+from .conftest import base_config, create_tables
 
 FORGED = {"Host": "samlinger.example.no", "X-Forwarded-Host": "evil.example", "X-Forwarded-Port": "8443",
           "X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
@@ -19,7 +18,7 @@ def _app(tmp_path, **overrides):
     config.update(TESTING=False, **overrides)
     app = create_app(config)
     with app.app_context():
-        db.create_all()
+        create_tables()
 
     @app.get("/_seen")
     def seen():

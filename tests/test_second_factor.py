@@ -15,7 +15,7 @@ from samlinger.auth.models import RecoveryCode, User
 from samlinger.extensions import db
 
 from . import factories
-from .conftest import base_config, csrf_token, enrol, log_in, log_in_as, recovery_codes, totp_code
+from .conftest import base_config, create_tables, csrf_token, enrol, log_in, log_in_as, recovery_codes, totp_code
 
 EMAIL = "kari@statsforvalteren.no"
 
@@ -181,7 +181,7 @@ def test_the_code_page_is_rate_limited_like_the_password(tmp_path):
     app = create_app(base_config(f"sqlite:///{tmp_path / 'limits.sqlite'}", tmp_path)
                      | {"RATELIMIT_ENABLED": True, "RATELIMIT_LOGIN": "3/minute"})
     with app.app_context():
-        db.create_all()
+        create_tables()
         factories.user(EMAIL)
     client = app.test_client()
     _password(client)

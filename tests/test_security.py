@@ -18,7 +18,7 @@ from samlinger.registration.models import Registration
 from samlinger.security import CONTENT_SECURITY_POLICY, InsecureConfiguration
 
 from . import factories
-from .conftest import base_config, csrf_token, form_data, missing
+from .conftest import base_config, create_tables, csrf_token, form_data, missing
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
 
@@ -29,7 +29,7 @@ def make_app(tmp_path, **overrides):
     config.update(overrides)
     app = create_app(config)
     with app.app_context():
-        db.create_all()
+        create_tables()
     return app
 
 

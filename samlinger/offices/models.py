@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from flask import current_app, has_app_context
-from sqlalchemy import ForeignKey, String, event
+from sqlalchemy import ForeignKey, String, event, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -46,8 +46,14 @@ def office_column(nullable: bool = False) -> Mapped[int]:
     return mapped_column(ForeignKey("office.id"), index=True, nullable=nullable)
 
 
+def add_first_office(connection, config) -> None:
+    """The first office, as the installation's settings describe it, where there is none."""
+    if connection.execute(select(Office.id).limit(1)).first() is None:
+        connection.execute(Office.__table__.insert().values(created_at=utcnow(), **first_office_row(config)))
+
+
 @event.listens_for(Office.__table__, "after_create")
-def _first_office(table, connection, **_kw):
-    """A new database starts with its first office, as the installation's settings describe it."""
+def _first_office(_table, connection, **_kw):
+    """A new database starts with its first office."""
     if has_app_context():
-        connection.execute(table.insert().values(created_at=utcnow(), **first_office_row(current_app.config)))
+        add_first_office(connection, current_app.config)

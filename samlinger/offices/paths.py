@@ -16,6 +16,7 @@ does not offer leaves the path as it is: no route has it, so the answer is 404.
 from flask import current_app, request
 
 from ..i18n import CANONICAL, LANGUAGE, LANGUAGES
+from .registry import SNAPSHOT
 from .settings import MOUNT, OFFICE, OFFICE_SEGMENT
 
 #: the environ key under which the front door passes on the content version it read
@@ -34,7 +35,7 @@ class SitePath:
         self.wsgi_app, self.registry = wsgi_app, registry
 
     def __call__(self, environ, start_response):
-        offices = self.registry.get(environ.get(VERSION))
+        offices = environ[SNAPSHOT] = self.registry.get(environ.get(VERSION))
         path = environ.get("PATH_INFO", "") or "/"
         mount = environ.get("SCRIPT_NAME", "")
         language = None

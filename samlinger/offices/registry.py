@@ -8,6 +8,7 @@ yet run) the installation's settings stand in as its one office.
 import threading
 from dataclasses import dataclass
 
+from flask import has_request_context, request
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
@@ -16,6 +17,8 @@ from .models import Office
 from .settings import OfficeSettings, from_config
 
 _LANGUAGE_CODES = ("nb", "nn", "en", "se")
+#: the environ key of the offices a request was served with (read once per request, by SitePath)
+SNAPSHOT = "samlinger.offices"
 
 
 def settings_of(office: Office) -> OfficeSettings:
@@ -57,7 +60,11 @@ class Registry:
         self.offices: Offices | None = None
 
     def get(self, version: int | None = None) -> Offices:
-        """The offices as of *version* (read now when not given)."""
+        """The offices as of *version* (read now when not given); in a request, as SitePath read them for it."""
+        if version is None and has_request_context():
+            kept = request.environ.get(SNAPSHOT)
+            if kept is not None:
+                return kept
         try:
             if version is None:
                 version = self.app.extensions["samlinger.pagecache"].versions.read(self.engine)

@@ -25,6 +25,7 @@ from samlinger.auth.models import User
 from samlinger.extensions import db
 from tests.conftest import REQUIRE_ALL, base_config, free_port, missing
 
+from ..conftest import create_tables
 from .conftest import self_signed_certificate, serving
 
 PROVIDER = Path(__file__).resolve().parents[1] / "oidc_provider"
@@ -77,7 +78,7 @@ def office(tmp_path_factory):
     })
     assert app.config["SESSION_COOKIE_SECURE"]
     with app.app_context():
-        db.create_all()
+        create_tables()
     # The app asks the provider over TLS (Authlib with requests): trust the test certificate for this process.
     former_bundle = os.environ.get("REQUESTS_CA_BUNDLE")
     os.environ["REQUESTS_CA_BUNDLE"] = cert
