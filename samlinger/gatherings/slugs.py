@@ -6,6 +6,7 @@ import unicodedata
 from sqlalchemy import select
 
 from ..extensions import db
+from ..offices.scope import ALL_OFFICES
 from .models import Gathering
 
 _LETTERS = str.maketrans({"æ": "ae", "ø": "o", "å": "aa", "Æ": "ae", "Ø": "o", "Å": "aa"})
@@ -19,10 +20,11 @@ def slugify(text: str) -> str:
 
 
 def slug_taken(slug: str, except_id: int | None = None) -> bool:
+    """Whether a gathering has *slug*, in any office: a slug is unique in the installation (a column of its own)."""
     query = select(Gathering.id).where(Gathering.slug == slug)
     if except_id is not None:
         query = query.where(Gathering.id != except_id)
-    return db.session.scalar(query) is not None
+    return db.session.scalar(query, execution_options={ALL_OFFICES: True}) is not None
 
 
 def unique_slug(text: str, except_id: int | None = None) -> str:
