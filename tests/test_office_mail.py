@@ -1,0 +1,146 @@
+"""Mail, invites and links carry the office's name and address (issue 23).
+
+Two offices: the first (the installation's settings, Bokmål, at /finnmark/… once there are two) and Rogaland
+(Nynorsk by default, its own sender name and reply-to, the Rogaland register). A Bokmål municipality registering
+on Rogaland's Nynorsk page gets its mail in Bokmål (språklova § 15), from Rogaland, with Rogaland's links.
+"""
+
+import re
+from email.utils import parseaddr
+
+import pytest
+from icalendar import Calendar
+
+from samlinger.extensions import db
+from samlinger.municipalities import importing
+from samlinger.offices.registry import offices
+from samlinger.offices.scope import use_office
+from samlinger.offices.service import create_office
+
+from . import factories
+from .conftest import calendar_parts, csrf_token, form_data, text_part
+
+ROGALAND_REPLY_TO = "arrangor@statsforvaltaren-rogaland.test"
+ROGALAND_SENDER = "Statsforvaltaren i Rogaland – samlingar"
+ROGALAND_CONTACT = "post@statsforvaltaren-rogaland.test"
+
+
+@pytest.fixture
+def app_config(app_config):
+    app_config.update(SAMLINGER_OFFICE_NAME="Statsforvalteren i Finnmark",
+                      SAMLINGER_OFFICE_NAMES={"nn": "Statsforvaltaren i Finnmark"},
+                      SAMLINGER_CONTACT_EMAIL="post@statsforvalteren-finnmark.test")
+    return app_config
+
+
+@pytest.fixture
+def rogaland(app):
+    """The second office, with its register and a gathering (slug vest) in a round of its own; returns its
+    settings."""
+    with app.app_context():
+        create_office("rogaland", "Statsforvalteren i Rogaland", names={"nn": "Statsforvaltaren i Rogaland"},
+                      default_language="nn", languages=("nn", "nb", "en"), contact_email=ROGALAND_CONTACT,
+                      reply_to=ROGALAND_REPLY_TO, sender_name=ROGALAND_SENDER)
+        db.session.commit()
+        office = offices().by_slug("rogaland")
+        with use_office(office):
+            importing.load(importing.DATA.joinpath("municipalities-rogaland.csv").read_bytes(), county="Rogaland")
+            factories.gathering(slug="vest", title="Samling i vest", title_nn="Samling i vest (nn)")
+        db.session.remove()
+    return office
+
+
+@pytest.fixture
+def finnmark(app):
+    """A gathering (slug nord) of the first office, with the Finnmark register."""
+    with app.app_context(), use_office(offices().first):
+        importing.load(importing.DATA.joinpath("municipalities-finnmark.csv").read_bytes(), county="Finnmark")
+        factories.gathering(slug="nord", title="Samling i nord")
+        db.session.remove()
+
+
+def register(client, path, **overrides):
+    data = form_data(**{"organisation": "", **overrides})
+    data["csrf_token"] = csrf_token(client, path)
+    response = client.post(path, data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    return response
+
+
+def html_part(message) -> str:
+    return message.get_body(("html",)).get_content()
+
+
+def links(message) -> list[str]:
+    """Every address in the mail's text, its HTML and its invite."""
+    found = re.findall(r"https?://[^\s\"'<>)]+", text_part(message) + html_part(message))
+    for part in calendar_parts(message):
+        event = Calendar.from_ical(part.get_content()).walk("VEVENT")[0]
+        found.append(str(event["URL"]))
+    return found
+
+
+def invite(message):
+    return Calendar.from_ical(calendar_parts(message)[0].get_content()).walk("VEVENT")[0]
+
+
+def test_a_bokmal_municipality_on_rogalands_nynorsk_page_gets_bokmal_mail_from_rogaland(
+        app, client, smtp, deliver, rogaland, finnmark):
+    # Haugesund has chosen Bokmål: the Nynorsk page's registration is answered in Bokmål (språklova § 15).
+    register(client, "/rogaland/samlinger/vest/pamelding", municipality="1106", email="kari@haugesund.kommune.no")
+    deliver()
+    [message] = smtp.to("kari@haugesund.kommune.no")
+    assert message["Subject"] == "Påmeldingen er bekreftet: Samling i vest"
+    assert "Plassen din er bekreftet" in text_part(message)
+    assert parseaddr(message["From"]) == (ROGALAND_SENDER, "samlinger@samlinger.test")
+    assert message["Reply-To"] == ROGALAND_REPLY_TO
+    assert text_part(message).rstrip().endswith("Statsforvalteren i Rogaland"), "signed in the mail's standard"
+    found = links(message)
+    assert any("/pamelding/" in link for link in found), "the manage link is there"
+    assert found and all(link.startswith("http://samlinger.test/nb/rogaland/") for link in found), found
+    event = invite(message)
+    assert str(event["ORGANIZER"]) == f"mailto:{ROGALAND_REPLY_TO}"
+    assert event["ORGANIZER"].params["CN"] == "Statsforvalteren i Rogaland"
+    assert str(event["URL"]) == "http://samlinger.test/nb/rogaland/samlinger/vest"
+    # The link opens the registration in Rogaland's section, in Bokmål.
+    manage = next(link for link in found if "/pamelding/" in link).removeprefix("http://samlinger.test")
+    page = client.get(manage)
+    assert page.status_code == 200
+    assert "Samling i vest" in page.get_data(as_text=True)
+
+
+def test_a_nynorsk_municipality_gets_nynorsk_mail_with_rogalands_own_addresses(
+        app, client, smtp, deliver, rogaland):
+    # Klepp has chosen Nynorsk: the Bokmål page's registration is answered in Nynorsk, at /rogaland/… (its default).
+    register(client, "/nb/rogaland/samlinger/vest/pamelding", municipality="1120", email="ola@klepp.kommune.no")
+    deliver()
+    [message] = smtp.to("ola@klepp.kommune.no")
+    assert "Samling i vest (nn)" in message["Subject"]
+    assert parseaddr(message["From"])[0] == ROGALAND_SENDER
+    assert message["Reply-To"] == ROGALAND_REPLY_TO
+    assert text_part(message).rstrip().endswith("Statsforvaltaren i Rogaland")
+    found = links(message)
+    assert found and all(link.startswith("http://samlinger.test/rogaland/") for link in found), found
+    assert invite(message)["ORGANIZER"].params["CN"] == "Statsforvaltaren i Rogaland"
+
+
+def test_the_first_office_writes_in_its_own_name_with_its_segment_and_old_links_still_work(
+        app, client, smtp, deliver, rogaland, finnmark):
+    # Without a segment the address is the first office's, as it always was.
+    register(client, "/samlinger/nord/pamelding", municipality="5601", email="kari@alta.kommune.no")
+    deliver()
+    [message] = smtp.to("kari@alta.kommune.no")
+    assert parseaddr(message["From"]) == ("Statsforvalteren i Finnmark", "samlinger@samlinger.test")
+    assert message["Reply-To"] == "arrangor@statsforvalteren.test"
+    assert text_part(message).rstrip().endswith("Statsforvalteren i Finnmark")
+    found = links(message)
+    assert found and all(link.startswith("http://samlinger.test/finnmark/") for link in found), found
+    event = invite(message)
+    assert str(event["ORGANIZER"]) == "mailto:arrangor@statsforvalteren.test"
+    assert event["ORGANIZER"].params["CN"] == "Statsforvalteren i Finnmark"
+    manage = next(link for link in found if "/pamelding/" in link).removeprefix("http://samlinger.test")
+    assert client.get(manage).status_code == 200
+    # The same link as it was mailed before there were two offices: still the registration's page.
+    assert client.get(manage.removeprefix("/finnmark")).status_code == 200
+    # And never another office's.
+    assert client.get("/rogaland" + manage.removeprefix("/finnmark")).status_code == 404
