@@ -103,6 +103,7 @@ def app(app_config):
     app = create_app(app_config)
     with app.app_context():
         db.create_all()
+        first_office()
     yield app
     with app.app_context():
         db.session.remove()
@@ -111,6 +112,21 @@ def app(app_config):
             with db.engine.begin() as conn:
                 conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
         db.engine.dispose()
+
+
+def first_office() -> None:
+    """The first office, from this test's settings, where the table is there already but empty: PostgreSQL's
+    tables outlive a test (emptied by TRUNCATE), so create_all does not make it as a new database does."""
+    from flask import current_app
+
+    from samlinger.offices.models import Office
+    from samlinger.offices.settings import first_office_row
+    from samlinger.timeutil import utcnow
+
+    with db.engine.begin() as conn:
+        if conn.execute(text("SELECT count(*) FROM office")).scalar() == 0:
+            conn.execute(Office.__table__.insert().values(created_at=utcnow(),
+                                                          **first_office_row(current_app.config)))
 
 
 def empty_database() -> None:
