@@ -10,15 +10,17 @@ from email.utils import parseaddr
 
 import pytest
 from icalendar import Calendar
+from sqlalchemy import select
 
+from samlinger.auth.models import User
 from samlinger.extensions import db
 from samlinger.municipalities import importing
 from samlinger.offices.registry import offices
-from samlinger.offices.scope import use_office
+from samlinger.offices.scope import ALL_OFFICES, use_office
 from samlinger.offices.service import create_office
 
 from . import factories
-from .conftest import calendar_parts, csrf_token, form_data, text_part
+from .conftest import calendar_parts, csrf_token, form_data, log_in, text_part
 
 ROGALAND_REPLY_TO = "arrangor@statsforvaltaren-rogaland.test"
 ROGALAND_SENDER = "Statsforvaltaren i Rogaland – samlingar"
@@ -57,6 +59,11 @@ def finnmark(app):
         importing.load(importing.DATA.joinpath("municipalities-finnmark.csv").read_bytes(), county="Finnmark")
         factories.gathering(slug="nord", title="Samling i nord")
         db.session.remove()
+
+
+def offices_of(app):
+    with app.app_context():
+        return offices()
 
 
 def register(client, path, **overrides):
@@ -144,3 +151,107 @@ def test_the_first_office_writes_in_its_own_name_with_its_segment_and_old_links_
     assert client.get(manage.removeprefix("/finnmark")).status_code == 200
     # And never another office's.
     assert client.get("/rogaland" + manage.removeprefix("/finnmark")).status_code == 404
+
+
+# --- account mail: in the account's office, whoever asks and at whichever address ---------------------------
+
+def make_account(app, office, email, **fields):
+    """An account of *office* (None: a national administrator) that can sign in with factories.PASSWORD."""
+    with app.app_context():
+        if office is None:
+            user = factories.user(email, **fields)
+            user.office_id, user.is_national_admin = None, True
+            db.session.commit()
+        else:
+            with use_office(office):
+                user = factories.user(email, **fields)
+        db.session.remove()
+
+
+def signed_in(app, office, email, **fields):
+    make_account(app, office, email, **fields)
+    client = app.test_client()
+    assert log_in(client, email, factories.PASSWORD).status_code == 302
+    return client
+
+
+def set_password_link(message) -> str:
+    [link] = {link for link in links(message) if "/logg-inn/nytt-passord/" in link}
+    return link
+
+
+def new_user(client, path, **fields):
+    data = {"name": "Siv Sandnes", "email": "siv@statsforvaltaren.no", "password_choice": "email",
+            **fields}
+    data["csrf_token"] = csrf_token(client, path)
+    response = client.post(path, data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 302, html[html.find("<main"):][:3000]
+    return response
+
+
+def test_an_admins_new_user_is_in_the_admins_office_and_welcomed_in_its_name(app, smtp, deliver, rogaland):
+    admin = signed_in(app, rogaland, "admin@statsforvaltaren-rogaland.test", role="admin")
+    new_user(admin, "/rogaland/arrangor/brukere/ny", language="nn")
+    with app.app_context():
+        siv = db.session.scalar(select(User).where(User.email == "siv@statsforvaltaren.no"),
+                                execution_options={ALL_OFFICES: True})
+        assert siv.office_id == rogaland.id and not siv.is_national_admin
+    deliver()
+    [message] = smtp.to("siv@statsforvaltaren.no")
+    assert message["Subject"] == "Kontoen din for samlingane"
+    assert parseaddr(message["From"])[0] == ROGALAND_SENDER
+    assert message["Reply-To"] == ROGALAND_REPLY_TO
+    link = set_password_link(message)
+    assert link.startswith("http://samlinger.test/rogaland/logg-inn/nytt-passord/"), link
+    # The link works: Siv chooses her password in Rogaland's section, and signs in to Rogaland's workspace.
+    siv = app.test_client()
+    path = link.removeprefix("http://samlinger.test")
+    password = "ein lang og god frase om haust"
+    page = siv.post(path, data={"new_password": password, "repeat_password": password,
+                                "csrf_token": csrf_token(siv, path)})
+    assert page.status_code == 302, page.get_data(as_text=True)[:3000]
+    assert page.headers["Location"] == "/rogaland/logg-inn"
+
+
+def test_the_first_offices_admin_welcomes_in_the_first_offices_name(app, smtp, deliver, rogaland):
+    admin = signed_in(app, offices_of(app).first, "admin@statsforvalteren.test", role="admin")
+    new_user(admin, "/arrangor/brukere/ny", email="nils@statsforvalteren.no", language="nb")
+    deliver()
+    [message] = smtp.to("nils@statsforvalteren.no")
+    assert parseaddr(message["From"])[0] == "Statsforvalteren i Finnmark"
+    assert message["Reply-To"] == "arrangor@statsforvalteren.test"
+    assert set_password_link(message).startswith("http://samlinger.test/finnmark/logg-inn/nytt-passord/")
+
+
+@pytest.mark.parametrize("asked_at", ["/logg-inn/glemt-passord", "/en/rogaland/logg-inn/glemt-passord"])
+def test_a_password_reset_is_written_in_the_accounts_office_wherever_it_is_asked_for(
+        app, client, smtp, deliver, rogaland, asked_at):
+    make_account(app, rogaland, "ola@statsforvaltaren-rogaland.test")
+    make_account(app, offices_of(app).first, "kari@statsforvalteren.test")
+    for email in ("ola@statsforvaltaren-rogaland.test", "kari@statsforvalteren.test"):
+        response = client.post(asked_at, data={"email": email, "csrf_token": csrf_token(client, asked_at)})
+        assert response.status_code == 302
+    assert deliver() == 2
+    [ola] = smtp.to("ola@statsforvaltaren-rogaland.test")
+    assert parseaddr(ola["From"])[0] == ROGALAND_SENDER
+    assert ola["Reply-To"] == ROGALAND_REPLY_TO
+    assert set_password_link(ola).startswith("http://samlinger.test/nb/rogaland/logg-inn/nytt-passord/")
+    assert "Finnmark" not in text_part(ola)
+    [kari] = smtp.to("kari@statsforvalteren.test")
+    assert parseaddr(kari["From"])[0] == "Statsforvalteren i Finnmark"
+    assert kari["Reply-To"] == "arrangor@statsforvalteren.test"
+    assert set_password_link(kari).startswith("http://samlinger.test/finnmark/logg-inn/nytt-passord/")
+
+
+def test_a_national_administrators_reset_is_in_the_first_offices_name(app, client, smtp, deliver, rogaland):
+    make_account(app, None, "nasjonal@statsforvalteren.test")
+    path = "/rogaland/logg-inn/glemt-passord"
+    assert client.post(path, data={"email": "nasjonal@statsforvalteren.test",
+                                   "csrf_token": csrf_token(client, path)}).status_code == 302
+    assert deliver() == 1
+    [message] = smtp.to("nasjonal@statsforvalteren.test")
+    assert parseaddr(message["From"])[0] == "Statsforvalteren i Finnmark"
+    link = set_password_link(message)
+    assert link.startswith("http://samlinger.test/finnmark/logg-inn/nytt-passord/")
+    assert client.get(link.removeprefix("http://samlinger.test")).status_code == 200
