@@ -90,6 +90,13 @@ def office_name(language: str | None = None) -> str:
     return current().name_in(language or current_language())
 
 
+def office_contact() -> str:
+    """Where the office's pages send questions: its contact address (the first office's is SAMLINGER_CONTACT_EMAIL,
+    as the installation was set up), else its organisers' mailbox."""
+    office = current()
+    return office.contact_email or office.reply_to
+
+
 def office_names_from(environ) -> tuple[str, dict[str, str]]:
     """(the Bokmål name, {language: its own name}) from the environment. SAMLINGER_ORGANISER_NAME is the old
     name of SAMLINGER_OFFICE_NAME, read when that is unset. With no name set at all, the defaults name the

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from samlinger.auth.models import User
 from samlinger.extensions import db
+from samlinger.gatherings.models import Gathering
 from samlinger.municipalities import importing
 from samlinger.offices.registry import offices
 from samlinger.offices.scope import ALL_OFFICES, use_office
@@ -31,7 +32,8 @@ ROGALAND_CONTACT = "post@statsforvaltaren-rogaland.test"
 def app_config(app_config):
     app_config.update(SAMLINGER_OFFICE_NAME="Statsforvalteren i Finnmark",
                       SAMLINGER_OFFICE_NAMES={"nn": "Statsforvaltaren i Finnmark"},
-                      SAMLINGER_CONTACT_EMAIL="post@statsforvalteren-finnmark.test")
+                      SAMLINGER_CONTACT_EMAIL="post@statsforvalteren-finnmark.test",
+                      SAMLINGER_LANGUAGES=("nb", "nn", "se", "en"))
     return app_config
 
 
@@ -255,3 +257,89 @@ def test_a_national_administrators_reset_is_in_the_first_offices_name(app, clien
     link = set_password_link(message)
     assert link.startswith("http://samlinger.test/finnmark/logg-inn/nytt-passord/")
     assert client.get(link.removeprefix("http://samlinger.test")).status_code == 200
+
+
+# --- the office's name and contact address on its pages ---------------------------------------------------
+
+FINNMARK_CONTACT = "post@statsforvalteren-finnmark.test"
+
+
+def footer(html: str) -> str:
+    return html[html.index('<footer class="site-footer">'):]
+
+
+def header(html: str) -> str:
+    return html[html.index('<header class="site-header">'):html.index("</header>")]
+
+
+def test_each_offices_public_pages_name_it_and_give_its_contact_address(app, client, rogaland, finnmark):
+    for path in ("/rogaland/", "/rogaland/samlinger/vest", "/nb/rogaland/personvern", "/rogaland/tilgjengelighet"):
+        html = client.get(path).get_data(as_text=True)
+        assert "Rogaland" in header(html), path
+        assert f'href="mailto:{ROGALAND_CONTACT}"' in footer(html), path
+        assert FINNMARK_CONTACT not in html and "Finnmark" not in html, path
+    privacy = client.get("/nb/rogaland/personvern").get_data(as_text=True)
+    assert f'Kontakt <a href="mailto:{ROGALAND_CONTACT}">' in privacy
+    for path in ("/finnmark/", "/samlinger/nord", "/personvern", "/tilgjengelighet"):
+        html = client.get(path).get_data(as_text=True)
+        assert "Statsforvalteren i Finnmark" in header(html) + footer(html), path
+        assert f'href="mailto:{FINNMARK_CONTACT}"' in footer(html), path
+        assert ROGALAND_CONTACT not in html and "Rogaland" not in html, path
+    # The list of offices is no office's page: no office in its footer.
+    national = client.get("/").get_data(as_text=True)
+    assert "mailto:" not in footer(national)
+
+
+def test_what_is_offered_is_the_offices_own(app, client, rogaland, finnmark):
+    # The first office offers Northern Sami; Rogaland does not: neither its statement nor its form speaks of it.
+    assert "Nordsamisk" in client.get("/tilgjengelighet").get_data(as_text=True)
+    assert "Nordsamisk" not in client.get("/nb/rogaland/tilgjengelighet").get_data(as_text=True)
+    # The language of the mails to someone an organiser adds: the office's languages.
+    with app.app_context():
+        vest, nord = (db.session.scalar(select(Gathering.id).where(Gathering.slug == slug),
+                                        execution_options={ALL_OFFICES: True}) for slug in ("vest", "nord"))
+    rogaland_organiser = signed_in(app, rogaland, "ola@statsforvaltaren-rogaland.test")
+    form = rogaland_organiser.get(f"/rogaland/arrangor/samlinger/{vest}/deltakere/ny").get_data(as_text=True)
+    assert language_choices(form) == ["nn", "nb", "en"]
+    first_organiser = signed_in(app, offices_of(app).first, "kari@statsforvalteren.test")
+    form = first_organiser.get(f"/arrangor/samlinger/{nord}/deltakere/ny").get_data(as_text=True)
+    assert language_choices(form) == ["nb", "nn", "se", "en"]
+
+
+def language_choices(html: str) -> list[str]:
+    select_html = re.search(r'<select[^>]*name="language".*?</select>', html, re.S).group()
+    return re.findall(r'<option[^>]*value="([a-z]{2})"', select_html)
+
+
+def test_an_organisers_workspace_is_in_their_offices_name(app, rogaland, finnmark):
+    organiser = signed_in(app, rogaland, "ola@statsforvaltaren-rogaland.test")
+    response = organiser.get("/arrangor/", follow_redirects=True)
+    assert response.request.url.endswith("/rogaland/arrangor/"), response.request.url
+    html = response.get_data(as_text=True)
+    assert '<span class="office">Statsforvalteren i Rogaland</span>' in header(html), "in Bokmål, as signed in"
+    assert f'href="mailto:{ROGALAND_CONTACT}"' in footer(html)
+    assert "Finnmark" not in html and FINNMARK_CONTACT not in html
+    first = signed_in(app, offices_of(app).first, "kari@statsforvalteren.test")
+    html = first.get("/arrangor/", follow_redirects=True).get_data(as_text=True)
+    assert '<span class="office">Statsforvalteren i Finnmark</span>' in header(html)
+    assert "Rogaland" not in html
+
+
+def test_the_authenticator_is_labelled_with_the_accounts_office(app, rogaland):
+    from samlinger.auth import secondfactor
+
+    make_account(app, rogaland, "ola@statsforvaltaren-rogaland.test")
+    with app.test_request_context("/logg-inn/ta-i-bruk"):  # the first office's address, as /logg-inn is
+        user = db.session.scalar(select(User).where(User.email == "ola@statsforvaltaren-rogaland.test"))
+        uri = secondfactor.provisioning_uri(user, secondfactor.new_secret())
+    assert "issuer=Statsforvalteren%20i%20Rogaland" in uri
+
+
+def test_the_providers_return_address_is_the_same_from_every_offices_login(app, rogaland):
+    from samlinger.auth.oidc_views import redirect_uri
+
+    with app.test_request_context("/logg-inn/kontor"):
+        with use_office(rogaland):
+            assert redirect_uri() == "http://samlinger.test/logg-inn/kontor/svar"
+        with use_office(offices().first):
+            assert redirect_uri() == "http://samlinger.test/logg-inn/kontor/svar"

@@ -15,20 +15,12 @@ from ..extensions import db
 from ..i18n import usable
 from ..mail.outbox import queue_unwritten
 from ..mail.writing import Written, writer
-from ..offices.registry import offices
 from ..offices.scope import ALL_OFFICES, use_office
-from ..offices.settings import OfficeSettings
 from ..urls import absolute_url
 from .models import User
-from .service import LINK_LIFETIMES, find_by_email, password_link_token
+from .service import LINK_LIFETIMES, find_by_email, office_of_account, password_link_token
 
 SUBJECTS = {"reset": _l("Choose a new password"), "welcome": _l("Your account for the gatherings")}
-
-
-def office_of_account(user: User) -> OfficeSettings:
-    """The office an account's mail is written for: its own; the first office for a national administrator."""
-    known = offices()
-    return known.by_id(user.office_id) or known.first
 
 
 def queue_password_link(user: User, purpose: str) -> None:
