@@ -343,3 +343,57 @@ def test_the_providers_return_address_is_the_same_from_every_offices_login(app, 
             assert redirect_uri() == "http://samlinger.test/logg-inn/kontor/svar"
         with use_office(offices().first):
             assert redirect_uri() == "http://samlinger.test/logg-inn/kontor/svar"
+
+
+# --- the users page: an admin's own office only ---------------------------------------------------------
+
+def account_id(app, email) -> int:
+    with app.app_context():
+        return db.session.scalar(select(User.id).where(User.email == email), execution_options={ALL_OFFICES: True})
+
+
+def test_an_admin_sees_and_changes_only_their_own_offices_accounts(app, rogaland):
+    first = offices_of(app).first
+    make_account(app, first, "kari@statsforvalteren.test", name="Kari Finnmark")
+    make_account(app, None, "nasjonal@statsforvalteren.test", name="Nina Nasjonal")
+    make_account(app, rogaland, "ola@statsforvaltaren-rogaland.test", name="Ola Rogaland")
+    admin = signed_in(app, rogaland, "admin@statsforvaltaren-rogaland.test", name="Ada Rogaland", role="admin")
+    listing = admin.get("/rogaland/arrangor/brukere/").get_data(as_text=True)
+    assert "Ola Rogaland" in listing and "Ada Rogaland" in listing
+    assert "Kari Finnmark" not in listing and "kari@statsforvalteren.test" not in listing
+    assert "Nina Nasjonal" not in listing
+
+    token = csrf_token(admin, "/rogaland/arrangor/brukere/")
+    for email in ("kari@statsforvalteren.test", "nasjonal@statsforvalteren.test"):
+        other = account_id(app, email)
+        for action, data in (("aktiv", {"active": "0"}), ("andre-faktor", {})):
+            response = admin.post(f"/rogaland/arrangor/brukere/{other}/{action}", data={"csrf_token": token, **data})
+            assert response.status_code == 404, (email, action)
+            # Nor through the other office's address: the workspace is the admin's own office, whatever the address.
+            response = admin.post(f"/arrangor/brukere/{other}/{action}", data={"csrf_token": token, **data})
+            assert response.status_code == 404, (email, action)
+    with app.app_context():
+        kari = db.session.scalar(select(User).where(User.email == "kari@statsforvalteren.test"))
+        assert kari.active and kari.totp_secret is not None, "untouched"
+    # Their own office's account they do change.
+    ola = account_id(app, "ola@statsforvaltaren-rogaland.test")
+    assert admin.post(f"/rogaland/arrangor/brukere/{ola}/aktiv",
+                      data={"csrf_token": token, "active": "0"}).status_code == 302
+    with app.app_context():
+        assert not db.session.scalar(select(User.active).where(User.id == ola), execution_options={ALL_OFFICES: True})
+
+
+def test_the_first_offices_admin_does_not_see_rogalands_accounts(app, rogaland):
+    make_account(app, rogaland, "ola@statsforvaltaren-rogaland.test", name="Ola Rogaland")
+    admin = signed_in(app, offices_of(app).first, "admin@statsforvalteren.test", name="Ada Finnmark", role="admin")
+    listing = admin.get("/arrangor/brukere/").get_data(as_text=True)
+    assert "Ada Finnmark" in listing and "Ola Rogaland" not in listing
+    token = csrf_token(admin, "/arrangor/brukere/")
+    ola = account_id(app, "ola@statsforvaltaren-rogaland.test")
+    assert admin.post(f"/arrangor/brukere/{ola}/aktiv", data={"csrf_token": token, "active": "0"}).status_code == 404
+    # The admin's new account is in the admin's office.
+    new_user(admin, "/arrangor/brukere/ny", email="per@statsforvalteren.no", name="Per Finnmark")
+    with app.app_context():
+        per = db.session.scalar(select(User).where(User.email == "per@statsforvalteren.no"),
+                                execution_options={ALL_OFFICES: True})
+        assert per.office_id == offices().first.id
