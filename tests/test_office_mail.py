@@ -397,3 +397,37 @@ def test_the_first_offices_admin_does_not_see_rogalands_accounts(app, rogaland):
         per = db.session.scalar(select(User).where(User.email == "per@statsforvalteren.no"),
                                 execution_options={ALL_OFFICES: True})
         assert per.office_id == offices().first.id
+
+
+# --- the office's login (OpenID Connect): the installation's provider ----------------------------------
+
+PROVIDER = {"SAMLINGER_OIDC_ISSUER": "https://login.example.test/tenant/v2.0", "SAMLINGER_OIDC_CLIENT_ID": "id",
+            "SAMLINGER_OIDC_CLIENT_SECRET": "secret", "SAMLINGER_OIDC_ALLOWED_DOMAINS": ("statsforvalteren.no",),
+            "SAMLINGER_OIDC_GROUPS_CLAIM": "groups", "SAMLINGER_OIDC_GROUP_ROLES": "g-admin=admin, g-org=organiser"}
+
+
+def test_an_account_the_provider_makes_is_the_first_offices_and_one_made_in_an_office_stays_there(
+        app_config, request):
+    from samlinger.audit.models import AuditEntry
+    from samlinger.auth import oidc
+    from samlinger.offices.scope import begin_request
+    from samlinger.offices.settings import OFFICE
+
+    app_config.update(PROVIDER)
+    app = request.getfixturevalue("app")
+    rogaland = request.getfixturevalue("rogaland")
+    first = offices_of(app).first
+    make_account(app, rogaland, "ola@statsforvalteren.no")
+    # The provider's answer, as if it came back at Rogaland's address: a sign-in page, every office's accounts.
+    with app.test_request_context("/logg-inn/kontor/svar", method="POST", environ_overrides={OFFICE: rogaland}):
+        begin_request()
+        made = oidc.account_for({"sub": "astrid", "email": "astrid@statsforvalteren.no", "groups": ["g-org"]})
+        taken = oidc.account_for({"sub": "ola", "email": "ola@statsforvalteren.no", "email_verified": True,
+                                  "groups": ["g-admin"]})
+        db.session.commit()
+        assert (made.office_id, made.role) == (first.id, "organiser")
+        assert (taken.office_id, taken.role) == (rogaland.id, "admin"), "an account made in an office stays there"
+        entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "user.create",
+                                                           AuditEntry.object_id == made.id),
+                                  execution_options={ALL_OFFICES: True})
+        assert entry.office_id == first.id
