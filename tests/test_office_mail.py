@@ -431,3 +431,23 @@ def test_an_account_the_provider_makes_is_the_first_offices_and_one_made_in_an_o
                                                            AuditEntry.object_id == made.id),
                                   execution_options={ALL_OFFICES: True})
         assert entry.office_id == first.id
+
+
+def test_feeds_and_the_api_give_each_gathering_its_offices_addresses_and_organiser(app, client, rogaland, finnmark):
+    by_slug = {item["url"].rsplit("/", 1)[1]: item for item in client.get("/api/v1/gatherings").json["gatherings"]}
+    assert by_slug["vest"]["url"] == "http://samlinger.test/nb/rogaland/samlinger/vest"
+    assert by_slug["vest"]["ics_url"] == "http://samlinger.test/nb/rogaland/samlinger/vest.ics"
+    assert by_slug["nord"]["ics_url"] == "http://samlinger.test/finnmark/samlinger/nord.ics"
+    [own] = client.get("/rogaland/api/v1/gatherings").json["gatherings"]
+    assert own["ics_url"] == "http://samlinger.test/rogaland/samlinger/vest.ics"
+    for path, url, organiser, name in (
+            ("/rogaland/samlinger.ics", "http://samlinger.test/rogaland/samlinger/vest", ROGALAND_REPLY_TO,
+             "Statsforvaltaren i Rogaland"),
+            ("/rogaland/samlinger/vest.ics", "http://samlinger.test/rogaland/samlinger/vest", ROGALAND_REPLY_TO,
+             "Statsforvaltaren i Rogaland"),
+            ("/finnmark/samlinger.ics", "http://samlinger.test/finnmark/samlinger/nord",
+             "arrangor@statsforvalteren.test", "Statsforvalteren i Finnmark")):
+        [event] = Calendar.from_ical(client.get(path).data).walk("VEVENT")
+        assert str(event["URL"]) == url, path
+        assert str(event["ORGANIZER"]) == f"mailto:{organiser}", path
+        assert event["ORGANIZER"].params["CN"] == name, path
