@@ -127,6 +127,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.globals["office_contact"] = texts.office_contact
     app.jinja_env.globals["office_languages"] = i18n.offered
     app.jinja_env.globals["national_page"] = office_paths.is_national_page
+    # The header's name: the office's, and on the list of offices (no one office's page) the kind of office.
+    app.jinja_env.globals["page_office_name"] = lambda: (
+        texts.kind_of_office() if office_paths.is_national_page() else texts.office_name())
     app.jinja_env.globals["lang_of"] = texts.lang_of
     _register_error_pages(app)
     security.trust_proxies(app)  # outermost: everything inside sees the client's scheme and address

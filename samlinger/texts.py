@@ -90,6 +90,12 @@ def office_name(language: str | None = None) -> str:
     return current().name_in(language or current_language())
 
 
+def kind_of_office(language: str | None = None) -> str:
+    """«Statsforvalteren» in *language*: what a page of no one office (the list of offices) is headed with."""
+    language = language or current_language()
+    return ({"se": "Stáhtahálddašeaddji"} | DEFAULT_OFFICE_NAMES).get(language) or DEFAULT_OFFICE_NAME
+
+
 def office_contact() -> str:
     """Where the office's pages send questions: its contact address (the first office's is SAMLINGER_CONTACT_EMAIL,
     as the installation was set up), else its organisers' mailbox."""

@@ -285,9 +285,11 @@ def test_each_offices_public_pages_name_it_and_give_its_contact_address(app, cli
         assert "Statsforvalteren i Finnmark" in header(html) + footer(html), path
         assert f'href="mailto:{FINNMARK_CONTACT}"' in footer(html), path
         assert ROGALAND_CONTACT not in html and "Rogaland" not in html, path
-    # The list of offices is no office's page: no office in its footer.
+    # The list of offices is no office's page: headed with the kind of office, and no office in its footer.
     national = client.get("/").get_data(as_text=True)
+    assert '<span class="office">Statsforvalteren</span>' in header(national)
     assert "mailto:" not in footer(national)
+    assert '<span class="office">Statsforvaltaren</span>' in header(client.get("/nn/").get_data(as_text=True))
 
 
 def test_what_is_offered_is_the_offices_own(app, client, rogaland, finnmark):
