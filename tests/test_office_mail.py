@@ -155,6 +155,34 @@ def test_the_first_office_writes_in_its_own_name_with_its_segment_and_old_links_
     assert client.get("/rogaland" + manage.removeprefix("/finnmark")).status_code == 404
 
 
+def test_an_organisers_cancellation_reaches_the_participants_in_the_offices_name(
+        app, client, smtp, deliver, rogaland):
+    register(client, "/rogaland/samlinger/vest/pamelding", municipality="1120", email="ola@klepp.kommune.no")
+    register(client, "/rogaland/samlinger/vest/pamelding", municipality="1106", email="kari@haugesund.kommune.no")
+    deliver()
+    smtp.clear()
+    with app.app_context():
+        vest = db.session.scalar(select(Gathering.id).where(Gathering.slug == "vest"),
+                                 execution_options={ALL_OFFICES: True})
+    organiser = signed_in(app, rogaland, "siv@statsforvaltaren-rogaland.test")
+    path = f"/rogaland/arrangor/samlinger/{vest}/avlys"
+    response = organiser.post(path, data={"reason": "For få påmelde.", "csrf_token": csrf_token(organiser, path)})
+    assert response.status_code == 302
+    assert deliver() == 2
+    for email, prefix, signature in (
+            ("ola@klepp.kommune.no", "http://samlinger.test/rogaland/", "Statsforvaltaren i Rogaland"),
+            ("kari@haugesund.kommune.no", "http://samlinger.test/nb/rogaland/", "Statsforvalteren i Rogaland")):
+        [message] = smtp.to(email)
+        assert parseaddr(message["From"])[0] == ROGALAND_SENDER
+        assert message["Reply-To"] == ROGALAND_REPLY_TO
+        assert text_part(message).rstrip().endswith(signature), email
+        found = links(message)
+        assert found and all(link.startswith(prefix) for link in found), found
+        event = invite(message)
+        assert str(event["STATUS"]) == "CANCELLED"
+        assert str(event["ORGANIZER"]) == f"mailto:{ROGALAND_REPLY_TO}"
+
+
 # --- account mail: in the account's office, whoever asks and at whichever address ---------------------------
 
 def make_account(app, office, email, **fields):
