@@ -11,6 +11,7 @@ from . import bodylimit, formatting, frontdoor, i18n, identity, logmask, pagecac
 from . import config as settings
 from .extensions import babel, csrf, db, limiter, login, mailer, migrate
 from .locking import configure_sqlite
+from .offices import paths as office_paths
 from .offices import registry as office_registry
 from .offices import scope as office_scope
 from .offices import settings as offices_settings
@@ -123,6 +124,12 @@ def create_app(config: dict | None = None) -> Flask:
     formatting.register(app)
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
     app.jinja_env.globals["office_name"] = texts.office_name
+    app.jinja_env.globals["office_contact"] = texts.office_contact
+    app.jinja_env.globals["office_languages"] = i18n.offered
+    app.jinja_env.globals["national_page"] = office_paths.is_national_page
+    # The header's name: the office's, and on the list of offices (no one office's page) the kind of office.
+    app.jinja_env.globals["page_office_name"] = lambda: (
+        texts.kind_of_office() if office_paths.is_national_page() else texts.office_name())
     app.jinja_env.globals["lang_of"] = texts.lang_of
     _register_error_pages(app)
     security.trust_proxies(app)  # outermost: everything inside sees the client's scheme and address

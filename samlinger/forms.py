@@ -3,14 +3,14 @@ validators, the e-mail field, the confirm-only form and the answer's status code
 
 import unicodedata
 
-from flask import abort, current_app
+from flask import abort
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
-from .i18n import LABELS, WORKSPACE_LANGUAGES
+from .i18n import LABELS, WORKSPACE_LANGUAGES, offered
 
 AT_MOST = _l("At most %(max)d characters.")
 ENTER_EMAIL = _l("Enter your e-mail address.")
@@ -76,17 +76,16 @@ def _page_language() -> str:
 
 
 def _participant_languages() -> list:
-    return [SelectChoice(code, LABELS[code]) for code in current_app.config["SAMLINGER_LANGUAGES"]]
+    return [SelectChoice(code, LABELS[code]) for code in offered()]
 
 
 def _account_languages() -> list:
-    return [SelectChoice(code, LABELS[code]) for code in current_app.config["SAMLINGER_LANGUAGES"]
-            if code in WORKSPACE_LANGUAGES]
+    return [SelectChoice(code, LABELS[code]) for code in offered() if code in WORKSPACE_LANGUAGES]
 
 
 def language_field(label, *, account: bool = False) -> SelectField:
     """The language a person's e-mails are written in; the page's language unless chosen. A participant's
-    may be any language the installation offers, an account's only one the workspace has (never Sami)."""
+    may be any language the office offers, an account's only one the workspace has (never Sami)."""
     return SelectField(label, choices=_account_languages if account else _participant_languages,
                        default=_page_language)
 

@@ -90,6 +90,19 @@ def office_name(language: str | None = None) -> str:
     return current().name_in(language or current_language())
 
 
+def kind_of_office(language: str | None = None) -> str:
+    """«Statsforvalteren» in *language*: what a page of no one office (the list of offices) is headed with."""
+    language = language or current_language()
+    return ({"se": "Stáhtahálddašeaddji"} | DEFAULT_OFFICE_NAMES).get(language) or DEFAULT_OFFICE_NAME
+
+
+def office_contact() -> str:
+    """Where the office's pages send questions: its contact address (the first office's is SAMLINGER_CONTACT_EMAIL,
+    as the installation was set up), else its organisers' mailbox."""
+    office = current()
+    return office.contact_email or office.reply_to
+
+
 def office_names_from(environ) -> tuple[str, dict[str, str]]:
     """(the Bokmål name, {language: its own name}) from the environment. SAMLINGER_ORGANISER_NAME is the old
     name of SAMLINGER_OFFICE_NAME, read when that is unset. With no name set at all, the defaults name the

@@ -21,6 +21,16 @@ def absolute_url(endpoint: str, _language: str | None = None, **values) -> str:
     return adapter.build(endpoint, values, force_external=True)
 
 
+def site_url(endpoint: str, **values) -> str:
+    """The address of *endpoint* on SAMLINGER_BASE_URL with neither a language nor an office in it: the same
+    whichever office's page asks, for the addresses registered with others (the OpenID Connect provider's return
+    and logout addresses). Such an address is the first office's, in its written standard, as every address
+    without a segment is; the sign-in pages there serve every office's accounts."""
+    base = urlsplit(current_app.config["SAMLINGER_BASE_URL"])
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path.rstrip("/") or "/", url_scheme=base.scheme)
+    return adapter.build(endpoint, values, force_external=True)
+
+
 #: the largest id a column holds: INTEGER is 32 bits on PostgreSQL (and the ids SQLite hands out stay below)
 LARGEST_ID = 2**31 - 1
 

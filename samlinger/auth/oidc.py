@@ -20,6 +20,8 @@ from sqlalchemy import func, select
 
 from ..audit.service import record
 from ..extensions import db
+from ..offices.registry import offices
+from ..offices.scope import use_office
 from ..refusal import Refused
 from . import service
 from .models import User
@@ -149,9 +151,13 @@ def account_for(claims: dict) -> User:
             db.session.commit()
             raise Refused("address_taken", ADDRESS_TAKEN)
         name = claims.get("name") if isinstance(claims.get("name"), str) else ""
-        user = service.create_user(email, (name or email)[:200], admin=role == "admin",
-                                   password=secrets.token_urlsafe(32))
-        record("user.create", user, f"{user.email} ({user.role}), at the first sign-in with the office's login")
+        # The provider is the installation's, not an office's: whichever office's login page the person came
+        # from, the account it makes is the first office's (docs/DEPLOYMENT.md), and so is its audit entry.
+        with use_office(offices().first):
+            user = service.create_user(email, (name or email)[:200], admin=role == "admin",
+                                       password=secrets.token_urlsafe(32))
+            record("user.create", user, f"{user.email} ({user.role}), at the first sign-in with the office's login")
+            db.session.flush()
     elif not user.active:
         db.session.commit()
         raise Refused("deactivated", _l("Your account here is deactivated. Ask an administrator to turn it on."))

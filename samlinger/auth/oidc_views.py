@@ -3,7 +3,7 @@
 import logging
 
 from authlib.common.errors import AuthlibBaseError
-from flask import Blueprint, abort, current_app, flash, redirect, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from joserfc.errors import JoseError
 from requests import RequestException
@@ -11,7 +11,7 @@ from requests import RequestException
 from ..locking import writes_on_get
 from ..redirects import safe_next
 from ..refusal import Refused
-from ..urls import absolute_url
+from ..urls import site_url
 from . import oidc, signin
 
 log = logging.getLogger(__name__)
@@ -20,8 +20,9 @@ _NEXT = "oidc_next"
 
 
 def redirect_uri() -> str:
-    """The one address the provider sends people back to, registered there: in the default language."""
-    return absolute_url("oidc.callback", current_app.config["SAMLINGER_DEFAULT_LANGUAGE"])
+    """The one address the provider sends people back to, registered there: without a language or an office, so
+    that it is the same from every office's login page (the provider is the installation's)."""
+    return site_url("oidc.callback")
 
 
 @bp.get("/logg-inn/kontor")

@@ -23,9 +23,10 @@ from ..audit.service import record
 from ..extensions import db
 from ..refusal import Refused
 from ..sealing import Unsealable, seal, unseal
-from ..texts import office_name
+from ..texts import current_language
 from ..timeutil import utcnow
 from .models import RecoveryCode, User
+from .service import office_of_account
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,10 @@ def new_secret() -> str:
 
 
 def provisioning_uri(user: User, secret: str) -> str:
-    return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=office_name())
+    """The authenticator's entry, labelled with the account's own office (the sign-in pages serve every office, and
+    /logg-inn is the first office's address)."""
+    issuer = office_of_account(user).name_in(current_language())
+    return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=issuer)
 
 
 def qr_data_uri(uri: str) -> str:

@@ -11,7 +11,7 @@ from ..forms import ConfirmForm
 from ..redirects import safe_next
 from ..refusal import Refused
 from ..security import rate_limited
-from ..urls import absolute_url
+from ..urls import site_url
 from . import notify, oidc, secondfactor, service, signin
 from .access import admin_required
 from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, NewUserForm, SetPasswordForm
@@ -61,8 +61,8 @@ def logout():
     flash(_("You are logged out."), "success")
     if id_token and oidc.configured():
         # The office's login ends its session too, and sends the browser back to the login page.
-        provider_logout = oidc.logout_url(id_token, absolute_url("auth.login_page",
-                                                                 current_app.config["SAMLINGER_DEFAULT_LANGUAGE"]))
+        # Back to the login page without a language or an office: the one address registered with the provider.
+        provider_logout = oidc.logout_url(id_token, site_url("auth.login_page"))
         if provider_logout:
             return redirect(provider_logout)
     return redirect(url_for(".login_page"))
