@@ -49,6 +49,8 @@ def upgrade():
     )
     op.bulk_insert(office, [{"id": 1, "created_at": utcnow(), **first_office_row(current_app.config)}])
     sqlite = op.get_bind().dialect.name == "sqlite"
+    if not sqlite:  # an id given is not taken from the sequence: the next office (create-office) is 2, not 1 again
+        op.execute("SELECT setval(pg_get_serial_sequence('office', 'id'), 1)")
     if sqlite:
         # In place, as 0012 does: copying a table would drop it while other tables refer to its rows. SQLite adds
         # a NOT NULL column with a foreign key only with a default and the foreign key check off for the moment
