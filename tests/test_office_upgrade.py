@@ -7,7 +7,9 @@ models describe today's schema. The tables are enumerated from the database, not
 added before 0022 without data here fails the test.
 """
 
+import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from flask_migrate import downgrade, upgrade
@@ -303,11 +305,40 @@ def assert_the_addresses_of_before_work(client, seeded: dict, *, national: bool 
     with client.get(f"/pamelding/{seeded['manage_token']}/presentasjoner/2") as private:
         assert (private.status_code, private.get_data()) == (200, PRIVATE_PDF)
     assert client.get("/samlinger/nettverk-bergen/presentasjoner/2").status_code == 404, "still participants-only"
-    # An evaluation link: one answered before says so; a new one (mailed now) opens the form.
-    page(client, f"/evaluering/{seeded['answered']}", "Samling på Voss")
-    with client.application.app_context():
+    # An evaluation link: one answered before says so; a new one (mailed now) opens the form and answers once.
+    page(client, f"/evaluering/{seeded['answered']}", "Takk for svara", "Samling på Voss")
+    app = client.application
+    with app.app_context():
         fresh = new_token(1)
     page(client, f"/evaluering/{fresh}", 'name="q_1"', 'name="q_2"')
+    answered = client.post(f"/evaluering/{fresh}", data={"q_1": "4", "q_2": "Meir tid",
+                                                         "csrf_token": csrf_token(client, f"/evaluering/{fresh}")})
+    assert answered.status_code == 302
+    page(client, f"/evaluering/{fresh}", "Takk for svara")
+
+
+def assert_mail_goes_out_in_the_offices_name(app, seeded: dict, segment: str = "") -> None:
+    """A manage link asked for again now: from the office's name, replies to its mailbox, a link that works."""
+    from email import message_from_bytes, policy
+    from email.utils import parseaddr
+
+    from samlinger.mail.worker import deliver_due
+
+    client = app.test_client()
+    url = "/samlinger/nettverk-bergen/ny-lenke"
+    client.post(url, data={"email": "kari@bergen.kommune.no", "csrf_token": csrf_token(client, url)})
+    with app.app_context():
+        while deliver_due() != (0, 0):
+            pass
+    newest = max((Path(app.instance_path) / "mail").glob("*.eml"))
+    message = message_from_bytes(newest.read_bytes(), policy=policy.default)
+    assert message["To"] == "kari@bergen.kommune.no"
+    assert parseaddr(message["From"])[0] == "Statsforvaltaren i Vestland", "the office's name in Nynorsk"
+    assert message["Reply-To"] == "samlingar@sfvl.test"
+    body = message.get_body(("plain",)).get_content()
+    link = re.search(r"http://samlinger\.test(/\S*pamelding/[\w-]+)", body).group(1)
+    assert link == f"{segment}/pamelding/{seeded['manage_token']}", "the same link as before"
+    page(client, link, "Kari Nordmann")
 
 
 def assert_the_workspace_shows_the_data(app, recovery_code: str) -> None:
@@ -365,6 +396,7 @@ def test_the_upgrade_moves_everything_into_one_office_and_every_address_keeps_wo
     client = served.test_client()
     assert_the_addresses_of_before_work(client, seeded)
     assert_the_workspace_shows_the_data(served, RECOVERY_CODES[0])
+    assert_mail_goes_out_in_the_offices_name(served, seeded)
 
     # A second office, created with the command line on the running installation.
     result = served.test_cli_runner().invoke(args=[
@@ -388,6 +420,7 @@ def test_the_upgrade_moves_everything_into_one_office_and_every_address_keeps_wo
     page(client, f"/rogaland/pamelding/{seeded['manage_token']}", status=404)
     assert "1@sfvl" not in page(client, "/rogaland/samlinger.ics")
     assert_the_workspace_shows_the_data(served, RECOVERY_CODES[1])
+    assert_mail_goes_out_in_the_offices_name(served, seeded, "/vestland")
 
 
 def test_the_downgrade_keeps_every_row_with_one_office_and_refuses_with_several(make_app, tmp_path, capfd):
