@@ -201,8 +201,10 @@ def test_the_cron_commands_run_for_each_office_and_its_mail_goes_out_in_its_name
                 factories.registration_row(gathering.id, email=email, language="nn" if slug == "rogaland" else "nb")
     result = runner.invoke(args=["send-reminders"])
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines() == ["1 reminders queued", "1 reminders queued"], "each office in turn"
-    assert runner.invoke(args=["send-reminders"]).output.splitlines() == ["0 reminders queued"] * 2
+    assert result.output.splitlines() == ["finnmark:", "1 reminders queued", "rogaland:", "1 reminders queued"], \
+        "each office in turn, named"
+    assert runner.invoke(args=["send-reminders"]).output.splitlines() == [
+        "finnmark:", "0 reminders queued", "rogaland:", "0 reminders queued"]
     assert deliver() == 2
 
     finnmark, = smtp.to("kari@alta.kommune.no")
@@ -227,7 +229,8 @@ def test_the_cron_commands_run_for_each_office_and_its_mail_goes_out_in_its_name
     every = {command: runner.invoke(args=[command]) for command in (
         "purge-personal-data", "release-held-seats", "release-unconfirmed", "send-evaluations")}
     for command, run in every.items():
-        assert run.exit_code == 0 and len(run.output.splitlines()) == 2, (command, run.output)
+        lines = run.output.splitlines()
+        assert run.exit_code == 0 and len(lines) == 4 and lines[::2] == ["finnmark:", "rogaland:"], (command, lines)
 
 
 # --- one register per office, one number nationally ---------------------------------------------------
