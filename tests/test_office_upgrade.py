@@ -460,3 +460,45 @@ def test_the_downgrade_keeps_every_row_with_one_office_and_refuses_with_several(
         assert at_revision(app) == OFFICES
         with db.engine.connect() as conn:
             assert columns_of(conn) == columns_with_two and snapshot(conn) == rows_with_two, "nothing changed"
+
+
+@pytest.mark.parametrize("environment, said", [
+    ({"SAMLINGER_OFFICE_SLUG": "arrangor"},
+     "SAMLINGER_OFFICE_SLUG: 'arrangor' is an address the site already uses; choose another"),
+    ({"SAMLINGER_OFFICE_SLUG": "vest land"},
+     "SAMLINGER_OFFICE_SLUG: 'vest land': an office's address segment is 1–40 lower-case letters"),
+    ({"SAMLINGER_OFFICE_NAME": "Statsforvalteren i NN"},
+     "the address segment made from SAMLINGER_OFFICE_NAME: 'nn' is an address the site already uses"),
+])
+def test_a_first_segment_no_office_can_have_stops_the_upgrade_before_anything_changes(
+        make_app, tmp_path, capfd, monkeypatch, environment, said):
+    """The first office's segment would shadow a route or a language (with one office too: SitePath reads the
+    segment first), or could not be written in an address: the upgrade says so in one line and changes nothing."""
+    from samlinger.offices.models import Office
+
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    app = make_app()
+    with app.app_context():
+        empty_database()
+        upgrade(revision=BEFORE)
+        seed_before(app, tmp_path / "uploads")
+        with db.engine.connect() as conn:
+            rows_before = snapshot(conn)
+        capfd.readouterr()
+        with pytest.raises(SystemExit) as stopped:
+            upgrade()
+        told = capfd.readouterr().err
+        assert stopped.value.code == 1 and "Traceback" not in told
+        assert f"Error: 0022_offices: {said}" in told
+        assert "Set SAMLINGER_OFFICE_SLUG to the office's segment" in told
+        assert at_revision(app) == BEFORE
+        with db.engine.connect() as conn:
+            assert snapshot(conn) == rows_before and "office" not in tables(conn), "nothing changed"
+
+    monkeypatch.setenv("SAMLINGER_OFFICE_SLUG", "vestland-fylke")
+    fixed = make_app()
+    with fixed.app_context():
+        upgrade()
+        assert db.session.scalar(select(Office.slug)) == "vestland-fylke"
+        db.session.remove()

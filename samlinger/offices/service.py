@@ -21,17 +21,24 @@ def taken_segments() -> set[str]:
     return {segment for segment in firsts if segment and "<" not in segment} | set(LANGUAGES)
 
 
-def create_office(slug: str, name: str, *, names: dict | None = None, default_language: str = "nb",
-                  languages=("nb", "nn", "en"), contact_email: str = "", sender_name: str = "",
-                  reply_to: str = "") -> Office:
-    """Add an office (the caller commits). Refused: a segment that is not lower-case letters, digits and hyphens,
-    one a route or another office has, or languages the site cannot serve (i18n.check_languages)."""
+def check_slug(slug: str) -> str:
+    """*slug* in lower case, as an office's address segment; Refused for one that is not lower-case letters,
+    digits and hyphens, or that a route or a language has (the first office's too: migration 0022)."""
     slug = slug.strip().lower()
     if not SLUG.match(slug):
         raise Refused("slug", f"{slug!r}: an office's address segment is 1–40 lower-case letters a–z, digits and "
                               "hyphens, e.g. rogaland")
     if slug in taken_segments():
         raise Refused("slug", f"{slug!r} is an address the site already uses; choose another")
+    return slug
+
+
+def create_office(slug: str, name: str, *, names: dict | None = None, default_language: str = "nb",
+                  languages=("nb", "nn", "en"), contact_email: str = "", sender_name: str = "",
+                  reply_to: str = "") -> Office:
+    """Add an office (the caller commits). Refused: a segment that is not lower-case letters, digits and hyphens,
+    one a route or another office has, or languages the site cannot serve (i18n.check_languages)."""
+    slug = check_slug(slug)
     if db.session.scalar(select(Office.id).where(Office.slug == slug), execution_options={ALL_OFFICES: True}):
         raise Refused("slug", f"there is already an office at /{slug}/")
     if not name.strip():
