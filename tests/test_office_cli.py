@@ -28,7 +28,7 @@ ROGALAND = importing.DATA / "municipalities-rogaland.csv"
 PASSWORD = "et langt passord her\n"
 ROGALAND_OFFICE = ["create-office", "rogaland", "--name", "Statsforvalteren i Rogaland",
                    "--name-nn", "Statsforvaltaren i Rogaland", "--default-language", "nn", "--languages", "nn,nb,en",
-                   "--contact-email", "post@sfro.test", "--reply-to", "samlingar@sfro.test",
+                   "--contact-email", "post@sfro.no", "--reply-to", "samlingar@sfro.no",
                    "--sender-name", "Statsforvaltaren i Rogaland"]
 
 
@@ -76,7 +76,7 @@ def test_create_office_says_what_it_made_and_the_office_is_served_at_once(app, r
         assert (office.name, office.name_nn, office.default_language, office.languages) == (
             "Statsforvalteren i Rogaland", "Statsforvaltaren i Rogaland", "nn", "nn,nb,en")
         assert (office.contact_email, office.reply_to, office.sender_name) == (
-            "post@sfro.test", "samlingar@sfro.test", "Statsforvaltaren i Rogaland")
+            "post@sfro.no", "samlingar@sfro.no", "Statsforvaltaren i Rogaland")
     assert office_slugs(app) == ["finnmark", "rogaland"]
     home = client.get("/rogaland/")
     assert home.status_code == 200 and '<html lang="nn">' in home.get_data(as_text=True)
@@ -105,6 +105,11 @@ def test_create_office_says_what_it_made_and_the_office_is_served_at_once(app, r
     (["rogaland", "--default-language", "se", "--languages", "nb,nn,se"],
      "Invalid value for '--default-language': 'se' is not one of"),
     (["rogaland", "--name", "   "], "an office needs a name"),
+    (["rogaland", "--name", "S" * 201], "its name must be one line of at most 200 characters"),
+    (["rogaland", "--name-nn", "Statsforvaltaren\ni Rogaland"], "its name in nn must be one line of at most 200"),
+    (["rogaland", "--sender-name", "Rogaland\r\nBcc: alle@example.no"], "its sender name must be one line"),
+    (["rogaland", "--reply-to", "samlingar på sfro"], "its reply-to 'samlingar på sfro' is not a valid e-mail address"),
+    (["rogaland", "--contact-email", "post@"], "its contact address 'post@' is not a valid e-mail address"),
 ])
 def test_create_office_refuses_with_one_line_and_exit_code_2(app, runner, arguments, said):
     slug, *options = arguments
@@ -211,7 +216,7 @@ def test_the_cron_commands_run_for_each_office_and_its_mail_goes_out_in_its_name
     rogaland, = smtp.to("per@stavanger.kommune.no")
     assert parseaddr(finnmark["From"]) == ("Statsforvalteren i Finnmark", "samlinger@samlinger.test")
     assert parseaddr(rogaland["From"]) == ("Statsforvaltaren i Rogaland", "samlinger@samlinger.test")
-    assert (finnmark["Reply-To"], rogaland["Reply-To"]) == ("samlinger@sffi.test", "samlingar@sfro.test")
+    assert (finnmark["Reply-To"], rogaland["Reply-To"]) == ("samlinger@sffi.test", "samlingar@sfro.no")
     assert "Samling i finnmark" in text_part(finnmark) and "Samling i rogaland" in text_part(rogaland)
     # Each link opens in its office's section; the first office's also without its segment, as before.
     finnmark_link, rogaland_link = (re.search(r"http://samlinger\.test(/\S*pamelding/[\w-]+)", text_part(message))
