@@ -424,6 +424,7 @@ def test_the_upgrade_moves_everything_into_one_office_and_every_address_keeps_wo
 
 
 def test_the_downgrade_keeps_every_row_with_one_office_and_refuses_with_several(make_app, tmp_path, capfd):
+    from samlinger.auth.models import User
     from samlinger.offices.models import Office
 
     app = make_app()
@@ -443,6 +444,23 @@ def test_the_downgrade_keeps_every_row_with_one_office_and_refuses_with_several(
             if db.engine.dialect.name == "sqlite":
                 assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
         assert at_revision(app) == BEFORE
+
+        # A national administrator made since: without offices the account would read the office's data.
+        upgrade(revision=OFFICES)
+        db.session.add(User(email="nasjonal@sf.no", name="N", role="organiser", active=True, password_hash="x",
+                            session_version=1, is_national_admin=True, office_id=None))
+        db.session.commit()
+        db.session.remove()
+        capfd.readouterr()
+        downgrade(revision=BEFORE)
+        assert "national administrators deactivated, as they would be organisers of the office without " \
+               "offices: nasjonal@sf.no" in capfd.readouterr().out
+        with db.engine.connect() as conn:
+            kept = conn.execute(text("SELECT active, session_version FROM user_account WHERE email = 'nasjonal@sf.no'"))
+            assert kept.one() == (False, 2), "kept, deactivated, signed out"
+            assert conn.execute(text("SELECT count(*) FROM user_account WHERE active")).scalar() == 2
+            conn.execute(text("DELETE FROM user_account WHERE email = 'nasjonal@sf.no'"))
+            conn.commit()
 
         upgrade(revision=OFFICES)
         db.session.add(Office(slug="rogaland", name="Statsforvalteren i Rogaland", default_language="nn",

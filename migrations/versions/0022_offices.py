@@ -103,6 +103,15 @@ def downgrade():
     # Everything back into one office: refused while there are several, as rows would lose their office.
     if op.get_bind().execute(sa.text("SELECT count(*) FROM office")).scalar() > 1:
         raise RuntimeError("0022_offices: more than one office; a downgrade would mix their data into one")
+    # A national administrator belongs to no office and reads no office's data; without offices the account would
+    # be an organiser of the one office, with its participants' data. It is kept, deactivated, its sessions ended.
+    national = op.get_bind().execute(sa.text(
+        "SELECT email FROM user_account WHERE is_national_admin AND active ORDER BY id")).scalars().all()
+    if national:
+        op.execute(sa.text("UPDATE user_account SET active = false, session_version = session_version + 1 "
+                           "WHERE is_national_admin"))
+        print(f"0022_offices: national administrators deactivated, as they would be organisers of the office "
+              f"without offices: {', '.join(national)}")
     op.execute(sa.text("ALTER TABLE user_account DROP COLUMN is_national_admin"))
     for table in reversed(OWNED):
         op.drop_index(f"ix_{table}_office_id", table_name=table)
