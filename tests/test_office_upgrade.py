@@ -379,6 +379,8 @@ def test_the_upgrade_moves_everything_into_one_office_and_every_address_keeps_wo
         with db.engine.connect() as conn:
             after = counts(conn)
             rows_after = snapshot(conn, old_columns)
+            if db.engine.dialect.name == "sqlite":  # 0022 adds the columns with the foreign key check off
+                assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
         assert set(after) == set(before) | {"office"}
         assert {name: after[name] for name in before} == before
         assert rows_after == rows_before, "a row changed in the upgrade"
