@@ -415,6 +415,9 @@ def test_the_upgrade_moves_everything_into_one_office_and_every_address_keeps_wo
     page(client, "/nb/vestland/", "Nettverkssamling i Bergen")
     page(client, "/vestland/samlinger/hybrid-forde", "Hybridsamling i Førde (nn)")
     page(client, "/vestland/samlinger.ics", "1@sfvl")
+    own = client.get("/vestland/api/v1/gatherings").get_json()["gatherings"]
+    assert {item["office"]["slug"] for item in own} == {"vestland"} and len(own) == 3
+    assert client.get("/rogaland/api/v1/gatherings").get_json()["gatherings"] == []
     page(client, f"/vestland/pamelding/{seeded['manage_token']}", "Kari Nordmann")
     rogaland = page(client, "/rogaland/")
     assert "Nettverkssamling i Bergen" not in rogaland
