@@ -361,6 +361,7 @@ def assert_the_workspace_shows_the_data(app, recovery_code: str) -> None:
 
 
 def test_the_upgrade_moves_everything_into_one_office_and_every_address_keeps_working(make_app, tmp_path):
+    from samlinger.evaluations.models import new_token
     from samlinger.offices.models import Office
 
     app = make_app()
@@ -423,6 +424,12 @@ def test_the_upgrade_moves_everything_into_one_office_and_every_address_keeps_wo
     assert "Nettverkssamling i Bergen" not in rogaland
     page(client, "/rogaland/samlinger/nettverk-bergen", status=404)
     page(client, f"/rogaland/pamelding/{seeded['manage_token']}", status=404)
+    page(client, f"/rogaland/pamelding/{seeded['manage_token']}/presentasjoner/2", status=404)
+    page(client, "/rogaland/samlinger/samling-voss/presentasjoner/1", status=404)
+    with served.app_context():
+        another = new_token(1)
+    page(client, f"/rogaland/evaluering/{another}", status=404)
+    page(client, f"/vestland/evaluering/{another}", 'name="q_1"')
     assert "1@sfvl" not in page(client, "/rogaland/samlinger.ics")
     assert_the_workspace_shows_the_data(served, RECOVERY_CODES[1])
     assert_mail_goes_out_in_the_offices_name(served, seeded, "/vestland")
