@@ -5,6 +5,8 @@ becomes its first office, with the settings it had from the environment (SAMLING
 SAMLINGER_DEFAULT_LANGUAGE, SAMLINGER_LANGUAGES, SAMLINGER_CONTACT_EMAIL, SAMLINGER_REPLY_TO; the segment from
 SAMLINGER_OFFICE_SLUG or the name), and every round, gathering, municipality, account, audit entry and mail
 belongs to it. Addresses without an office stay the first office's, so every link sent before keeps working.
+A segment no office can have (a route's, a language's, not lower-case letters, digits and hyphens) stops the
+upgrade before anything changes.
 Accounts get `is_national_admin`. A municipality's number stays unique: it is national, and a municipality
 is in one office's register.
 
@@ -16,7 +18,9 @@ from alembic import op
 from flask import current_app
 
 import samlinger.timeutil
+from samlinger.offices.service import check_slug
 from samlinger.offices.settings import first_office_row
+from samlinger.refusal import Refused
 from samlinger.timeutil import utcnow
 
 revision = "0022_offices"
@@ -29,7 +33,22 @@ OWNED = {"round": False, "gathering": False, "municipality": False, "user_accoun
          "outbound_email": True}
 
 
+def _first_office() -> dict:
+    """The first office's row from the settings; stops (Flask-Migrate prints 'Error: …', nothing changed) for an
+    address segment no office can have, which would hide a route (/arrangor/) or make the section unreachable."""
+    row = first_office_row(current_app.config)
+    try:
+        check_slug(row["slug"])
+    except Refused as refused:
+        source = ("SAMLINGER_OFFICE_SLUG" if current_app.config.get("SAMLINGER_OFFICE_SLUG")
+                  else "the address segment made from SAMLINGER_OFFICE_NAME")
+        raise RuntimeError(f"0022_offices: {source}: {refused}. Set SAMLINGER_OFFICE_SLUG to the office's segment "
+                           "(e.g. finnmark) and run the upgrade again") from None
+    return row
+
+
 def upgrade():
+    first = _first_office()
     office = op.create_table(
         "office",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -47,8 +66,10 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_office")),
         sa.UniqueConstraint("slug", name=op.f("uq_office_slug")),
     )
-    op.bulk_insert(office, [{"id": 1, "created_at": utcnow(), **first_office_row(current_app.config)}])
+    op.bulk_insert(office, [{"id": 1, "created_at": utcnow(), **first}])
     sqlite = op.get_bind().dialect.name == "sqlite"
+    if not sqlite:  # an id given is not taken from the sequence: the next office (create-office) is 2, not 1 again
+        op.execute("SELECT setval(pg_get_serial_sequence('office', 'id'), 1)")
     if sqlite:
         # In place, as 0012 does: copying a table would drop it while other tables refer to its rows. SQLite adds
         # a NOT NULL column with a foreign key only with a default and the foreign key check off for the moment
@@ -82,6 +103,15 @@ def downgrade():
     # Everything back into one office: refused while there are several, as rows would lose their office.
     if op.get_bind().execute(sa.text("SELECT count(*) FROM office")).scalar() > 1:
         raise RuntimeError("0022_offices: more than one office; a downgrade would mix their data into one")
+    # A national administrator belongs to no office and reads no office's data; without offices the account would
+    # be an organiser of the one office, with its participants' data. It is kept, deactivated, its sessions ended.
+    national = op.get_bind().execute(sa.text(
+        "SELECT email FROM user_account WHERE is_national_admin AND active ORDER BY id")).scalars().all()
+    if national:
+        op.execute(sa.text("UPDATE user_account SET active = false, session_version = session_version + 1 "
+                           "WHERE is_national_admin"))
+        print(f"0022_offices: national administrators deactivated, as they would be organisers of the office "
+              f"without offices: {', '.join(national)}")
     op.execute(sa.text("ALTER TABLE user_account DROP COLUMN is_national_admin"))
     for table in reversed(OWNED):
         op.drop_index(f"ix_{table}_office_id", table_name=table)

@@ -6,7 +6,8 @@ A file has a header row. `number`, `name` and `language_decision` are required; 
 register holds (Rogaland's file has no Sami columns). The language words are Norwegian or the stored
 ones (bokmål, nynorsk, nøytral, unknown); `unknown` never overwrites a decision already known, so loading
 a file again does not undo what an admin has set. Municipalities missing from the file are left as
-they are.
+they are. The register is the office's own; a municipality number is national (a municipality is in one
+office's register), so a file with a number of another office's register is refused, naming it.
 """
 
 import csv
@@ -22,7 +23,11 @@ from ..audit.service import record
 from ..extensions import db
 from ..forms import clean_text
 from ..locking import begin_write
+from ..offices.registry import offices
+from ..offices.scope import ALL_OFFICES
+from ..offices.settings import current
 from ..refusal import Refused
+from ..texts import current_language
 from .models import Municipality
 
 #: a county has at most a few dozen municipalities, the whole country 357: some 20 KB
@@ -157,8 +162,7 @@ def load(data: bytes, *, county: str | None = None) -> Result:
     try:
         if db.engine.dialect.name == "postgresql":
             db.session.execute(db.text("LOCK TABLE municipality IN EXCLUSIVE MODE"))
-        existing = {m.number: m for m in db.session.scalars(
-            select(Municipality).where(Municipality.number.in_([row.number for row in rows])))}
+        existing = _this_offices(rows)
         added = changed = 0
         for row in rows:
             municipality = existing.get(row.number)
@@ -178,6 +182,24 @@ def load(data: bytes, *, county: str | None = None) -> Result:
         db.session.rollback()
         raise
     return result
+
+
+def _this_offices(rows: list[Row]) -> dict:
+    """The office's municipalities with the file's numbers, by number; Refused for a number that is in another
+    office's register (numbers are unique nationally: the database would refuse the row)."""
+    office_id = current().id
+    found = db.session.scalars(select(Municipality).where(Municipality.number.in_([row.number for row in rows])),
+                               execution_options={ALL_OFFICES: True}).all()
+    elsewhere = {m.number: m for m in found if m.office_id != office_id}
+    for row in rows:
+        other = elsewhere.get(row.number)
+        if other is not None:
+            office = offices().by_id(other.office_id)
+            _refuse("other_office", _l(
+                "Line %(line)d: the municipality number %(number)s (%(name)s) is in the register of %(office)s. A "
+                "municipality is in one office's register.", line=row.line, number=row.number, name=other.name,
+                office=office.name_in(current_language()) if office is not None else other.office_id))
+    return {m.number: m for m in found}
 
 
 def _apply(municipality: Municipality, row: Row, county: str | None, *, dry_run: bool = False) -> bool:

@@ -32,7 +32,7 @@ def for_one_office(command):
 
 def for_each_office(command):
     """Add `--office SLUG` and run *command* for that office, or for each office in turn (cron jobs): each
-    office's mail goes out in its own name."""
+    office's mail goes out in its own name. Run for several, each office's output follows a line naming it."""
 
     @click.option("--office", "office_slug", default=None, metavar="SLUG",
                   help="Only this office (its address segment); default: every office in turn.")
@@ -43,6 +43,8 @@ def for_each_office(command):
         except Refused as refused:
             raise click.UsageError(str(refused)) from None
         for office in chosen:
+            if len(chosen) > 1:
+                click.echo(f"{office.slug}:")
             with use_office(office):
                 command(*args, **kwargs)
 

@@ -5,6 +5,7 @@ import re
 from flask import current_app
 from sqlalchemy import select
 
+from ..addresses import validated
 from ..extensions import db, mark_public_change
 from ..i18n import LANGUAGES, check_languages
 from ..refusal import Refused
@@ -21,21 +22,34 @@ def taken_segments() -> set[str]:
     return {segment for segment in firsts if segment and "<" not in segment} | set(LANGUAGES)
 
 
-def create_office(slug: str, name: str, *, names: dict | None = None, default_language: str = "nb",
-                  languages=("nb", "nn", "en"), contact_email: str = "", sender_name: str = "",
-                  reply_to: str = "") -> Office:
-    """Add an office (the caller commits). Refused: a segment that is not lower-case letters, digits and hyphens,
-    one a route or another office has, or languages the site cannot serve (i18n.check_languages)."""
+def check_slug(slug: str) -> str:
+    """*slug* in lower case, as an office's address segment; Refused for one that is not lower-case letters,
+    digits and hyphens, or that a route or a language has (the first office's too: migration 0022)."""
     slug = slug.strip().lower()
     if not SLUG.match(slug):
         raise Refused("slug", f"{slug!r}: an office's address segment is 1–40 lower-case letters a–z, digits and "
                               "hyphens, e.g. rogaland")
     if slug in taken_segments():
         raise Refused("slug", f"{slug!r} is an address the site already uses; choose another")
+    return slug
+
+
+def create_office(slug: str, name: str, *, names: dict | None = None, default_language: str = "nb",
+                  languages=("nb", "nn", "en"), contact_email: str = "", sender_name: str = "",
+                  reply_to: str = "") -> Office:
+    """Add an office (the caller commits). Refused: a segment that is not lower-case letters, digits and hyphens,
+    one a route or another office has, languages the site cannot serve (i18n.check_languages), a name that is not
+    one line the table holds, an address that is none."""
+    slug = check_slug(slug)
     if db.session.scalar(select(Office.id).where(Office.slug == slug), execution_options={ALL_OFFICES: True}):
         raise Refused("slug", f"there is already an office at /{slug}/")
     if not name.strip():
         raise Refused("name", "an office needs a name")
+    _one_line("its name", name)
+    for code, value in (names or {}).items():
+        _one_line(f"its name in {code}", value or "")
+    _one_line("its sender name", sender_name)
+    contact_email, reply_to = _address("its contact address", contact_email), _address("its reply-to", reply_to)
     languages = tuple(code.strip().lower() for code in languages if code.strip())
     try:
         check_languages(languages, default_language)
@@ -45,10 +59,30 @@ def create_office(slug: str, name: str, *, names: dict | None = None, default_la
     names = {code: value.strip() for code, value in (names or {}).items() if value and value.strip()}
     office = Office(slug=slug, name=name.strip(), name_nn=names.get("nn", ""), name_en=names.get("en", ""),
                     name_se=names.get("se", ""), contact_email=contact_email, default_language=default_language,
-                    languages=",".join(languages), sender_name=sender_name, reply_to=reply_to)
+                    languages=",".join(languages), sender_name=sender_name.strip(), reply_to=reply_to)
     db.session.add(office)
     mark_public_change()  # every process reads the offices again: /<slug>/ exists, and / lists the offices
     return office
+
+
+#: what the office table holds (models.Office)
+NAME_MAX, ADDRESS_MAX = 200, 254
+
+
+def _one_line(what: str, value: str) -> None:
+    """Refused for a text the office's pages and the From of its mail cannot carry: a second line (a mail header
+    with a line break cannot be sent), a control character, or more than the column holds."""
+    value = value.strip()
+    if len(value) > NAME_MAX or any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        raise Refused("name", f"{what} must be one line of at most {NAME_MAX} characters")
+
+
+def _address(what: str, value: str) -> str:
+    """An address given (or ""), as email-validator reads it; Refused for one that is none."""
+    value = value.strip()
+    if value and (len(value) > ADDRESS_MAX or validated(value) is None):
+        raise Refused("address", f"{what} {value[:60]!r} is not a valid e-mail address")
+    return value
 
 
 def office_by_slug(slug: str | None):
