@@ -29,6 +29,7 @@ from samlinger.timeutil import oslo_today
 
 from . import factories
 from .conftest import csrf_token, log_in, text_part
+from .races import all_at_once, apps_for
 
 NATIONAL = "nora@statsforvalteren.no"
 
@@ -445,3 +446,44 @@ def test_statements_do_not_grow_with_the_rounds(app, national_client, statements
     with app.app_context():
         assert len(national_figures.national_reach(10).rounds) >= 9
     assert many == few, (few, many)
+
+
+def test_two_offices_made_at_once_at_one_address_one_is_refused_never_a_500(app, app_config):
+    """Both pass the form at the same moment: one office and one admin are made, the other is told on its field
+    (on PostgreSQL the address's unique index may be what refuses it, not the rule's look-up)."""
+    national_admin(app)
+
+    def create(item, ready):
+        other, email = item
+        client = other.test_client()
+        assert log_in(client, NATIONAL, factories.PASSWORD).status_code == 302
+        data = _form_data(client) | {"admin_email": email}
+        ready()
+        response = client.post("/en/arrangor/nasjonalt/", data=data)
+        return response.status_code, response.get_data(as_text=True)
+
+    results = all_at_once(create, zip(apps_for(app_config, 2), ("en@vestland.kommune.no", "to@vestland.kommune.no"),
+                                      strict=True))
+    assert sorted(status for status, _ in results) == [302, 422], [status for status, _ in results]
+    refused = next(html for status, html in results if status == 422)
+    assert "There is already an office at /vestland/." in refused.split('id="slug-error"', 1)[1].split("</p>")[0]
+    with app.app_context():
+        assert db.session.scalar(select(db.func.count()).select_from(Office)) == 2
+        admins = db.session.scalars(select(User.email).where(User.email.like("%@vestland.kommune.no")),
+                                    execution_options={ALL_OFFICES: True}).all()
+        assert len(admins) == 1, "the refused office's admin is not kept"
+
+
+def test_the_list_of_offices_takes_the_same_statements_however_many_offices(app, national_client, statements):
+    def count():
+        assert national_client.get("/arrangor/nasjonalt/").status_code == 200
+        statements.clear()
+        assert national_client.get("/arrangor/nasjonalt/").status_code == 200
+        return len(statements)
+
+    one = count()
+    with app.app_context():
+        for slug in ("agder", "vestland", "innlandet"):
+            create_office(slug, f"Statsforvalteren i {slug.capitalize()}", languages=("nb", "nn", "en"))
+            db.session.commit()
+    assert count() == one
