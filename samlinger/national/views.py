@@ -3,6 +3,7 @@ and the national reach with its XLSX. Only a national administrator comes in (40
 workspace's login check comes first (workspace/views.py)."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -46,7 +47,8 @@ def index():
         else:
             db.session.commit()
             flash(_("%(office)s is created at /%(slug)s/. %(email)s has been sent a link to choose a password.",
-                    office=office.name, slug=office.slug, email=user.email), "success")
+                    office=office.names.get(str(get_locale())) or office.name, slug=office.slug, email=user.email),
+                  "success")
             return redirect(url_for(".index"))
     homes = {office.id: (language, href) for office, language, href in office_homes()}
     return render_template("national/offices.html", rows=service.office_rows(), homes=homes, form=form,
