@@ -367,9 +367,19 @@ def test_the_national_figures_are_the_sum_of_each_offices_reach_page(app, nation
 
     html = national_client.get("/en/arrangor/nasjonalt/rekkevidde?periode=3").get_data(as_text=True)
     assert html.count('role="img"') == 3 and html.count("<table") == 5
+    # The headline figures (reached, registered, attended, no-shows, waiting, withdrawn): the offices' pages added up
+    pages = [client.get(path).get_data(as_text=True) for client, path in (
+        (finnmark, "/en/arrangor/rekkevidde/?periode=3"), (rogaland, "/en/rogaland/arrangor/rekkevidde/?periode=3"))]
+    headline = [headline_figures(page) for page in pages]
+    assert len(headline[0]) == 6 and headline_figures(html) == [a + b for a, b in zip(*headline, strict=True)]
     registered = f_total.registered + r_total.registered
     assert f"<strong>{registered}</strong>" in html and f"<strong>{f_reached + r_reached}</strong>" in html
     assert "Kari Hemmelig" not in html and "@example.no" not in html
+
+
+def headline_figures(html: str) -> list[int]:
+    figures_list = html.split('<ul class="figures">', 1)[1].split("</ul>", 1)[0]
+    return [int(n) for n in re.findall(r"<strong>(\d+)</strong>", figures_list)]
 
 
 def offices_slug(app) -> str:
@@ -388,14 +398,16 @@ def test_the_page_and_the_export_show_the_same_numbers(app, national_client):
         assert terms == sorted(terms, key=lambda t: (t[0], t[1] != "spring")), "oldest first, spring before autumn"
     html = national_client.get("/en/arrangor/nasjonalt/rekkevidde?periode=3").get_data(as_text=True)
     book = workbook(national_client.get("/en/arrangor/nasjonalt/rekkevidde/3.xlsx"))
-    grid = rows_of(book, "Attended per office and round")
-    for row in grid[1:]:
-        label = row[0]
-        grid_table = html.split('id="office-grid"', 1)[1].split("</table>", 1)[0]
-        cells = re.search(rf"<th scope=\"row\">{re.escape(label)}</th>(.*?)</tr>", grid_table, re.S).group(1)
-        shown = re.findall(r'<td class="num">(.*?)</td>', cells)
-        assert [cell.split(" / ")[0] if " / " in cell else "0" for cell in shown] == \
-            [str(value) if value != "to come" else "to come" for value in row[1:]], (label, shown, row)
+    for sheet, section, lines in (("Attended per office and round", "office-grid", 2),
+                                  ("Attended per county and round", "county-grid", 4)):
+        grid = rows_of(book, sheet)
+        assert len(grid) == 1 + lines, grid  # counties: Finnmark, Rogaland, another organisation, not matched
+        grid_table = html.split(f'id="{section}"', 1)[1].split("</table>", 1)[0]
+        for row in grid[1:]:
+            cells = re.search(rf"<th scope=\"row\">{re.escape(row[0])}</th>(.*?)</tr>", grid_table, re.S).group(1)
+            shown = re.findall(r'<td class="num">(.*?)</td>', cells)
+            assert [cell.split(" / ")[0] if " / " in cell else "0" for cell in shown] == \
+                [str(value) for value in row[1:]], (sheet, row[0], shown, row)
     assert "Statsforvaltaren i Rogaland" not in html and "Statsforvalteren i Rogaland" in html, "English: nb name"
 
 
