@@ -47,10 +47,8 @@ class OfficeForm(Form):
 
     def validate_languages(self, field):
         chosen = field.data or []
-        if any(code not in chosen for code in REQUIRED):
+        if any(code not in chosen for code in REQUIRED):  # the default standard (nb or nn) is offered with them
             raise ValidationError(_l("Offer both Bokmål and Nynorsk: the language act asks for forms in both."))
-        if self.default_language.data not in chosen:
-            raise ValidationError(_l("Offer the default written standard too."))
 
     @property
     def names(self) -> dict:
