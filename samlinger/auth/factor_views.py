@@ -35,8 +35,8 @@ def _start_again():
     return redirect(url_for("auth.login_page"))
 
 
-def _next_page() -> str:
-    return safe_next(signin.pending_next(), url_for("workspace.dashboard"))
+def _next_page(user: User) -> str:
+    return safe_next(signin.pending_next(), signin.landing(user))
 
 
 @bp.route("/logg-inn/kode", methods=["GET", "POST"])
@@ -56,7 +56,7 @@ def code():
         else:
             method = "password+recovery code" if secondfactor.use_recovery_code(user, entered) else None
         if method is not None:
-            destination = _next_page()
+            destination = _next_page(user)
             signin.start_session(user, method)  # commits the used code with the audit entry
             if method == "password+recovery code":
                 flash(_("You used a recovery code. You have %(left)d left.",
@@ -109,7 +109,7 @@ def enrol():
         return _start_again()
     if user.has_second_factor:  # the password alone never replaces a factor already there
         return redirect(url_for(".code"))
-    return _enrol_page(user, EnrolForm(), then=_next_page(), signing_in=True)
+    return _enrol_page(user, EnrolForm(), then=_next_page(user), signing_in=True)
 
 
 @account_bp.route("/", methods=["GET", "POST"])

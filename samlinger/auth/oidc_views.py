@@ -62,4 +62,4 @@ def callback():
               "error")
         return redirect(url_for("auth.login_page"))
     signin.start_session(user, "oidc", oidc_id_token=token["id_token"])
-    return redirect(safe_next(next_url, url_for("workspace.dashboard")))
+    return redirect(safe_next(next_url, signin.landing(user)))

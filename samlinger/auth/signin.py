@@ -7,7 +7,7 @@ enrolment pages read. Nothing else treats it as a login, so the workspace stays 
 
 import time
 
-from flask import session
+from flask import session, url_for
 from flask_babel import get_locale
 from flask_login import login_user
 
@@ -36,6 +36,11 @@ def start_session(user: User, method: str, *, new_sign_in: bool = True, **extra)
         record("user.sign_in", user, f"{user.email} signed in with {method}")
     db.session.commit()
     service.remember_language(user, str(get_locale()))
+
+
+def landing(user: User) -> str:
+    """Where a sign-in lands without `next`: a national administrator's pages, or the office's dashboard."""
+    return url_for("workspace.national.index" if user.is_national_admin else "workspace.dashboard")
 
 
 def begin_pending(user: User, next_url: str | None) -> None:

@@ -44,7 +44,7 @@ def login_page():
             return redirect(url_for("factor.code" if user.has_second_factor else "factor.enrol"))
         if user is not None:
             signin.start_session(user, "password")
-            return redirect(safe_next(request.args.get("next"), url_for("workspace.dashboard")))
+            return redirect(safe_next(request.args.get("next"), signin.landing(user)))
         flash(_("Wrong e-mail or password."), "error")
     return render_template("auth/login.html", form=form, provider=oidc.configured(),
                            provider_name=current_app.config["SAMLINGER_OIDC_NAME"]), 422 if form.is_submitted() else 200

@@ -1,7 +1,7 @@
 """The organiser workspace at /arrangor: each feature's workspace pages are mounted here, behind one
 login check, and the dashboard is its front page."""
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_login import current_user
 
 from ..audit.views import bp as audit_bp
@@ -12,6 +12,7 @@ from ..evaluations.workspace import bp as evaluations_bp
 from ..gatherings.workspace import bp as gatherings_bp
 from ..messaging.workspace import bp as mail_bp
 from ..municipalities.workspace import bp as municipalities_bp
+from ..national.views import bp as national_bp
 from ..offices import scope
 from ..online.workspace import bp as online_bp
 from ..questions.workspace import bp as questions_bp
@@ -22,7 +23,7 @@ from . import dashboard as figures
 bp = Blueprint("workspace", __name__, url_prefix="/arrangor")
 # Every workspace endpoint is workspace.*, so tests/test_access.py finds them all behind require_login.
 for part in (gatherings_bp, questions_bp, registrations_bp, mail_bp, documents_bp, account_bp, users_bp, audit_bp,
-             municipalities_bp, online_bp, reach_bp, evaluations_bp, second_factor_bp):
+             municipalities_bp, online_bp, reach_bp, evaluations_bp, second_factor_bp, national_bp):
     bp.register_blueprint(part)
 
 
@@ -37,4 +38,6 @@ def require_login():
 
 @bp.get("/")
 def dashboard():
+    if current_user.is_national_admin:  # belongs to no office: their front page is the national one
+        return redirect(url_for("workspace.national.index"))
     return render_template("organiser/dashboard.html", rows=figures.dashboard_rows(), past=figures.recent_past())
