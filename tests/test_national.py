@@ -74,7 +74,7 @@ def seed_office(prefix: str, numbers: tuple, *, rounds: int = 2, region="east") 
 
     def add(gathering, municipality, status="confirmed", attended=False, **fields):
         factories.registration_row(
-            gathering.id, email=f"{prefix}{next(n)}@example.no", status=status, name="Kari Hemmelig",
+            gathering.id, email=f"{prefix}{next(n)}@deltaker.example.no", status=status, name="Kari Hemmelig",
             municipality_id=_municipality(municipality) if municipality else None,
             checked_in_at=gathering.starts_at if attended else None, **fields)
 
@@ -374,7 +374,7 @@ def test_the_national_figures_are_the_sum_of_each_offices_reach_page(app, nation
     assert len(headline[0]) == 6 and headline_figures(html) == [a + b for a, b in zip(*headline, strict=True)]
     registered = f_total.registered + r_total.registered
     assert f"<strong>{registered}</strong>" in html and f"<strong>{f_reached + r_reached}</strong>" in html
-    assert "Kari Hemmelig" not in html and "@example.no" not in html
+    assert "Kari Hemmelig" not in html and "@deltaker.example.no" not in html
 
 
 def headline_figures(html: str) -> list[int]:

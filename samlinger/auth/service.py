@@ -9,7 +9,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..audit.service import record
 from ..extensions import db
-from ..offices.registry import offices
+from ..offices.registry import office_by_id, offices
 from ..offices.scope import ALL_OFFICES
 from ..offices.settings import OfficeSettings, current
 from ..refusal import Refused
@@ -69,8 +69,7 @@ def create_user(email: str, name: str, *, admin: bool = False, password: str | N
 def office_of_account(user: User) -> OfficeSettings:
     """The office an account is of, for what is written in its name (its mail, its authenticator's label): its own;
     the first office for a national administrator, who belongs to none."""
-    known = offices()
-    return known.by_id(user.office_id) or known.first
+    return office_by_id(user.office_id) or offices().first
 
 
 def _salt(purpose: str, user: User) -> str:

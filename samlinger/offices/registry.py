@@ -91,3 +91,13 @@ def offices() -> Offices:
     from flask import current_app
 
     return current_app.extensions["samlinger.offices"].get()
+
+
+def office_by_id(office_id: int | None) -> OfficeSettings | None:
+    """The office with *office_id*, also one made in this transaction or since the request began (the offices
+    every process keeps are those committed when it read them)."""
+    known = offices().by_id(office_id)
+    if known is None and office_id is not None:
+        row = db.session.get(Office, office_id)
+        known = settings_of(row) if row is not None else None
+    return known
