@@ -23,9 +23,9 @@ from samlinger.offices.service import create_office
 from . import factories
 from .conftest import calendar_parts, csrf_token, form_data, log_in, text_part
 
-ROGALAND_REPLY_TO = "arrangor@statsforvaltaren-rogaland.test"
+ROGALAND_REPLY_TO = "arrangor@statsforvaltaren-rogaland.no"
 ROGALAND_SENDER = "Statsforvaltaren i Rogaland – samlingar"
-ROGALAND_CONTACT = "post@statsforvaltaren-rogaland.test"
+ROGALAND_CONTACT = "post@statsforvaltaren-rogaland.no"
 
 
 @pytest.fixture
@@ -164,7 +164,7 @@ def test_an_organisers_cancellation_reaches_the_participants_in_the_offices_name
     with app.app_context():
         vest = db.session.scalar(select(Gathering.id).where(Gathering.slug == "vest"),
                                  execution_options={ALL_OFFICES: True})
-    organiser = signed_in(app, rogaland, "siv@statsforvaltaren-rogaland.test")
+    organiser = signed_in(app, rogaland, "siv@statsforvaltaren-rogaland.no")
     path = f"/rogaland/arrangor/samlinger/{vest}/avlys"
     response = organiser.post(path, data={"reason": "For få påmelde.", "csrf_token": csrf_token(organiser, path)})
     assert response.status_code == 302
@@ -221,7 +221,7 @@ def new_user(client, path, **fields):
 
 
 def test_an_admins_new_user_is_in_the_admins_office_and_welcomed_in_its_name(app, smtp, deliver, rogaland):
-    admin = signed_in(app, rogaland, "admin@statsforvaltaren-rogaland.test", role="admin")
+    admin = signed_in(app, rogaland, "admin@statsforvaltaren-rogaland.no", role="admin")
     new_user(admin, "/rogaland/arrangor/brukere/ny", language="nn")
     with app.app_context():
         siv = db.session.scalar(select(User).where(User.email == "siv@statsforvaltaren.no"),
@@ -257,13 +257,13 @@ def test_the_first_offices_admin_welcomes_in_the_first_offices_name(app, smtp, d
 @pytest.mark.parametrize("asked_at", ["/logg-inn/glemt-passord", "/en/rogaland/logg-inn/glemt-passord"])
 def test_a_password_reset_is_written_in_the_accounts_office_wherever_it_is_asked_for(
         app, client, smtp, deliver, rogaland, asked_at):
-    make_account(app, rogaland, "ola@statsforvaltaren-rogaland.test")
+    make_account(app, rogaland, "ola@statsforvaltaren-rogaland.no")
     make_account(app, offices_of(app).first, "kari@statsforvalteren.test")
-    for email in ("ola@statsforvaltaren-rogaland.test", "kari@statsforvalteren.test"):
+    for email in ("ola@statsforvaltaren-rogaland.no", "kari@statsforvalteren.test"):
         response = client.post(asked_at, data={"email": email, "csrf_token": csrf_token(client, asked_at)})
         assert response.status_code == 302
     assert deliver() == 2
-    [ola] = smtp.to("ola@statsforvaltaren-rogaland.test")
+    [ola] = smtp.to("ola@statsforvaltaren-rogaland.no")
     assert parseaddr(ola["From"])[0] == ROGALAND_SENDER
     assert ola["Reply-To"] == ROGALAND_REPLY_TO
     assert set_password_link(ola).startswith("http://samlinger.test/nb/rogaland/logg-inn/nytt-passord/")
@@ -328,7 +328,7 @@ def test_what_is_offered_is_the_offices_own(app, client, rogaland, finnmark):
     with app.app_context():
         vest, nord = (db.session.scalar(select(Gathering.id).where(Gathering.slug == slug),
                                         execution_options={ALL_OFFICES: True}) for slug in ("vest", "nord"))
-    rogaland_organiser = signed_in(app, rogaland, "ola@statsforvaltaren-rogaland.test")
+    rogaland_organiser = signed_in(app, rogaland, "ola@statsforvaltaren-rogaland.no")
     form = rogaland_organiser.get(f"/rogaland/arrangor/samlinger/{vest}/deltakere/ny").get_data(as_text=True)
     assert language_choices(form) == ["nn", "nb", "en"]
     first_organiser = signed_in(app, offices_of(app).first, "kari@statsforvalteren.test")
@@ -342,7 +342,7 @@ def language_choices(html: str) -> list[str]:
 
 
 def test_an_organisers_workspace_is_in_their_offices_name(app, rogaland, finnmark):
-    organiser = signed_in(app, rogaland, "ola@statsforvaltaren-rogaland.test")
+    organiser = signed_in(app, rogaland, "ola@statsforvaltaren-rogaland.no")
     response = organiser.get("/arrangor/", follow_redirects=True)
     assert response.request.url.endswith("/rogaland/arrangor/"), response.request.url
     html = response.get_data(as_text=True)
@@ -358,9 +358,9 @@ def test_an_organisers_workspace_is_in_their_offices_name(app, rogaland, finnmar
 def test_the_authenticator_is_labelled_with_the_accounts_office(app, rogaland):
     from samlinger.auth import secondfactor
 
-    make_account(app, rogaland, "ola@statsforvaltaren-rogaland.test")
+    make_account(app, rogaland, "ola@statsforvaltaren-rogaland.no")
     with app.test_request_context("/logg-inn/ta-i-bruk"):  # the first office's address, as /logg-inn is
-        user = db.session.scalar(select(User).where(User.email == "ola@statsforvaltaren-rogaland.test"))
+        user = db.session.scalar(select(User).where(User.email == "ola@statsforvaltaren-rogaland.no"))
         uri = secondfactor.provisioning_uri(user, secondfactor.new_secret())
     assert "issuer=Statsforvalteren%20i%20Rogaland" in uri
 
@@ -386,8 +386,8 @@ def test_an_admin_sees_and_changes_only_their_own_offices_accounts(app, rogaland
     first = offices_of(app).first
     make_account(app, first, "kari@statsforvalteren.test", name="Kari Finnmark")
     make_account(app, None, "nasjonal@statsforvalteren.test", name="Nina Nasjonal")
-    make_account(app, rogaland, "ola@statsforvaltaren-rogaland.test", name="Ola Rogaland")
-    admin = signed_in(app, rogaland, "admin@statsforvaltaren-rogaland.test", name="Ada Rogaland", role="admin")
+    make_account(app, rogaland, "ola@statsforvaltaren-rogaland.no", name="Ola Rogaland")
+    admin = signed_in(app, rogaland, "admin@statsforvaltaren-rogaland.no", name="Ada Rogaland", role="admin")
     listing = admin.get("/rogaland/arrangor/brukere/").get_data(as_text=True)
     assert "Ola Rogaland" in listing and "Ada Rogaland" in listing
     assert "Kari Finnmark" not in listing and "kari@statsforvalteren.test" not in listing
@@ -406,7 +406,7 @@ def test_an_admin_sees_and_changes_only_their_own_offices_accounts(app, rogaland
         kari = db.session.scalar(select(User).where(User.email == "kari@statsforvalteren.test"))
         assert kari.active and kari.totp_secret is not None, "untouched"
     # Their own office's account they do change.
-    ola = account_id(app, "ola@statsforvaltaren-rogaland.test")
+    ola = account_id(app, "ola@statsforvaltaren-rogaland.no")
     assert admin.post(f"/rogaland/arrangor/brukere/{ola}/aktiv",
                       data={"csrf_token": token, "active": "0"}).status_code == 302
     with app.app_context():
@@ -414,12 +414,12 @@ def test_an_admin_sees_and_changes_only_their_own_offices_accounts(app, rogaland
 
 
 def test_the_first_offices_admin_does_not_see_rogalands_accounts(app, rogaland):
-    make_account(app, rogaland, "ola@statsforvaltaren-rogaland.test", name="Ola Rogaland")
+    make_account(app, rogaland, "ola@statsforvaltaren-rogaland.no", name="Ola Rogaland")
     admin = signed_in(app, offices_of(app).first, "admin@statsforvalteren.test", name="Ada Finnmark", role="admin")
     listing = admin.get("/arrangor/brukere/").get_data(as_text=True)
     assert "Ada Finnmark" in listing and "Ola Rogaland" not in listing
     token = csrf_token(admin, "/arrangor/brukere/")
-    ola = account_id(app, "ola@statsforvaltaren-rogaland.test")
+    ola = account_id(app, "ola@statsforvaltaren-rogaland.no")
     assert admin.post(f"/arrangor/brukere/{ola}/aktiv", data={"csrf_token": token, "active": "0"}).status_code == 404
     # The admin's new account is in the admin's office.
     new_user(admin, "/arrangor/brukere/ny", email="per@statsforvalteren.no", name="Per Finnmark")
