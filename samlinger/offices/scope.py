@@ -34,7 +34,6 @@ ALL_OFFICES = "all_offices"
 
 def set_scope(office_id: int | None) -> None:
     """Keep this request (or command) to *office_id*'s rows; None: every office (sign-in pages, commands)."""
-    g.setdefault(SCOPE_KEY, None)
     setattr(g, SCOPE_KEY, office_id)
 
 
