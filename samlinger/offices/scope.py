@@ -139,11 +139,19 @@ def begin_request() -> None:
         set_scope(office.id if office is not None else NOTHING)
 
 
+#: the workspace pages of a national administrator, who belongs to no office: the national pages and their own
+#: account; every office page answers them 403 (with nothing in scope it would show an office's page empty)
+NATIONAL_PAGES = ("workspace.national.", "workspace.account.", "workspace.second_factor.")
+
+
 def enter_workspace(user, registry):
-    """Serve the signed-in organiser's own office; a national administrator serves none. An address of another
-    office's workspace answers the same page in the organiser's own (GET), or 404."""
+    """Serve the signed-in organiser's own office; a national administrator serves none, and may open only
+    `NATIONAL_PAGES`. An address of another office's workspace answers the same page in the organiser's own
+    (GET), or 404."""
     if getattr(user, "is_national_admin", False):
         set_scope(NOTHING)
+        if not (request.endpoint or "").startswith(NATIONAL_PAGES):
+            abort(403)
         return None
     own = registry.get().by_id(user.office_id)
     if own is None:
