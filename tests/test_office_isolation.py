@@ -434,3 +434,51 @@ def test_a_gathering_address_another_office_has_is_taken(app, world):
         slugs = set(db.session.scalars(select(Gathering.slug).where(Gathering.office_id == first.office_id)))
     assert f"{second.slugs[0]}-2" in slugs
     assert snapshot(app, second) == before
+
+
+# --- forms and queries that name another office's objects --------------------------------------------------
+
+def _municipalities_of_registrations(app, office: Built) -> set:
+    from samlinger.registration.models import Registration
+
+    with app.app_context():
+        return set(db.session.scalars(select(Registration.municipality_id).join(Gathering)
+                                      .where(Gathering.office_id == office.office_id)))
+
+
+def test_a_registration_cannot_name_another_offices_municipality(app, world):
+    """Chosen by number or written by name, at a public form or by an organiser: another office's municipality
+    is not in the register, so it is refused or taken as text, never stored."""
+    from .conftest import form_data
+
+    first, second = world
+    before = snapshot(app, second)
+    other = {"municipality": second.municipality_number, "organisation": f"{second.marker} kommune"}
+    client = app.test_client()
+    register = f"{first.prefix}/samlinger/{first.slugs[0]}/pamelding"
+    public = client.post(register, data={**form_data(email="ny@example.no", **other),
+                                         "csrf_token": csrf_token(client, register)})
+    assert public.status_code in (302, 422)
+    assert log_in(client, first.organiser, factories.PASSWORD).status_code == 302
+    edit = f"/arrangor/pameldinger/{first.ids['registration'][0]}/endre"
+    changed = client.post(edit, data={**form_data(email="vera@vardo.kommune.no", **other),
+                                      "csrf_token": csrf_token(client, edit)})
+    assert changed.status_code in (302, 422)
+    add = f"/arrangor/samlinger/{first.ids['gathering'][0]}/deltakere/ny"
+    added = client.post(add, data={**form_data(email="lagt.til@example.no", **other),
+                                   "csrf_token": csrf_token(client, add)})
+    assert added.status_code in (302, 422)
+    for response in (public, changed, added):
+        assert second.marker.lower() not in readable(response).replace(f"{second.marker.lower()} kommune", "")
+    assert not _municipalities_of_registrations(app, first) & set(second.ids["municipality"])
+    assert snapshot(app, second) == before
+
+
+def test_the_reach_page_of_another_offices_round_is_not_found(app, world):
+    first, second = world
+    client = app.test_client()
+    assert log_in(client, first.admin, factories.PASSWORD).status_code == 302
+    assert client.get(f"/arrangor/rekkevidde/?periode=runde-{first.ids['round'][0]}").status_code == 200
+    response = client.get(f"/arrangor/rekkevidde/?periode=runde-{second.ids['round'][0]}")
+    assert response.status_code == 404
+    assert second.marker.lower() not in readable(response)
