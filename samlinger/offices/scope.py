@@ -17,7 +17,7 @@ must see every office (the national figures, the national API, the session's acc
 from contextlib import contextmanager
 from functools import lru_cache
 
-from flask import abort, g, has_app_context, redirect, request
+from flask import abort, current_app, g, has_app_context, redirect, request, url_for
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session, with_loader_criteria
 
@@ -142,6 +142,8 @@ def begin_request() -> None:
 #: the workspace pages of a national administrator, who belongs to no office: the national pages and their own
 #: account; every office page answers them 403 (with nothing in scope it would show an office's page empty)
 NATIONAL_PAGES = ("workspace.national.", "workspace.account.", "workspace.second_factor.")
+#: where a national administrator who opens the workspace's front page is sent, once the national pages exist
+NATIONAL_HOME = "workspace.national.index"
 
 
 def enter_workspace(user, registry):
@@ -150,9 +152,12 @@ def enter_workspace(user, registry):
     (GET), or 404."""
     if getattr(user, "is_national_admin", False):
         set_scope(NOTHING)
-        if not (request.endpoint or "").startswith(NATIONAL_PAGES):
-            abort(403)
-        return None
+        endpoint = request.endpoint or ""
+        if endpoint.startswith(NATIONAL_PAGES):
+            return None
+        if endpoint == "workspace.dashboard" and NATIONAL_HOME in current_app.view_functions:
+            return redirect(url_for(NATIONAL_HOME))  # their front page
+        abort(403)
     own = registry.get().by_id(user.office_id)
     if own is None:
         abort(403)
