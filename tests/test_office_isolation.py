@@ -15,15 +15,17 @@ import itertools
 import time
 import zipfile
 from io import BytesIO
+from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import select
 
 from samlinger.extensions import db, mark_public_change
 from samlinger.gatherings.models import Gathering, Round
+from samlinger.i18n import LANGUAGES
 from samlinger.municipalities.models import Municipality
 from samlinger.offices.paths import NATIONAL_PATHS
-from samlinger.offices.scope import NATIONAL_PAGES
+from samlinger.offices.scope import NATIONAL_HOME, NATIONAL_PAGES
 from samlinger.offices.service import create_office
 
 from . import factories
@@ -71,6 +73,8 @@ def variants(rule, me: Built, other: Built) -> list[tuple[dict, bool]]:
             options = [(value, True) for value in other.batches]
         elif argument == "period":  # the reach export: years, or one round
             options = [("3", False)] + [(f"runde-{value}", True) for value in other.ids["round"]]
+        elif argument == "years":  # the national reach export
+            options = [(3, False)]
         elif argument == "file_format":
             options = [("csv", False), ("xlsx", False)]
         elif argument == "code":  # the language chooser
@@ -250,8 +254,15 @@ def national_admin(app) -> str:
 
 
 def refused_always(response, _foreign, rule) -> bool:
-    """Every office page: 403 or 404, with or without an id."""
+    """Every office page: 403 or 404, with or without an id; the workspace's front page may send them to the
+    national pages, where those exist."""
+    if rule.endpoint == "workspace.dashboard" and response.status_code == 302:
+        return urlsplit(response.headers["Location"]).path.endswith(NATIONAL_HOME_PATH)
     return response.status_code in (403, 404)
+
+
+#: the national pages' front page (another part of the workspace: /arrangor/nasjonalt/)
+NATIONAL_HOME_PATH = "/arrangor/nasjonalt/"
 
 
 @pytest.mark.parametrize("office", ["first", "second"])
@@ -272,7 +283,11 @@ def test_a_national_administrator_keeps_their_account_pages(app, world):
     assert log_in(client, national_admin(app), factories.PASSWORD).status_code == 302
     assert client.get("/arrangor/konto/passord").status_code == 200
     assert client.get("/arrangor/konto/andre-faktor/").status_code == 200
-    assert client.get("/arrangor/").status_code == 403
+    front = client.get("/arrangor/")
+    if NATIONAL_HOME in app.view_functions:
+        assert front.status_code == 302 and urlsplit(front.headers["Location"]).path.endswith(NATIONAL_HOME_PATH)
+    else:
+        assert front.status_code == 403
 
 
 # --- kept pages -----------------------------------------------------------------------------------------
@@ -482,3 +497,26 @@ def test_the_reach_page_of_another_offices_round_is_not_found(app, world):
     response = client.get(f"/arrangor/rekkevidde/?periode=runde-{second.ids['round'][0]}")
     assert response.status_code == 404
     assert second.marker.lower() not in readable(response)
+
+
+@pytest.mark.parametrize("direction", ["first-reads-second", "second-reads-first"])
+def test_another_offices_workspace_address_leads_back_to_ones_own(app, world, direction):
+    """An organiser at the other office's workspace address (/<their slug>/arrangor/…) is sent to the same page
+    in their own office's section (GET), where the walk above finds another office's object not found; a POST
+    there is not found. Nothing of the other office is shown or changed on the way."""
+    me, other = _people(world, direction)
+    walk = Walk(app, app.test_client(), me, other, email=me.organiser, prefix=other.prefix)
+
+    def home_or_refused(response, _foreign, _rule) -> bool:
+        if response.status_code in (403, 404):
+            return True
+        location = urlsplit(response.headers.get("Location", "")).path
+        first, _, rest = location[1:].partition("/")
+        if first in LANGUAGES:  # the reader's language, kept where their office offers it
+            location = "/" + rest
+        return (response.status_code == 302 and response.request.method == "GET"
+                and location.startswith(me.prefix + "/arrangor/"))
+
+    walk.walk(walked(app, lambda endpoint: endpoint.startswith("workspace.")), home_or_refused)
+    assert walk.requests > 100
+    assert not walk.problems, "\n".join(walk.problems)
