@@ -520,3 +520,13 @@ def test_another_offices_workspace_address_leads_back_to_ones_own(app, world, di
     walk.walk(walked(app, lambda endpoint: endpoint.startswith("workspace.")), home_or_refused)
     assert walk.requests > 100
     assert not walk.problems, "\n".join(walk.problems)
+
+
+def test_the_public_reach_page_is_each_offices_own(app_config, request):
+    app_config["SAMLINGER_PUBLIC_REACH"] = True
+    app = request.getfixturevalue("app")
+    first, second = two_offices(app)
+    client = app.test_client()
+    for office, other in ((first, second), (second, first)):
+        seen = readable(client.get(f"{office.prefix}/rekkevidde"))
+        assert office.marker.lower() in seen and other.marker.lower() not in seen, office.slug
