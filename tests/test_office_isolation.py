@@ -530,3 +530,27 @@ def test_the_public_reach_page_is_each_offices_own(app_config, request):
     for office, other in ((first, second), (second, first)):
         seen = readable(client.get(f"{office.prefix}/rekkevidde"))
         assert office.marker.lower() in seen and other.marker.lower() not in seen, office.slug
+
+
+# --- commands ----------------------------------------------------------------------------------------------
+
+def test_a_command_run_for_one_office_leaves_the_other_as_it_was(app, world):
+    """Every command with --office that needs nothing more (the cron jobs), run for the first office with
+    `--months 0` where it purges: the second office's rows are unchanged."""
+    first, second = world
+    commands = [(name, command) for name, command in sorted(app.cli.commands.items())
+                if any(param.name == "office_slug" for param in command.params)
+                and not any(param.required for param in command.params)]
+    assert {"send-reminders", "purge-personal-data", "send-evaluations"} <= {name for name, _ in commands}
+    runner = app.test_cli_runner()
+    for name, command in commands:
+        before = snapshot(app, second)
+        extra = ["--months", "0"] if any(param.name == "months" for param in command.params) else []
+        result = runner.invoke(command, ["--office", first.slug, *extra])
+        assert result.exit_code == 0, (name, result.output)
+        assert snapshot(app, second) == before, name
+    with app.app_context():
+        from samlinger.registration.models import Registration
+
+        anonymised = db.session.scalar(select(Registration.name).where(Registration.id == first.ids["registration"][3]))
+    assert first.marker not in anonymised, "the purge did its work in the first office"
