@@ -8,8 +8,11 @@ holds its marker ("Vardo" for the first, "Sandnes" for the second), so one word 
 office is in an answer.
 """
 
+import html
+import zipfile
 from dataclasses import dataclass, field
 from datetime import timedelta
+from io import BytesIO
 
 from sqlalchemy import and_, or_, select
 
@@ -181,3 +184,32 @@ def rows_of(office_id: int) -> dict[str, list]:
             rows = connection.execute(select(table).where(or_(*clauses))).all()
             found[table.name] = sorted(repr(tuple(row)) for row in rows)
     return found
+
+
+# --- what a reader sees, and what is in the database -------------------------------------------------------
+
+def readable(response) -> str:
+    """What a reader of the answer sees, lower case: the page, an export (an XLSX's XML), a feed (ICS lines
+    unfolded), the JSON, and where a redirect or download points."""
+    data = response.get_data()
+    if data[:2] == b"PK":
+        with zipfile.ZipFile(BytesIO(data)) as workbook:
+            text = " ".join(workbook.read(name).decode("utf-8", "replace") for name in workbook.namelist())
+    else:
+        text = data.decode("utf-8", "replace")
+    text = text.replace("\r\n ", "").replace("\n ", "")
+    text += " " + response.headers.get("Location", "") + " " + response.headers.get("Content-Disposition", "")
+    return html.unescape(text).lower()
+
+
+def snapshot(app, office: "Built") -> dict:
+    with app.app_context():
+        return rows_of(office.office_id)
+
+
+def national_admin(app) -> str:
+    with app.app_context():
+        user = factories.user("nasjonal@statsforvalteren.test", name="Nina Nasjonal")
+        user.is_national_admin, user.office_id = True, None
+        db.session.commit()
+        return user.email

@@ -10,27 +10,19 @@ Pages without an id (lists, dashboards, the log, the register, the reach figures
 and nothing of the other's. Every text of an office holds its marker (tests/office_world.py), so one word tells.
 """
 
-import html
 import itertools
-import time
-import zipfile
-from io import BytesIO
 from urllib.parse import urlsplit
 
 import pytest
-from sqlalchemy import select
 
-from samlinger.extensions import db, mark_public_change
-from samlinger.gatherings.models import Gathering, Round
+from samlinger.extensions import db
 from samlinger.i18n import LANGUAGES
-from samlinger.municipalities.models import Municipality
 from samlinger.offices.paths import NATIONAL_PATHS
 from samlinger.offices.scope import NATIONAL_HOME, NATIONAL_PAGES
-from samlinger.offices.service import create_office
 
 from . import factories
-from .conftest import csrf_token, log_in, text_part
-from .office_world import SECOND_SLUG, Built, rows_of, two_offices
+from .conftest import csrf_token, log_in
+from .office_world import Built, national_admin, readable, snapshot, two_offices
 
 #: the blueprints of the sign-in pages: they look accounts up in every office (offices/scope.py), and hold no
 #: office's data; their one token (a set-password link) opens the account it was mailed to, whatever the address
@@ -100,25 +92,6 @@ def form_naming(other: Built, token: str) -> dict:
             "audience": "all", "side": "all", "subject": "Emne", "body": "Tekst", "key": other.unmatched_key,
             "municipality": other.municipality_number, "municipality_id": str(other.ids["municipality"][0]),
             "registration_id": str(other.ids["registration"][0]), "gathering_id": str(other.ids["gathering"][0])}
-
-
-def readable(response) -> str:
-    """What a reader of the answer sees, lower case: the page, an export (an XLSX's XML), a feed (ICS lines
-    unfolded), the JSON, and where a redirect or download points."""
-    data = response.get_data()
-    if data[:2] == b"PK":
-        with zipfile.ZipFile(BytesIO(data)) as workbook:
-            text = " ".join(workbook.read(name).decode("utf-8", "replace") for name in workbook.namelist())
-    else:
-        text = data.decode("utf-8", "replace")
-    text = text.replace("\r\n ", "").replace("\n ", "")
-    text += " " + response.headers.get("Location", "") + " " + response.headers.get("Content-Disposition", "")
-    return html.unescape(text).lower()
-
-
-def snapshot(app, office: Built) -> dict:
-    with app.app_context():
-        return rows_of(office.office_id)
 
 
 class Walk:
@@ -243,15 +216,30 @@ def test_lists_show_the_offices_own_data(app, world):
         assert me.marker.lower() in readable(response), f"{path} shows nothing of the office's own"
 
 
+@pytest.mark.parametrize("direction", ["first-reads-second", "second-reads-first"])
+def test_another_offices_workspace_address_leads_back_to_ones_own(app, world, direction):
+    """An organiser at the other office's workspace address (/<their slug>/arrangor/…) is sent to the same page
+    in their own office's section (GET), where the walk above finds another office's object not found; a POST
+    there is not found. Nothing of the other office is shown or changed on the way."""
+    me, other = _people(world, direction)
+    walk = Walk(app, app.test_client(), me, other, email=me.organiser, prefix=other.prefix)
+
+    def home_or_refused(response, _foreign, _rule) -> bool:
+        if response.status_code in (403, 404):
+            return True
+        location = urlsplit(response.headers.get("Location", "")).path
+        first, _, rest = location[1:].partition("/")
+        if first in LANGUAGES:  # the reader's language, kept where their office offers it
+            location = "/" + rest
+        return (response.status_code == 302 and response.request.method == "GET"
+                and location.startswith(me.prefix + "/arrangor/"))
+
+    walk.walk(walked(app, lambda endpoint: endpoint.startswith("workspace.")), home_or_refused)
+    assert walk.requests > 100
+    assert not walk.problems, "\n".join(walk.problems)
+
+
 # --- the national administrator -----------------------------------------------------------------------
-
-def national_admin(app) -> str:
-    with app.app_context():
-        user = factories.user("nasjonal@statsforvalteren.test", name="Nina Nasjonal")
-        user.is_national_admin, user.office_id = True, None
-        db.session.commit()
-        return user.email
-
 
 def refused_always(response, _foreign, rule) -> bool:
     """Every office page: 403 or 404, with or without an id; the workspace's front page may send them to the
@@ -352,205 +340,3 @@ def test_every_model_of_an_offices_data_says_where_its_office_is(app):
                 missing.append(f"{cls.__name__} ({', '.join(sorted(columns & set(OFFICE_COLUMNS)))})")
     assert not missing, ("these models hold an office's data but do not say where its office is (office_scope, "
                          f"offices/scope.py), nor are listed in GLOBAL_MODELS with a reason: {missing}")
-
-
-# --- the offices, read by a request that has begun writing ------------------------------------------------
-
-def test_a_request_that_has_begun_writing_reads_the_offices_without_waiting_for_itself(app):
-    """On SQLite a writing request holds the database's write lock: the registry reads the offices in
-    autocommit beside it, at once (it waited for the busy timeout, then fell back to one office)."""
-    with app.app_context():
-        create_office(SECOND_SLUG, "Statsforvalteren i Rogaland", default_language="nn", languages=("nn", "nb"))
-        db.session.commit()
-    registry = app.extensions["samlinger.offices"]
-    with app.test_request_context(method="POST"):
-        registry.get()
-        mark_public_change()
-        db.session.commit()  # a new content version: the registry reads the offices again
-        db.session.add(Round(year=2027, term="spring", title="Vår", office_id=1))
-        db.session.flush()  # this request now writes
-        started = time.monotonic()
-        known = registry.get()
-        assert time.monotonic() - started < 5
-        assert [office.slug for office in known.all][1:] == [SECOND_SLUG]
-        db.session.rollback()
-
-
-# --- account mails ---------------------------------------------------------------------------------------
-
-def test_a_reset_asked_for_at_another_offices_address_is_written_in_the_accounts_office(app, world, smtp, deliver):
-    """The sign-in pages are every office's: an organiser of the second office who asks for a new password at
-    the address without an office (the first office's) gets the mail, in their own office's name, with a link
-    in their own office's section. (The worker writes a mail in its office's scope, where another office's
-    account is not found: the mail failed.)"""
-    _first, second = world
-    client = app.test_client()
-    response = client.post("/logg-inn/glemt-passord", data={"email": second.organiser,
-                                                           "csrf_token": csrf_token(client, "/logg-inn/glemt-passord")})
-    assert response.status_code == 302
-    smtp.clear()
-    assert deliver() >= 1
-    [mail] = smtp.to(second.organiser)
-    body = text_part(mail)
-    assert "Rogaland" in str(mail["From"]) or "Rogaland" in body
-    assert f"/{SECOND_SLUG}/logg-inn/nytt-passord/" in body
-
-
-def test_a_national_administrators_welcome_is_written_though_they_belong_to_no_office(app, world, smtp, deliver):
-    from samlinger.auth.models import User
-    from samlinger.auth.notify import queue_password_link
-
-    email = national_admin(app)
-    with app.test_request_context(method="POST"):
-        queue_password_link(db.session.scalar(db.select(User).where(User.email == email)), "welcome")
-        db.session.commit()
-    smtp.clear()
-    deliver()
-    [mail] = smtp.to(email)
-    assert "/logg-inn/nytt-passord/" in text_part(mail)
-
-
-# --- the register ----------------------------------------------------------------------------------------
-
-def test_an_import_naming_another_offices_municipality_is_refused_with_its_line(app, world):
-    """A municipality number is in one office's register: an admin of another office who imports it is told so
-    (the insert failed on the unique number: 500), and neither register changes."""
-    first, second = world
-    client = app.test_client()
-    assert log_in(client, first.admin, factories.PASSWORD).status_code == 302
-    before = snapshot(app, second)
-    url = "/arrangor/kommuner/importer"
-    data = f"number,name,language_decision\n5601,Alta,bokmål\n{second.municipality_number},Sandnes,nynorsk\n".encode()
-    response = client.post(url, data={"file": (BytesIO(data), "kommuner.csv"), "csrf_token": csrf_token(client, url)},
-                           headers={"Accept-Language": "nb"})
-    assert response.status_code == 422
-    assert f"Linje 3: kommune {second.municipality_number}" in response.get_data(as_text=True) \
-        or f"Line 3: municipality {second.municipality_number}" in response.get_data(as_text=True)
-    assert snapshot(app, second) == before
-    with app.app_context():
-        assert db.session.scalar(select(Municipality.id).where(Municipality.number == "5601")) is None
-
-
-def test_a_gathering_address_another_office_has_is_taken(app, world):
-    """Slugs are one namespace: the form says another gathering has the address (the insert failed on the
-    unique slug: 500), and a slug made from a title steps past it."""
-    from .test_rounds import gathering_data, post
-
-    first, second = world
-    client = app.test_client()
-    assert log_in(client, first.organiser, factories.PASSWORD).status_code == 302
-    before = snapshot(app, second)
-    url = f"/arrangor/runder/{first.ids['round'][0]}/samlinger/ny"
-    taken = post(client, url, **gathering_data(slug=second.slugs[0]))
-    assert taken.status_code == 422
-    made = post(client, url, **gathering_data(title=second.slugs[0].replace("-", " ")))
-    assert made.status_code == 302
-    with app.app_context():
-        slugs = set(db.session.scalars(select(Gathering.slug).where(Gathering.office_id == first.office_id)))
-    assert f"{second.slugs[0]}-2" in slugs
-    assert snapshot(app, second) == before
-
-
-# --- forms and queries that name another office's objects --------------------------------------------------
-
-def _municipalities_of_registrations(app, office: Built) -> set:
-    from samlinger.registration.models import Registration
-
-    with app.app_context():
-        return set(db.session.scalars(select(Registration.municipality_id).join(Gathering)
-                                      .where(Gathering.office_id == office.office_id)))
-
-
-def test_a_registration_cannot_name_another_offices_municipality(app, world):
-    """Chosen by number or written by name, at a public form or by an organiser: another office's municipality
-    is not in the register, so it is refused or taken as text, never stored."""
-    from .conftest import form_data
-
-    first, second = world
-    before = snapshot(app, second)
-    other = {"municipality": second.municipality_number, "organisation": f"{second.marker} kommune"}
-    client = app.test_client()
-    register = f"{first.prefix}/samlinger/{first.slugs[0]}/pamelding"
-    public = client.post(register, data={**form_data(email="ny@example.no", **other),
-                                         "csrf_token": csrf_token(client, register)})
-    assert public.status_code in (302, 422)
-    assert log_in(client, first.organiser, factories.PASSWORD).status_code == 302
-    edit = f"/arrangor/pameldinger/{first.ids['registration'][0]}/endre"
-    changed = client.post(edit, data={**form_data(email="vera@vardo.kommune.no", **other),
-                                      "csrf_token": csrf_token(client, edit)})
-    assert changed.status_code in (302, 422)
-    add = f"/arrangor/samlinger/{first.ids['gathering'][0]}/deltakere/ny"
-    added = client.post(add, data={**form_data(email="lagt.til@example.no", **other),
-                                   "csrf_token": csrf_token(client, add)})
-    assert added.status_code in (302, 422)
-    for response in (public, changed, added):
-        assert second.marker.lower() not in readable(response).replace(f"{second.marker.lower()} kommune", "")
-    assert not _municipalities_of_registrations(app, first) & set(second.ids["municipality"])
-    assert snapshot(app, second) == before
-
-
-def test_the_reach_page_of_another_offices_round_is_not_found(app, world):
-    first, second = world
-    client = app.test_client()
-    assert log_in(client, first.admin, factories.PASSWORD).status_code == 302
-    assert client.get(f"/arrangor/rekkevidde/?periode=runde-{first.ids['round'][0]}").status_code == 200
-    response = client.get(f"/arrangor/rekkevidde/?periode=runde-{second.ids['round'][0]}")
-    assert response.status_code == 404
-    assert second.marker.lower() not in readable(response)
-
-
-@pytest.mark.parametrize("direction", ["first-reads-second", "second-reads-first"])
-def test_another_offices_workspace_address_leads_back_to_ones_own(app, world, direction):
-    """An organiser at the other office's workspace address (/<their slug>/arrangor/…) is sent to the same page
-    in their own office's section (GET), where the walk above finds another office's object not found; a POST
-    there is not found. Nothing of the other office is shown or changed on the way."""
-    me, other = _people(world, direction)
-    walk = Walk(app, app.test_client(), me, other, email=me.organiser, prefix=other.prefix)
-
-    def home_or_refused(response, _foreign, _rule) -> bool:
-        if response.status_code in (403, 404):
-            return True
-        location = urlsplit(response.headers.get("Location", "")).path
-        first, _, rest = location[1:].partition("/")
-        if first in LANGUAGES:  # the reader's language, kept where their office offers it
-            location = "/" + rest
-        return (response.status_code == 302 and response.request.method == "GET"
-                and location.startswith(me.prefix + "/arrangor/"))
-
-    walk.walk(walked(app, lambda endpoint: endpoint.startswith("workspace.")), home_or_refused)
-    assert walk.requests > 100
-    assert not walk.problems, "\n".join(walk.problems)
-
-
-def test_the_public_reach_page_is_each_offices_own(app_config, request):
-    app_config["SAMLINGER_PUBLIC_REACH"] = True
-    app = request.getfixturevalue("app")
-    first, second = two_offices(app)
-    client = app.test_client()
-    for office, other in ((first, second), (second, first)):
-        seen = readable(client.get(f"{office.prefix}/rekkevidde"))
-        assert office.marker.lower() in seen and other.marker.lower() not in seen, office.slug
-
-
-# --- commands ----------------------------------------------------------------------------------------------
-
-def test_a_command_run_for_one_office_leaves_the_other_as_it_was(app, world):
-    """Every command with --office that needs nothing more (the cron jobs), run for the first office with
-    `--months 0` where it purges: the second office's rows are unchanged."""
-    first, second = world
-    commands = [(name, command) for name, command in sorted(app.cli.commands.items())
-                if any(param.name == "office_slug" for param in command.params)
-                and not any(param.required for param in command.params)]
-    assert {"send-reminders", "purge-personal-data", "send-evaluations"} <= {name for name, _ in commands}
-    runner = app.test_cli_runner()
-    for name, command in commands:
-        before = snapshot(app, second)
-        extra = ["--months", "0"] if any(param.name == "months" for param in command.params) else []
-        result = runner.invoke(command, ["--office", first.slug, *extra])
-        assert result.exit_code == 0, (name, result.output)
-        assert snapshot(app, second) == before, name
-    with app.app_context():
-        from samlinger.registration.models import Registration
-
-        anonymised = db.session.scalar(select(Registration.name).where(Registration.id == first.ids["registration"][3]))
-    assert first.marker not in anonymised, "the purge did its work in the first office"
