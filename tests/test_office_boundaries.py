@@ -201,3 +201,32 @@ def test_a_command_run_for_one_office_leaves_the_other_as_it_was(app, world):
 
         anonymised = db.session.scalar(select(Registration.name).where(Registration.id == first.ids["registration"][3]))
     assert first.marker not in anonymised, "the purge did its work in the first office"
+
+
+# --- the audit log -------------------------------------------------------------------------------------------
+
+def test_what_happens_to_an_account_is_in_its_own_offices_log(app, world):
+    """The sign-in pages are every office's (no office in scope): a sign-in is in the log of the account's office,
+    never in the first office's (where a new row outside any office goes), and the other office's admin does not
+    see it; a national administrator's is in no office's log."""
+    from samlinger.audit.models import AuditEntry
+    from samlinger.offices.scope import ALL_OFFICES
+
+    first, second = world
+    client = app.test_client()
+    assert log_in(client, second.organiser, factories.PASSWORD).status_code == 302
+    with app.app_context():
+        entries = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "user.sign_in"),
+                                     execution_options={ALL_OFFICES: True}).all()
+        assert [(entry.office_id, second.organiser in entry.summary) for entry in entries] == [
+            (second.office_id, True)]
+    national = national_admin(app)
+    assert log_in(app.test_client(), national, factories.PASSWORD).status_code == 302
+    admin = app.test_client()
+    assert log_in(admin, first.admin, factories.PASSWORD).status_code == 302
+    with app.app_context():
+        offices_of = {entry.summary.split()[0]: entry.office_id for entry in db.session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "user.sign_in"), execution_options={ALL_OFFICES: True})}
+    assert offices_of == {second.organiser: second.office_id, national: None, first.admin: first.office_id}
+    log = readable(admin.get("/arrangor/logg/"))
+    assert second.marker.lower() not in log and first.marker.lower() in log

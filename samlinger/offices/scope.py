@@ -30,6 +30,9 @@ SCOPE_KEY = "office_scope"
 NOTHING = 0
 #: execution option for a statement that reads every office
 ALL_OFFICES = "all_offices"
+#: set (True) on a new row whose maker gave it its office, None meaning no office's (a national administrator's
+#: account entry): the before_flush hook leaves it as it is
+OFFICE_GIVEN = "office_given"
 
 
 def set_scope(office_id: int | None) -> None:
@@ -98,7 +101,7 @@ def _new_rows_in_the_office(session, _context, _instances):
     any office (a command without --office, the tests' factories), to the first office."""
     for obj in session.new:
         if (getattr(type(obj), "office_scope", None) != "office_id" or obj.office_id is not None
-                or getattr(obj, "is_national_admin", False)):
+                or getattr(obj, "is_national_admin", False) or getattr(obj, OFFICE_GIVEN, False)):
             continue
         obj.office_id = _office_for_new(session, obj)
 
