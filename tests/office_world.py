@@ -139,7 +139,7 @@ def two_offices(app) -> tuple[Built, Built]:
     """The first office (made with the database) and a second, Nynorsk by default, each filled by `build`."""
     with app.app_context():
         create_office(SECOND_SLUG, "Statsforvalteren i Rogaland", names={"nn": "Statsforvaltaren i Rogaland"},
-                      default_language="nn", languages=("nn", "nb", "en"), reply_to="post@rogaland.test")
+                      default_language="nn", languages=("nn", "nb", "en"), reply_to="samling@rogaland.no")
         db.session.commit()
         first, second = offices().all
         db.session.remove()

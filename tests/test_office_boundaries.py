@@ -94,8 +94,9 @@ def test_an_import_naming_another_offices_municipality_is_refused_with_its_line(
     response = client.post(url, data={"file": (BytesIO(data), "kommuner.csv"), "csrf_token": csrf_token(client, url)},
                            headers={"Accept-Language": "nb"})
     assert response.status_code == 422
-    assert f"Linje 3: kommune {second.municipality_number}" in response.get_data(as_text=True) \
-        or f"Line 3: municipality {second.municipality_number}" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "Linje 3:" in page or "Line 3:" in page
+    assert second.municipality_number in page
     assert snapshot(app, second) == before
     with app.app_context():
         assert db.session.scalar(select(Municipality.id).where(Municipality.number == "5601")) is None
