@@ -184,20 +184,21 @@ def test_no_route_opens_another_offices_objects(app, world, role, direction):
     assert not walk.problems, "\n".join(walk.problems)
 
 
-@pytest.mark.parametrize("prefix", ["segment", "root"])
-def test_no_public_page_of_an_office_opens_another_offices_objects(app, world, prefix):
-    """Anonymous readers, at the first office's own address (/<slug>/…) and at the addresses without an office
-    (the first office's, as before there were several): the second office's slugs, links, presentations and
-    evaluation links are not found there, and its gatherings are on none of the first office's pages."""
-    me, other = world
-    walk = Walk(app, app.test_client(), me, other, email=None, prefix=me.prefix if prefix == "segment" else "")
-    national = {path for path in NATIONAL_PATHS}
+@pytest.mark.parametrize("address", ["first", "first-without-segment", "second"])
+def test_no_public_page_of_an_office_opens_another_offices_objects(app, world, address):
+    """Anonymous readers, at each office's own address (/<slug>/…) and at the addresses without an office (the
+    first office's, as before there were several): the other office's slugs, links, presentations and
+    evaluation links are not found there, and its gatherings are on none of the office's pages."""
+    me, other = world if address.startswith("first") else world[::-1]
+    prefix = "" if address == "first-without-segment" else me.prefix
+    walk = Walk(app, app.test_client(), me, other, email=None, prefix=prefix)
 
     def public(endpoint):
-        return not endpoint.startswith(("workspace.", *SIGN_IN)) and endpoint != "identity.favicon"
+        return not endpoint.startswith(("workspace.", *SIGN_IN))
 
-    rules = [rule for rule in walked(app, public) if prefix == "segment" or rule.rule not in national]
+    rules = [rule for rule in walked(app, public) if prefix or rule.rule not in NATIONAL_PATHS]
     walk.walk(rules, refused_when_foreign)
+    assert walk.requests > 40
     assert not walk.problems, "\n".join(walk.problems)
 
 
