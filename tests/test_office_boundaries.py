@@ -133,29 +133,31 @@ def _municipalities_of_registrations(app, office: Built) -> set:
 
 
 def test_a_registration_cannot_name_another_offices_municipality(app, world):
-    """Chosen by number or written by name, at a public form or by an organiser: another office's municipality
-    is not in the register, so it is refused or taken as text, never stored."""
+    """Chosen by number, at a public form, on the manage page or by an organiser: another office's municipality
+    is not in the register, so the choice is refused (the same form with the office's own municipality is
+    saved), and none is ever stored; its name written as the organisation is text, not that municipality."""
     from .conftest import form_data
 
     first, second = world
     before = snapshot(app, second)
-    other = {"municipality": second.municipality_number, "organisation": f"{second.marker} kommune"}
     client = app.test_client()
-    register = f"{first.prefix}/samlinger/{first.slugs[0]}/pamelding"
-    public = client.post(register, data={**form_data(email="ny@example.no", **other),
-                                         "csrf_token": csrf_token(client, register)})
-    assert public.status_code in (302, 422)
-    assert log_in(client, first.organiser, factories.PASSWORD).status_code == 302
-    edit = f"/arrangor/pameldinger/{first.ids['registration'][0]}/endre"
-    changed = client.post(edit, data={**form_data(email="vera@vardo.kommune.no", **other),
-                                      "csrf_token": csrf_token(client, edit)})
-    assert changed.status_code in (302, 422)
-    add = f"/arrangor/samlinger/{first.ids['gathering'][0]}/deltakere/ny"
-    added = client.post(add, data={**form_data(email="lagt.til@example.no", **other),
-                                   "csrf_token": csrf_token(client, add)})
-    assert added.status_code in (302, 422)
-    for response in (public, changed, added):
-        assert second.marker.lower() not in readable(response).replace(f"{second.marker.lower()} kommune", "")
+
+    def send(url, number, email):
+        data = form_data(email=email, municipality=number, organisation=f"{second.marker} kommune")
+        return client.post(url, data={**data, "csrf_token": csrf_token(client, url)})
+
+    public = [(f"{first.prefix}/samlinger/{first.slugs[0]}/pamelding", "ny@example.no"),
+              (f"{first.prefix}/pamelding/{first.manage_tokens[0]}", "vera@vardo.kommune.no")]
+    workspace = [(f"/arrangor/pameldinger/{first.ids['registration'][0]}/endre", "vera@vardo.kommune.no"),
+                 (f"/arrangor/samlinger/{first.ids['gathering'][0]}/deltakere/ny", "lagt.til@example.no")]
+    for pages in (public, workspace):
+        if pages is workspace:
+            assert log_in(client, first.organiser, factories.PASSWORD).status_code == 302
+        for url, email in pages:
+            refused = send(url, second.municipality_number, email)
+            assert refused.status_code == 422, url
+            assert second.marker.lower() not in readable(refused).replace(f"{second.marker.lower()} kommune", "")
+            assert send(url, first.municipality_number, email).status_code == 302, url
     assert not _municipalities_of_registrations(app, first) & set(second.ids["municipality"])
     assert snapshot(app, second) == before
 
