@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
+from ..offices.scope import OFFICE_GIVEN
 from .models import AuditEntry
 
 PER_PAGE = 50
@@ -29,6 +30,11 @@ def record(action: str, obj=None, summary: str = "") -> AuditEntry:
         object_type, object_id = obj.__tablename__, obj.id
     entry = AuditEntry(action=action, object_type=object_type, object_id=object_id,
                        summary=" ".join(str(summary).split())[:2000], user_id=_acting_user_id())
+    if object_type == "user_account" and (obj.office_id is not None or obj.is_national_admin):
+        # What happens to an account is in its office's log, also on the sign-in pages, where no office is in
+        # scope (a new row there would go to the first office); a national administrator's is in none.
+        entry.office_id = obj.office_id
+        setattr(entry, OFFICE_GIVEN, True)
     db.session.add(entry)
     return entry
 

@@ -71,7 +71,9 @@ class Registry:
             kept = self.offices
             if kept is not None and kept.version == version:
                 return kept
-            with self.engine.connect() as connection:
+            # In autocommit, outside any transaction: a request that has begun writing (on SQLite, holding the
+            # write lock) reads the offices without waiting for itself.
+            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
                 rows = connection.execute(select(Office.__table__).order_by(Office.id)).all()
         except (DBAPIError, self.engine.dialect.loaded_dbapi.Error):  # no tables yet: the settings are the office
             return Offices(-1, (from_config(self.app.config),))

@@ -17,7 +17,7 @@ must see every office (the national figures, the national API, the session's acc
 from contextlib import contextmanager
 from functools import lru_cache
 
-from flask import abort, g, has_app_context, redirect, request
+from flask import abort, current_app, g, has_app_context, redirect, request, url_for
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session, with_loader_criteria
 
@@ -30,6 +30,9 @@ SCOPE_KEY = "office_scope"
 NOTHING = 0
 #: execution option for a statement that reads every office
 ALL_OFFICES = "all_offices"
+#: set (True) on a new row whose maker gave it its office, None meaning no office's (a national administrator's
+#: account entry): the before_flush hook leaves it as it is
+OFFICE_GIVEN = "office_given"
 
 
 def set_scope(office_id: int | None) -> None:
@@ -97,7 +100,7 @@ def _new_rows_in_the_office(session, _context, _instances):
     any office (a command without --office, the tests' factories), to the first office."""
     for obj in session.new:
         if (getattr(type(obj), "office_scope", None) != "office_id" or obj.office_id is not None
-                or getattr(obj, "is_national_admin", False)):
+                or getattr(obj, "is_national_admin", False) or getattr(obj, OFFICE_GIVEN, False)):
             continue
         obj.office_id = _office_for_new(session, obj)
 
@@ -138,12 +141,25 @@ def begin_request() -> None:
         set_scope(office.id if office is not None else NOTHING)
 
 
+#: the workspace pages of a national administrator, who belongs to no office: the national pages and their own
+#: account; every office page answers them 403 (with nothing in scope it would show an office's page empty)
+NATIONAL_PAGES = ("workspace.national.", "workspace.account.", "workspace.second_factor.")
+#: where a national administrator who opens the workspace's front page is sent, once the national pages exist
+NATIONAL_HOME = "workspace.national.index"
+
+
 def enter_workspace(user, registry):
-    """Serve the signed-in organiser's own office; a national administrator serves none. An address of another
-    office's workspace answers the same page in the organiser's own (GET), or 404."""
+    """Serve the signed-in organiser's own office; a national administrator serves none, and may open only
+    `NATIONAL_PAGES`. An address of another office's workspace answers the same page in the organiser's own
+    (GET), or 404."""
     if getattr(user, "is_national_admin", False):
         set_scope(NOTHING)
-        return None
+        endpoint = request.endpoint or ""
+        if endpoint.startswith(NATIONAL_PAGES):
+            return None
+        if endpoint == "workspace.dashboard" and NATIONAL_HOME in current_app.view_functions:
+            return redirect(url_for(NATIONAL_HOME))  # their front page
+        abort(403)
     own = registry.get().by_id(user.office_id)
     if own is None:
         abort(403)

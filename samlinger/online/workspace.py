@@ -10,6 +10,7 @@ from ..extensions import db
 from ..forms import ConfirmForm
 from ..gatherings.models import Gathering
 from ..refusal import Refused
+from ..registration.models import Registration
 from . import service
 from .forms import AttendanceReportForm, VideoLinkForm
 
@@ -63,6 +64,7 @@ def video_link(gathering_id):
 
 @bp.post("/pameldinger/<int:registration_id>/deltok")
 def mark(registration_id):
+    db.get_or_404(Registration, registration_id)  # none, or another office's: not found, as on every page
     if not ConfirmForm().validate_on_submit() or request.form.get("attended") not in ("1", "0"):
         abort(400)
     try:
