@@ -1,18 +1,33 @@
-"""Demo data for trying the service and for `make run`: `flask --app app seed-demo`, safe to run again."""
+"""Demo data for trying the service and for `make run`: `flask --app app seed-demo`, safe to run again.
+
+Two offices, as in the pages this service grew from: the first office (the installation's own, from its settings:
+Statsforvalteren i Finnmark in `make run`) with the Finnmark register, and Statsforvaltaren i Rogaland at
+/rogaland/ (Nynorsk by default, the Rogaland register with its municipalities' language decisions), each with
+its own rounds, gatherings, organiser and admin. An installation that already has the Finnmark demo gets
+Rogaland added; `--one-office` leaves it out. Every office's rows are made inside `scope.use_office`, so they
+land in that office.
+"""
 
 import random
 from datetime import date, time, timedelta
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
+from .audit.service import record
+from .auth.models import User
 from .documents.models import Document
 from .extensions import db
 from .gatherings import service
 from .gatherings.models import Gathering, Round
 from .municipalities import importing, resolving
 from .municipalities.models import Municipality
+from .offices.models import Office
+from .offices.registry import offices
+from .offices.scope import ALL_OFFICES, use_office
+from .offices.service import create_office
 from .online.models import VideoLink
 from .registration.models import Registration, normalise_email
 from .timeutil import oslo, oslo_to_utc, utcnow
@@ -31,18 +46,22 @@ TERM_WORDS = {term: words[0] for term, words in service.TERM_WORDS.items()}
 TERM_WORDS_NN = {term: words[0] for term, words in service.TERM_WORDS_NN.items()}
 
 
-def _round(year: int, term: str) -> Round:
+def _finnmark_round_texts(year: int, term: str) -> dict:
+    return dict(title=f"Samlinger i Prosjektnettverket {TERM_WORDS[term]} {year}",
+                title_nn=f"Samlingar i Prosjektnettverket {TERM_WORDS_NN[term]} {year}",
+                intro="Har du lyst til å lære mer om prosjektarbeid? Skal du lede et prosjekt i kommunal "
+                      "regi? Statsforvalteren inviterer kommunene til samling for prosjektnettverket. "
+                      "Det blir to samlinger, én i øst og én i vest.",
+                intro_nn="Har du lyst til å lære meir om prosjektarbeid? Skal du leie eit prosjekt i "
+                         "kommunal regi? Statsforvaltaren inviterer kommunane til samling for "
+                         "prosjektnettverket. Det blir to samlingar, éi i aust og éi i vest.")
+
+
+def _round(year: int, term: str, texts=_finnmark_round_texts) -> Round:
+    """The office's round of *term* in *year* (the office in scope), made with *texts* when it has none."""
     round_ = db.session.scalar(select(Round).where(Round.year == year, Round.term == term))
     if round_ is None:
-        round_ = Round(year=year, term=term, published=True,
-                        title=f"Samlinger i Prosjektnettverket {TERM_WORDS[term]} {year}",
-                        title_nn=f"Samlingar i Prosjektnettverket {TERM_WORDS_NN[term]} {year}",
-                        intro="Har du lyst til å lære mer om prosjektarbeid? Skal du lede et prosjekt i kommunal "
-                              "regi? Statsforvalteren inviterer kommunene til samling for prosjektnettverket. "
-                              "Det blir to samlinger, én i øst og én i vest.",
-                        intro_nn="Har du lyst til å lære meir om prosjektarbeid? Skal du leie eit prosjekt i "
-                                 "kommunal regi? Statsforvaltaren inviterer kommunane til samling for "
-                                 "prosjektnettverket. Det blir to samlingar, éi i aust og éi i vest.")
+        round_ = Round(year=year, term=term, published=True, **texts(year, term))
         db.session.add(round_)
     return round_
 
@@ -80,32 +99,34 @@ def _weekday(day: date) -> date:
     return day
 
 
-def _gathering(round_, slug, title, title_nn, region, venue, address, day, deadline, capacity=30, waitlist=True):
+def _gathering(round_, slug, title, title_nn, region, venue, address, day, deadline, capacity=30, waitlist=True,
+               texts=(DEMO_DESCRIPTION, DEMO_PROGRAMME, DEMO_DESCRIPTION_NN, DEMO_PROGRAMME_NN)):
     """A published gathering; *title_nn* None leaves it in Bokmål only (the workspace marks what is missing,
-    Nynorsk readers see the Bokmål texts)."""
+    Nynorsk readers see the Bokmål texts). *texts*: description and programme in Bokmål, then in Nynorsk."""
     gathering = db.session.scalar(select(Gathering).where(Gathering.slug == slug))
     if gathering is not None:
         return gathering, False
+    description, programme, description_nn, programme_nn = texts
     gathering = Gathering(
         round=round_, slug=slug, title=title, region=region, venue=venue, address=address,
         starts_at=oslo_to_utc(_weekday(day), time(10, 0)), ends_at=oslo_to_utc(_weekday(day), time(15, 30)),
         registration_deadline=deadline, capacity=capacity, waitlist_enabled=waitlist, status="published",
-        description=DEMO_DESCRIPTION, programme=DEMO_PROGRAMME,
+        description=description, programme=programme,
     )
     if title_nn is not None:
-        gathering.title_nn, gathering.description_nn, gathering.programme_nn = (
-            title_nn, DEMO_DESCRIPTION_NN, DEMO_PROGRAMME_NN)
+        gathering.title_nn, gathering.description_nn, gathering.programme_nn = title_nn, description_nn, programme_nn
     db.session.add(gathering)
     return gathering, True
 
 
-def _demo_registration(gathering, n, status):
+def _demo_registration(gathering, n, status, organisations=("Alta kommune", "Vardø kommune", "Hammerfest kommune"),
+                       language="nb"):
     email = f"deltaker{n}@{gathering.slug[:20]}.example.no"
     registration = Registration(
         gathering=gathering, status=status, name=f"Deltaker {n}", email=email,
-        email_normalized=normalise_email(email), organisation=["Alta kommune", "Vardø kommune",
-                                                               "Hammerfest kommune"][n % 3],
-        role="Prosjektleder", language="nb", unmatched=True, confirmed_at=utcnow() if status == "confirmed" else None,
+        email_normalized=normalise_email(email), organisation=organisations[n % len(organisations)],
+        role="Prosjektleder", language=language, unmatched=True,
+        confirmed_at=utcnow() if status == "confirmed" else None,
     )
     registration.new_link()
     db.session.add(registration)
@@ -161,12 +182,12 @@ def _history(current: Round) -> None:
             _past_registrations(gathering, places[region], numbers, names)
 
 
-def _past_registrations(gathering, places, numbers, names) -> None:
+def _past_registrations(gathering, places, numbers, names, others=HISTORY_OTHERS, language="nb") -> None:
     chance = random.Random(gathering.slug)
     confirmed = 0
     for n in range(chance.randint(10, 17)):
         if chance.random() < 0.1:
-            municipality_id, organisation = None, chance.choice(HISTORY_OTHERS)
+            municipality_id, organisation = None, chance.choice(others)
         else:
             municipality_id = numbers.get(chance.choice(places + places[:3]))
             organisation = f"{names.get(municipality_id, 'Alta')} kommune"
@@ -182,7 +203,7 @@ def _past_registrations(gathering, places, numbers, names) -> None:
         registration = Registration(
             gathering=gathering, status=status, name=f"Deltaker {n}", email=email,
             email_normalized=normalise_email(email), municipality_id=municipality_id, organisation=organisation,
-            role="Prosjektleder", language="nb", created_at=registered,
+            role="Prosjektleder", language=language, created_at=registered,
             confirmed_at=registered if status == "confirmed" else None,
             cancelled_at=registered + timedelta(days=3) if status == "cancelled" else None,
             checked_in_at=gathering.starts_at + timedelta(minutes=chance.randint(-20, 15)) if arrived else None,
@@ -192,9 +213,29 @@ def _past_registrations(gathering, places, numbers, names) -> None:
 
 
 @click.command("seed-demo")
+@click.option("--one-office", is_flag=True,
+              help="Only the first office's demo (Finnmark's), as an installation of one office: no Rogaland.")
 @with_appcontext
-def seed_demo():
-    """Load demo gatherings with dates relative to today (safe to run again)."""
+def seed_demo(one_office):
+    """Load demo offices, registers, rounds and gatherings with dates relative to today, and each office's demo
+    organiser and admin (in debug mode); safe to run again, and adds Rogaland to an installation that has
+    only the first office's demo."""
+    first = offices().first
+    with use_office(first):
+        _finnmark()
+        accounts = _accounts(first, FIRST_OFFICE_ACCOUNTS)
+    if not one_office:
+        rogaland = _rogaland_office()
+        if rogaland is not None:
+            with use_office(rogaland):
+                _rogaland()
+                accounts += _accounts(rogaland, ROGALAND_ACCOUNTS)
+    click.echo("demo data ready")
+    _print_offices(accounts)
+
+
+def _finnmark() -> None:
+    """The first office's demo: Finnmark's register, this round's five gatherings, six past rounds, evaluations."""
     today = oslo(utcnow()).date()
     round_ = _round(*_term_of(today + timedelta(days=21)))
     term, term_nn = TERM_WORDS[round_.term], TERM_WORDS_NN[round_.term]
@@ -248,7 +289,6 @@ def seed_demo():
     db.session.commit()
     resolving.match_certain()  # the demo registrations name their municipality as text
     _evaluations(round_)
-    click.echo("demo data ready")
 
 
 DEMO_CHANGES = ["Mer tid til spørsmål etter innleggene.", "Kortere lunsj, lengre verksted.",
@@ -294,3 +334,161 @@ def evaluation_invitations(evaluation_id: int):
 
     return list(db.session.scalars(select(EvaluationInvitation).where(
         EvaluationInvitation.evaluation_id == evaluation_id)))
+
+
+# --- Rogaland -------------------------------------------------------------------------------------------------
+
+#: the second office of the demo: Nynorsk at /rogaland/, Bokmål at /nb/rogaland/, English at /en/rogaland/
+ROGALAND = dict(slug="rogaland", name="Statsforvalteren i Rogaland",
+                names={"nn": "Statsforvaltaren i Rogaland", "en": "The County Governor of Rogaland"},
+                default_language="nn", languages=("nn", "nb", "en"),
+                contact_email="postmottak@rogaland.example.no", reply_to="arrangor@rogaland.example.no")
+ROGALAND_FILE = importing.DATA / "municipalities-rogaland.csv"
+
+ROGALAND_DESCRIPTION = (
+    "Hva har kommunene lært av innovasjons- og fornyingsprosjektene de har fått skjønnsmidler til? Vi hører om "
+    "«Beboerlyst» og samskapingshuset i Stavanger, om innovasjonsfremmende innkjøp og om Digi Rogaland, der alle "
+    "kommunene i fylket går sammen om å utvikle gode digitale tjenester.\n\n"
+    "Samlingen er for prosjektledere, prosjekteiere og andre som arbeider med innovasjon og fornying i kommunene."
+)
+ROGALAND_PROGRAMME = (
+    "- 09.30 Registrering og kaffe\n- 10.00 Velkommen\n- 10.15 Mer velferd og mindre administrasjon: hva er fornying?\n"
+    "- 11.00 Erfaringer fra prosjektene i kommunene\n- 12.00 Lunsj\n- 13.00 Digi Rogaland: digitale tjenester sammen\n"
+    "- 14.30 Slik søker dere om skjønnsmidler til innovasjon og fornying\n- 15.30 Slutt"
+)
+ROGALAND_DESCRIPTION_NN = (
+    "Kva har kommunane lært av innovasjons- og fornyingsprosjekta dei har fått skjønsmidlar til? Vi høyrer om "
+    "«Beboerlyst» og samskapingshuset i Stavanger, om innovasjonsfremjande innkjøp og om Digi Rogaland, der alle "
+    "kommunane i fylket går saman om å utvikla gode digitale tenester.\n\n"
+    "Samlinga er for prosjektleiarar, prosjekteigarar og andre som arbeider med innovasjon og fornying i kommunane."
+)
+ROGALAND_PROGRAMME_NN = (
+    "- 09.30 Registrering og kaffi\n- 10.00 Velkomen\n- 10.15 Meir velferd og mindre administrasjon: kva er fornying?\n"
+    "- 11.00 Erfaringar frå prosjekta i kommunane\n- 12.00 Lunsj\n- 13.00 Digi Rogaland: digitale tenester saman\n"
+    "- 14.30 Slik søkjer de om skjønsmidlar til innovasjon og fornying\n- 15.30 Slutt"
+)
+ROGALAND_TEXTS = (ROGALAND_DESCRIPTION, ROGALAND_PROGRAMME, ROGALAND_DESCRIPTION_NN, ROGALAND_PROGRAMME_NN)
+STAVANGER = ("Statsforvaltarens hus", "Lagårdsveien 44, 4010 Stavanger")
+HAUGESUND = ("Scandic Maritim", "Åsbygata 3, 5528 Haugesund")
+#: who came to the past round's gatherings in Stavanger and Haugesund (municipality numbers), the first most often
+ROGALAND_HISTORY = {"stavanger": ["1103", "1108", "1124", "1120", "1121", "1119", "1127", "1101"],
+                    "haugesund": ["1106", "1149", "1146", "1160", "1145", "1135"]}
+ROGALAND_OTHERS = ["Rogaland fylkeskommune", "KS Rogaland", "Digi Rogaland"]
+
+
+def _rogaland_round_texts(year: int, term: str) -> dict:
+    return dict(title=f"Samlinger om innovasjon og fornying {TERM_WORDS[term]} {year}",
+                title_nn=f"Samlingar om innovasjon og fornying {TERM_WORDS_NN[term]} {year}",
+                intro="All fornying av offentlig sektor skal ha som mål å oppnå mer velferd og mindre "
+                      "administrasjon, mer lokal frihet og mindre detaljstyring. Statsforvalteren inviterer "
+                      "kommunene til samlinger om innovasjons- og fornyingsprosjekter: én i Stavanger og én i "
+                      "Haugesund.",
+                intro_nn="All fornying av offentleg sektor skal ha som mål å oppnå meir velferd og mindre "
+                         "administrasjon, meir lokal fridom og mindre detaljstyring. Statsforvaltaren inviterer "
+                         "kommunane til samlingar om innovasjons- og fornyingsprosjekt: éi i Stavanger og éi i "
+                         "Haugesund.")
+
+
+def _rogaland_office():
+    """Rogaland's office (settings), made when missing; None where the first office is at /rogaland/ itself."""
+    if db.session.scalar(select(Office.id).where(Office.slug == ROGALAND["slug"]),
+                         execution_options={ALL_OFFICES: True}) is None:
+        create_office(**ROGALAND)
+        db.session.commit()
+    known = offices()
+    rogaland = known.by_slug(ROGALAND["slug"])
+    if rogaland is None or rogaland.id == known.first.id:
+        click.echo("the first office is at /rogaland/: no second demo office")
+        return None
+    return rogaland
+
+
+def _rogaland() -> None:
+    """Rogaland's demo, in the office in scope: its register, this round's three gatherings in Nynorsk and
+    Bokmål, and one past round with attendance for the reach page."""
+    today = oslo(utcnow()).date()
+    importing.load(ROGALAND_FILE.read_bytes(), county="Rogaland")
+    round_ = _round(*_term_of(today + timedelta(days=24)), texts=_rogaland_round_texts)
+    term, term_nn, year = TERM_WORDS[round_.term], TERM_WORDS_NN[round_.term], round_.year
+    prefix = f"rogaland-{year}-{round_.term}"
+    _gathering(round_, f"{prefix}-stavanger", f"Samling i Stavanger {term} {year}",
+               f"Samling i Stavanger {term_nn} {year}", "other", *STAVANGER, today + timedelta(days=24),
+               today + timedelta(days=17), capacity=40, texts=ROGALAND_TEXTS)
+    _gathering(round_, f"{prefix}-haugesund", f"Samling i Haugesund {term} {year}",
+               f"Samling i Haugesund {term_nn} {year}", "other", *HAUGESUND, today + timedelta(days=31),
+               today + timedelta(days=24), capacity=30, texts=ROGALAND_TEXTS)
+    workshop, created = _gathering(round_, f"{prefix}-verkstad", "Verksted: søknad om skjønnsmidler",
+                                   "Verkstad: søknad om skjønsmidlar", "other", *STAVANGER,
+                                   today + timedelta(days=38), today + timedelta(days=31), capacity=4,
+                                   texts=ROGALAND_TEXTS)
+    if created:
+        db.session.flush()
+        for n in range(2):  # few seats left
+            _demo_registration(workshop, n, "confirmed", ("Klepp kommune", "Haugesund kommune"), language="nn")
+    db.session.commit()
+
+    earlier = today - timedelta(days=200)
+    past_round = _round(*_term_of(earlier), texts=_rogaland_round_texts)
+    numbers = dict(db.session.execute(select(Municipality.number, Municipality.id)).all())
+    names = dict(db.session.execute(select(Municipality.id, Municipality.name)).all())
+    past_prefix = f"rogaland-{past_round.year}-{past_round.term}"
+    for place, (venue, address), day in (("stavanger", STAVANGER, earlier),
+                                         ("haugesund", HAUGESUND, earlier + timedelta(days=14))):
+        gathering, _created = _gathering(
+            past_round, f"{past_prefix}-{place}",
+            f"Samling i {place.title()} {TERM_WORDS[past_round.term]} {past_round.year}",
+            f"Samling i {place.title()} {TERM_WORDS_NN[past_round.term]} {past_round.year}", "other", venue,
+            address, day, day - timedelta(days=7), capacity=14, texts=ROGALAND_TEXTS)
+        db.session.flush()
+        if not db.session.scalar(select(func.count()).where(Registration.gathering_id == gathering.id)):
+            _past_registrations(gathering, ROGALAND_HISTORY[place], numbers, names, ROGALAND_OTHERS, "nn")
+    db.session.commit()
+    resolving.match_certain()
+
+
+# --- each office's demo organiser and admin -------------------------------------------------------------------
+
+#: (local part, name, admin?, password) of each office's demo accounts, at <slug>.example.no
+FIRST_OFFICE_ACCOUNTS = (("arrangor", "Inga Arrangør", False, "nordlys over varangerfjorden"),
+                         ("admin", "Aslak Admin", True, "nordlys over varangerfjorden"))
+ROGALAND_ACCOUNTS = (("arrangor", "Solveig Skipar", False, "lyng og fjell ved lysefjorden"),
+                     ("admin", "Tormod Admin", True, "lyng og fjell ved lysefjorden"))
+
+
+def _accounts(office, accounts) -> list[tuple]:
+    """The office's demo organiser and admin (the office in scope), made when missing; only in debug mode (or
+    the tests): a known password is for a demo on one's own machine, never for a server."""
+    if not (current_app.debug or current_app.testing):
+        return []
+    from .auth import service as accounts_service
+
+    made = []
+    for local, name, admin, password in accounts:
+        email = f"{local}@{office.slug or 'kontor'}.example.no"
+        user = db.session.scalar(select(User).where(User.email == email), execution_options={ALL_OFFICES: True})
+        if user is None:
+            user = accounts_service.create_user(email, name, admin=admin, password=password)
+            record("user.create", user, f"{user.email} ({user.role}), demo account from seed-demo")
+            db.session.commit()
+        made.append((office, email, password, "admin" if admin else "organiser"))
+    return made
+
+
+def _print_offices(accounts) -> None:
+    from .offices.settings import segment
+
+    base = current_app.config["SAMLINGER_BASE_URL"].rstrip("/")
+    known = offices()
+    if known.several:
+        click.echo(f"Offices: {base}/ lists them")
+    for office in known.all:
+        click.echo(f"  {office.name_in(office.default_language)}: {base}{segment(office)}/ "
+                   f"({office.default_language}; offers {','.join(office.languages)})")
+        for shown, email, password, role in accounts:
+            if shown.id == office.id:
+                click.echo(f"    {role:<9} {email}  password: {password}")
+    if accounts:
+        click.echo(f"Sign in at {base}/logg-inn (each account sees its own office only); the first sign-in sets "
+                   "up the second factor: an authenticator app.")
+    else:
+        click.echo("No demo accounts outside debug mode: make them with create-user EMAIL --name NAME --office SLUG")
