@@ -123,6 +123,8 @@ def create_app(config: dict | None = None) -> Flask:
     formatting.register(app)
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
     app.jinja_env.globals["office_name"] = texts.office_name
+    app.jinja_env.globals["office_contact"] = texts.office_contact
+    app.jinja_env.globals["offered_languages"] = i18n.offered
     app.jinja_env.globals["lang_of"] = texts.lang_of
     _register_error_pages(app)
     security.trust_proxies(app)  # outermost: everything inside sees the client's scheme and address

@@ -3,7 +3,7 @@ validators, the e-mail field, the confirm-only form and the answer's status code
 
 import unicodedata
 
-from flask import abort, current_app
+from flask import abort
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -11,6 +11,7 @@ from wtforms import EmailField, PasswordField, SelectChoice, SelectField, String
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
 from .i18n import LABELS, WORKSPACE_LANGUAGES
+from .offices.settings import current as current_office
 
 AT_MOST = _l("At most %(max)d characters.")
 ENTER_EMAIL = _l("Enter your e-mail address.")
@@ -76,12 +77,12 @@ def _page_language() -> str:
 
 
 def _participant_languages() -> list:
-    return [SelectChoice(code, LABELS[code]) for code in current_app.config["SAMLINGER_LANGUAGES"]]
+    """The languages the office offers (Rogaland's no Sami, whatever the first office offers)."""
+    return [SelectChoice(code, LABELS[code]) for code in current_office().languages]
 
 
 def _account_languages() -> list:
-    return [SelectChoice(code, LABELS[code]) for code in current_app.config["SAMLINGER_LANGUAGES"]
-            if code in WORKSPACE_LANGUAGES]
+    return [SelectChoice(code, LABELS[code]) for code in current_office().languages if code in WORKSPACE_LANGUAGES]
 
 
 def language_field(label, *, account: bool = False) -> SelectField:

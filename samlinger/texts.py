@@ -90,6 +90,12 @@ def office_name(language: str | None = None) -> str:
     return current().name_in(language or current_language())
 
 
+def office_contact() -> str:
+    """The address on the office's pages for questions and requests about personal data (its contact_email; the
+    first office's comes from SAMLINGER_CONTACT_EMAIL)."""
+    return current().contact_email
+
+
 def office_names_from(environ) -> tuple[str, dict[str, str]]:
     """(the Bokmål name, {language: its own name}) from the environment. SAMLINGER_ORGANISER_NAME is the old
     name of SAMLINGER_OFFICE_NAME, read when that is unset. With no name set at all, the defaults name the

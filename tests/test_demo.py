@@ -195,3 +195,15 @@ def test_each_offices_demo_organiser_sees_their_own_office(app, runner, client):
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "Stavanger" in page and "Samling i øst" not in page and "Samling i aust" not in page
+
+
+def test_each_offices_contact_and_languages_on_its_own_pages(app, runner, client):
+    seed(runner)
+    rogaland = client.get("/rogaland/personvern").get_data(as_text=True)
+    assert "postmottak@rogaland.example.no" in rogaland and app.config["SAMLINGER_CONTACT_EMAIL"] not in rogaland
+    finnmark = client.get("/finnmark/personvern").get_data(as_text=True)
+    assert app.config["SAMLINGER_CONTACT_EMAIL"] in finnmark and "rogaland" not in finnmark
+    # Finnmark offers Northern Sami and its accessibility statement says how far; Rogaland offers none.
+    assert "Northern Sami" in client.get("/en/finnmark/tilgjengelighet").get_data(as_text=True)
+    assert "Northern Sami" not in client.get("/en/rogaland/tilgjengelighet").get_data(as_text=True)
+    assert client.get("/se/rogaland/").status_code == 404
