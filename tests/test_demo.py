@@ -195,6 +195,10 @@ def test_each_offices_demo_organiser_sees_their_own_office(app, runner, client):
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "Stavanger" in page and "Samling i øst" not in page and "Samling i aust" not in page
+    # The workspace's address without an office (where the login sends everyone), or another office's, is the
+    # same page in their own office (in the language of the address they opened).
+    assert client.get("/arrangor/").headers["Location"] == "/nb/rogaland/arrangor/"
+    assert client.get("/nn/finnmark/arrangor/").headers["Location"] == "/rogaland/arrangor/"
 
 
 def test_each_offices_contact_and_languages_on_its_own_pages(app, runner, client):
