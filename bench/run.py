@@ -237,7 +237,7 @@ def registered_cookie(app_url: str, office=seeding.OFFICES[0]) -> str:
     [(token, cookie)] = credentials(app_url, path, 1)
     body = urllib.parse.urlencode({
         "csrf_token": token, "name": "Bench Leser", "email": f"reader-{secrets.token_hex(4)}@bench.example.no",
-        "organisation": "Alta kommune", "role": "", "phone": "", "needs": "", "consent": "y"})
+        "organisation": office.organisation, "role": "", "phone": "", "needs": "", "consent": "y"})
     parts = urllib.parse.urlsplit(app_url)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
     try:
@@ -364,7 +364,8 @@ def measure(args, app: Server, baseline: Server) -> list[dict]:
                     runs[who] = wrk(baseline, "/", args)
                 elif method == "POST":
                     prefix = f"r{r}-{secrets.token_hex(3)}"
-                    runs[who] = wrk(app, path, args, "register.lua", (path, prefix, str(pairs_file)))
+                    runs[who] = wrk(app, path, args, "register.lua",
+                                    (path, prefix, str(pairs_file), office.organisation))
                 else:
                     runs[who] = wrk(app, path, args, cookie=cookie)
             rounds.append(runs)

@@ -55,6 +55,8 @@ class BenchOffice:
     county: str
     #: create_office's arguments for an office after the first (the first comes from the settings)
     create: dict | None = None
+    #: what the benchmark's registrations write as their organisation: a municipality of the office's register
+    organisation: str = "Alta kommune"
 
     @property
     def first(self) -> bool:
@@ -77,7 +79,7 @@ OFFICES = (
     BenchOffice("rogaland", "nb", DATA / "municipalities-rogaland.csv", "Rogaland", create=dict(
         name="Statsforvalteren i Rogaland",
         names={"nn": "Statsforvaltaren i Rogaland", "en": "The County Governor of Rogaland"},
-        default_language="nn", languages=("nn", "nb", "en"))),
+        default_language="nn", languages=("nn", "nb", "en")), organisation="Stavanger kommune"),
 )
 
 MUNICIPALITIES = ["Alta", "Vardø", "Hammerfest", "Vadsø", "Sør-Varanger", "Tromsø", "Harstad", "Senja",
