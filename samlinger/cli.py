@@ -1,4 +1,5 @@
-"""Commands for operators: `flask --app app <command>` (the demo data is in demo.py)."""
+"""Commands for operators: `flask --app app <command>` (the demo data is in demo/; offices/commands.py has
+create-office, update-office and the `--office` option)."""
 
 import click
 from flask import current_app
