@@ -103,6 +103,7 @@ def app(app_config):
     app = create_app(app_config)
     with app.app_context():
         db.create_all()
+        first_office(app)
     yield app
     with app.app_context():
         db.session.remove()
@@ -111,6 +112,20 @@ def app(app_config):
             with db.engine.begin() as conn:
                 conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
         db.engine.dispose()
+
+
+def first_office(app) -> None:
+    """The first office, as a new database gets it from the settings: the run's PostgreSQL database has its
+    tables already (create_all makes none, so no office), and the test before emptied them."""
+    from sqlalchemy import func, insert, select
+
+    from samlinger.offices.models import Office
+    from samlinger.offices.settings import first_office_row
+    from samlinger.timeutil import utcnow
+
+    if not db.session.scalar(select(func.count()).select_from(Office)):
+        db.session.execute(insert(Office).values(created_at=utcnow(), **first_office_row(app.config)))
+        db.session.commit()
 
 
 def empty_database() -> None:
