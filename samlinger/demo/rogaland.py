@@ -48,7 +48,7 @@ ROGALAND_PROGRAMME = (
 ROGALAND_DESCRIPTION_NN = (
     "Kva har kommunane lært av innovasjons- og fornyingsprosjekta dei har fått skjønsmidlar til? Vi høyrer om "
     "«Beboerlyst» og samskapingshuset i Stavanger, om innovasjonsfremjande innkjøp og om Digi Rogaland, der alle "
-    "kommunane i fylket går saman om å utvikla gode digitale tenester.\n\n"
+    "kommunane i fylket går saman om å utvikle gode digitale tenester.\n\n"
     "Samlinga er for prosjektleiarar, prosjekteigarar og andre som arbeider med innovasjon og fornying i kommunane."
 )
 ROGALAND_PROGRAMME_NN = (
