@@ -72,3 +72,38 @@ def test_refused_without_change(app, runner):
     after = office_row(app, first)
     assert (after.name, after.languages, after.default_language) == (before.name, before.languages,
                                                                      before.default_language)
+
+
+def test_the_deployment_guides_steps_add_an_office_to_a_running_installation(app, runner, client):
+    """docs/DEPLOYMENT.md, "Adding an office", command by command: the office, its register, its first admin; then
+    the commands that act on one office want --office, and the cron commands run for each office."""
+    from samlinger.municipalities.importing import DATA
+
+    from .conftest import log_in
+
+    steps = [
+        ["create-office", "rogaland", "--name", "Statsforvalteren i Rogaland",
+         "--name-nn", "Statsforvaltaren i Rogaland", "--name-en", "The County Governor of Rogaland",
+         "--default-language", "nn", "--languages", "nn,nb,en",
+         "--contact-email", "postmottak@example.no", "--reply-to", "samlinger-rogaland@example.no"],
+        ["load-municipalities", str(DATA / "municipalities-rogaland.csv"), "--office", "rogaland", "--county",
+         "Rogaland"],
+    ]
+    for args in steps:
+        result = runner.invoke(args=args)
+        assert result.exit_code == 0, result.output
+    password = "lyng og fjell ved lysefjorden"
+    result = runner.invoke(args=["create-user", "--office", "rogaland", "--admin", "--name", "Kari Nordmann",
+                                 "kari@statsforvalteren.no"], input=password + "\n")
+    assert result.exit_code == 0 and "admin of rogaland" in result.output, result.output
+
+    log_in(client, "kari@statsforvalteren.no", password)
+    workspace = client.get("/rogaland/arrangor/kommuner/")
+    assert workspace.status_code == 200 and '<html lang="nn"' in workspace.get_data(as_text=True)
+    assert "Haugesund" in workspace.get_data(as_text=True)
+    assert 'lang="nn"' in client.get("/rogaland/").get_data(as_text=True)
+
+    unnamed = runner.invoke(args=["load-municipalities", str(DATA / "municipalities-finnmark.csv")])
+    assert unnamed.exit_code == 2 and "--office" in unnamed.output
+    reminders = runner.invoke(args=["send-reminders"])
+    assert reminders.exit_code == 0 and reminders.output.count("reminders queued") == 2
