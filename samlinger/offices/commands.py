@@ -100,9 +100,10 @@ def create_office_command(slug, name, name_nn, name_en, name_se, default_languag
 @with_appcontext
 def update_office_command(slug, name, name_nn, name_en, name_se, default_language, languages, contact_email,
                           reply_to, sender_name):
-    """Change an office's names, languages, contact, reply-to or sender name: only the options given. The
-    SAMLINGER_OFFICE_* settings are read once, when the first office is made; after that this is how to change it.
-    The address segment SLUG stays: links in mail already sent carry it."""
+    """Change an office's names, languages, contact, reply-to or sender name: only the options given. The first
+    office's settings in the environment (SAMLINGER_OFFICE_NAME*, SAMLINGER_DEFAULT_LANGUAGE, SAMLINGER_LANGUAGES,
+    SAMLINGER_CONTACT_EMAIL, SAMLINGER_REPLY_TO) are read once, when it is made; after that this is how to change
+    it. The address segment SLUG stays: links in mail already sent carry it."""
     try:
         office, changed = update_office(
             slug, name=name, name_nn=name_nn, name_en=name_en, name_se=name_se, default_language=default_language,
