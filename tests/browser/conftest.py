@@ -120,7 +120,8 @@ def serving(app, port: int = 0, ssl_context=None):
 
 
 def demo_app(tmp: Path, smtp, **config):
-    """The demo (`seed-demo`) in a new SQLite database in *tmp*, its mail going to the *smtp* recorder."""
+    """The first office's demo (`seed-demo --one-office`) in a new SQLite database in *tmp*, its mail going to the
+    *smtp* recorder."""
     app = create_app(base_config(f"sqlite:///{tmp / 'demo.sqlite'}", tmp) | {
         "MAIL_BACKEND": "smtp", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": smtp.port, **config})
     with app.app_context():
