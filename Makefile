@@ -36,12 +36,16 @@ extract-messages: $(VENV)/.runtime
 	$(PY) samlinger/translations/review.py
 
 # The demo runs in debug mode: the development SECRET_KEY is allowed and cookies work over plain http.
-# It is the office in Finnmark (a Bokmål county: nb at /); set the variables yourself to run it as another.
+# Two offices: the first is Finnmark's (a Bokmål county), made from the variables below at the first `db upgrade`
+# (set them yourself to run it as another), and seed-demo adds Statsforvaltaren i Rogaland (Nynorsk) at /rogaland/.
+# / lists the offices; seed-demo prints each office's address and its demo organiser's and admin's sign-in.
 PORT ?= 5000
 run: export FLASK_DEBUG ?= 1
 # Links in the demo's e-mails point at the port it is served on.
 run: export SAMLINGER_BASE_URL ?= http://127.0.0.1:$(PORT)
 run: export SAMLINGER_OFFICE_NAME ?= Statsforvalteren i Finnmark
+# The first office's address segment: /finnmark/ once there are several offices.
+run: export SAMLINGER_OFFICE_SLUG ?= finnmark
 run: export SAMLINGER_OFFICE_NAME_NN ?= Statsforvaltaren i Finnmark
 run: export SAMLINGER_OFFICE_NAME_EN ?= The County Governor of Finnmark
 run: export SAMLINGER_OFFICE_NAME_SE ?= Stáhtahálddašeaddji Finnmárkkus
@@ -50,7 +54,7 @@ run: export SAMLINGER_LANGUAGES ?= nb,nn,se,en
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
-	@echo "Serving http://127.0.0.1:$(PORT) - mail is printed here and kept in the outbox unless MAIL_SERVER is set."
+	@echo "Serving http://127.0.0.1:$(PORT) (the offices: /finnmark/, /rogaland/) - mail is printed here and kept in the outbox unless MAIL_SERVER is set."
 	$(FLASK) mail-worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 

@@ -3,13 +3,14 @@
     .venv/bin/python bench/run.py [--database sqlite|postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
                                   [--duration 10] [--connections 32] [--threads 2] [--workers 2] [--rounds 2]
 
-It seeds a database (200 gatherings over ten years, 20,000 registrations, documents), starts the app and a
-bare Flask app under gunicorn with the same settings, and runs wrk against each endpoint, alternating the
-two so that a noisy machine affects both alike. It prints every figure as a ratio to the bare Flask app,
-checks that every registration POST answered with a redirect wrote exactly one registration and one
-outbox row, times CSV and XLSX exports of 1,000 and 10,000 registrations, measures the organisers' reach
-page over the ten years (logged in, one connection, p99 under 200 ms), and writes everything to
-bench/results/. With a PostgreSQL URL, a database of its own is created on that server and dropped after.
+It seeds a database with two offices (each 200 gatherings over ten years, 20,000 registrations, documents, its
+register), starts the app and a bare Flask app under gunicorn with the same settings, and runs wrk against each
+endpoint of each office and the national ones, alternating the two so that a noisy machine affects both alike.
+It prints every figure as a ratio to the bare Flask app, checks that every registration POST answered with a
+redirect wrote exactly one registration and one outbox row in its office's gathering, times CSV and XLSX exports
+of 1,000 and 10,000 registrations, measures the organisers' reach page over the ten years (logged in, one
+connection, p99 under 200 ms), and writes everything to bench/results/. With a PostgreSQL URL, a database of its
+own is created on that server and dropped after.
 """
 
 import argparse
@@ -43,17 +44,40 @@ if str(ROOT) not in sys.path:
 
 from bench import seed as seeding  # noqa: E402
 
-#: the public pages and feeds, each read by three kinds of reader
-PAGES = [("front page", "/"), ("gathering page", f"/samlinger/{seeding.DETAIL_SLUG}"),
+#: the public pages and feeds of each office, each read by three kinds of reader
+PAGES = [("front page", "/"), ("gathering page", "/samlinger/{detail}"), ("gathering .ics", "/samlinger/{detail}.ics"),
          ("JSON API", "/api/v1/gatherings"), ("ICS feed", "/samlinger.ics")]
-#: (how the reader is named, the language prefix of their addresses): a reader without a cookie, a reader
-#: of a link in Nynorsk, and a reader who has registered (a session cookie: CSRF token and receipt)
-READERS = [("", ""), (", in Nynorsk", "/nn"), (", after registering", "")]
-#: (name, method, path, target ratio to bare Flask, or None: measured, not judged)
-ENDPOINTS = [(page + reader, "GET", prefix + path, 0.5) for reader, prefix in READERS for page, path in PAGES] + [
-    ("registration POST", "POST", f"/samlinger/{seeding.REGISTER_SLUG}/pamelding", 0.25),
-]
-#: endpoints measured with the session cookie of a visitor who has just registered
+#: (how the reader is named, the language of their addresses: None = the office's own, "other" = its other
+#: Norwegian standard): a reader without a cookie, a reader of a link in the other standard (/nn/finnmark/…,
+#: /nb/rogaland/…), and a reader who has registered (a session cookie: CSRF token and receipt)
+READERS = [("", None), (", in {other}", "other"), (", after registering", None)]
+STANDARDS = {"nb": "Bokmål", "nn": "Nynorsk"}
+#: the addresses of no office, once there are several: the list of offices and every office's gatherings
+NATIONAL = [("list of offices", "/"), ("national JSON API", "/api/v1/gatherings")]
+
+
+def _endpoints():
+    """(name, method, path, target ratio to bare Flask, or None: measured, not judged), and each one's office."""
+    endpoints, office_of = [], {}
+    for office in seeding.OFFICES:
+        detail = office.slug_of(seeding.DETAIL_SLUG)
+        for reader, language in READERS:
+            for page, path in PAGES:
+                name = f"{office.slug}: {page}{reader.format(other=STANDARDS[office.other])}"
+                endpoints.append((name, "GET", office.path(path.format(detail=detail),
+                                                           office.other if language else ""), 0.5))
+                office_of[name] = office
+    endpoints += [(name, "GET", path, 0.5) for name, path in NATIONAL]
+    for office in seeding.OFFICES:
+        name = f"{office.slug}: registration POST"
+        endpoints.append((name, "POST", office.path(f"/samlinger/{office.slug_of(seeding.REGISTER_SLUG)}/pamelding"),
+                          0.25))
+        office_of[name] = office
+    return endpoints, office_of
+
+
+ENDPOINTS, OFFICE_OF = _endpoints()
+#: endpoints measured with the session cookie of a visitor who has just registered (in the endpoint's office)
 REGISTERED = {name for name, *_ in ENDPOINTS if name.endswith(", after registering")}
 #: p99 latency of the app at most this many times the bare Flask app's
 P99_LIMIT = 4.0
@@ -202,13 +226,18 @@ def credentials(app_url: str, path: str, count: int) -> list[tuple[str, str]]:
     return pairs
 
 
-def registered_cookie(app_url: str) -> str:
-    """The session cookie of a visitor who has just registered: the form's CSRF token and the receipt."""
-    path = f"/samlinger/{seeding.REGISTER_SLUG}/pamelding"
+def register_path(office, page: str = "pamelding") -> str:
+    return office.path(f"/samlinger/{office.slug_of(seeding.REGISTER_SLUG)}/{page}")
+
+
+def registered_cookie(app_url: str, office=seeding.OFFICES[0]) -> str:
+    """The session cookie of a visitor who has just registered in *office*: the form's CSRF token and the
+    receipt."""
+    path = register_path(office)
     [(token, cookie)] = credentials(app_url, path, 1)
     body = urllib.parse.urlencode({
         "csrf_token": token, "name": "Bench Leser", "email": f"reader-{secrets.token_hex(4)}@bench.example.no",
-        "organisation": "Alta kommune", "role": "", "phone": "", "needs": "", "consent": "y"})
+        "organisation": office.organisation, "role": "", "phone": "", "needs": "", "consent": "y"})
     parts = urllib.parse.urlsplit(app_url)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
     try:
@@ -268,16 +297,20 @@ def measure_reach(args, app: "Server") -> dict:
     return entry
 
 
-def check_writes(database_url: str, redirects: int) -> dict:
-    """Count the benchmark's registrations and their outbox rows: every redirect must be one of each."""
+def check_writes(database_url: str, redirects: int, register_slug: str | None = None) -> dict:
+    """Count the benchmark's registrations (for the gathering *register_slug*, when given: one office's) and
+    their outbox rows: every redirect must be one of each."""
     from sqlalchemy import create_engine, func, select
 
+    from samlinger.gatherings.models import Gathering
     from samlinger.mail.models import OutboundEmail
     from samlinger.registration.models import Registration
 
     engine = create_engine(database_url)
     with engine.connect() as conn:
         ours = Registration.email.like("%@bench.example.no")
+        if register_slug is not None:
+            ours = ours & Registration.gathering_id.in_(select(Gathering.id).where(Gathering.slug == register_slug))
         registrations = conn.scalar(select(func.count()).where(ours))
         distinct = conn.scalar(select(func.count(func.distinct(Registration.email))).where(ours))
         outbox = conn.scalar(
@@ -306,9 +339,10 @@ def measure(args, app: Server, baseline: Server) -> list[dict]:
         if args.only and name not in args.only:
             continue
         rounds = []
-        cookie = registered_cookie(app.url) if name in REGISTERED else None
+        office = OFFICE_OF.get(name, seeding.OFFICES[0])
+        cookie = registered_cookie(app.url, office) if name in REGISTERED else None
         if cookie:
-            receipt = urllib.request.Request(f"{app.url}/samlinger/{seeding.REGISTER_SLUG}/kvittering",
+            receipt = urllib.request.Request(app.url + register_path(office, "kvittering"),
                                              headers={"Cookie": cookie})
             with urllib.request.urlopen(receipt, timeout=10) as response:
                 if "bench.example.no" not in response.read().decode():
@@ -330,7 +364,8 @@ def measure(args, app: Server, baseline: Server) -> list[dict]:
                     runs[who] = wrk(baseline, "/", args)
                 elif method == "POST":
                     prefix = f"r{r}-{secrets.token_hex(3)}"
-                    runs[who] = wrk(app, path, args, "register.lua", (path, prefix, str(pairs_file)))
+                    runs[who] = wrk(app, path, args, "register.lua",
+                                    (path, prefix, str(pairs_file), office.organisation))
                 else:
                     runs[who] = wrk(app, path, args, cookie=cookie)
             rounds.append(runs)
@@ -357,6 +392,7 @@ def measure(args, app: Server, baseline: Server) -> list[dict]:
         }
         if method == "POST":
             entry["redirects"] = sum(run["app"]["statuses"].get("302", 0) for run in rounds)
+            entry["register_slug"] = office.slug_of(seeding.REGISTER_SLUG)
         results.append(entry)
     return results
 
@@ -370,7 +406,7 @@ def judge(results: list[dict], database_url: str) -> None:
     """Check the writes (after the app has finished every request) and whether each target is met."""
     for entry in results:
         if "redirects" in entry:
-            entry["writes"] = check_writes(database_url, entry["redirects"])
+            entry["writes"] = check_writes(database_url, entry["redirects"], entry.get("register_slug"))
         entry["met"] = None if entry["target"] is None else (
             entry["ratio"] >= entry["target"] and entry["p99_ratio"] <= P99_LIMIT
             and entry["failed"] == 0 and entry.get("writes", {"ok": True})["ok"])
@@ -397,7 +433,7 @@ def summary(results: list[dict], exports: list[dict], args, database_kind: str, 
     lines = [
         f"samlinger vs bare Flask, {database_kind}, gunicorn -w {args.workers} -k {args.worker_class} "
         f"--threads {args.gunicorn_threads}, wrk -t{args.threads} -c{args.connections} -d{args.duration}s, "
-        f"{args.rounds} rounds, {os.cpu_count()} CPUs",
+        f"{args.rounds} rounds, {os.cpu_count()} CPUs, {len(seeding.OFFICES)} offices",
         "",
         "| endpoint | req/s | bare Flask req/s | ratio (target) | p50 ms | p99 ms | p99 vs bare Flask "
         "| CPU ms/req (bare Flask) | failed | met |",
@@ -415,7 +451,7 @@ def summary(results: list[dict], exports: list[dict], args, database_kind: str, 
     for e in results:
         if "writes" in e:
             w = e["writes"]
-            lines += ["", f"Registration POST: {w['redirects']} redirects counted by wrk, {w['registrations']} "
+            lines += ["", f"{e['name']}: {w['redirects']} redirects counted by wrk, {w['registrations']} "
                           f"registrations written ({w['distinct_addresses']} distinct addresses), {w['outbox_rows']} "
                           f"outbox rows, lost writes: {w['lost_writes']}, "
                           f"{'consistent' if w['ok'] else 'INCONSISTENT'}."]
@@ -456,13 +492,16 @@ def main() -> int:
     database_kind = "SQLite (WAL)" if args.database == "sqlite" else "PostgreSQL"
 
     with database(args.database) as url, tempfile.TemporaryDirectory(prefix="samlinger-bench-") as scratch:
-        print(f"Seeding {database_kind}: {args.gatherings} gatherings, {args.registrations} registrations ...",
+        print(f"Seeding {database_kind}: {len(seeding.OFFICES)} offices, each {args.gatherings} gatherings, "
+              f"{args.registrations} registrations ...",
               flush=True)
         started = time.perf_counter()
         seeded = seeding.prepare(url, gatherings=args.gatherings, registrations=args.registrations)
         print(f"  seeded in {time.perf_counter() - started:.1f} s", flush=True)
+        # The benchmark's organiser signs in with the password alone (organisers may, with "admins").
         env = {"DATABASE_URL": url, "RATELIMIT_ENABLED": "0", "SECRET_KEY": secrets.token_hex(16),
-               "SAMLINGER_BASE_URL": "http://samlinger.bench", "MAIL_SERVER": ""}
+               "SAMLINGER_BASE_URL": "http://samlinger.bench", "MAIL_SERVER": "",
+               "SECOND_FACTOR_REQUIRED_FOR": "admins", **seeding.FIRST_OFFICE_SETTINGS}
         app = Server("app", "app:app", ROOT, args, env)
         baseline = Server("baseline", "baseline:app", BENCH, args, {})
         try:

@@ -1,6 +1,11 @@
-"""Fill a database with ten years of a project network's gatherings, fast (bulk inserts).
+"""Fill a database with ten years of a project network's gatherings, fast (bulk inserts), for each of two offices.
 
-    python bench/seed.py [--database URL] [--gatherings 200] [--registrations 20000]
+    python bench/seed.py [--database URL] [--gatherings 200] [--registrations 20000] [--offices 2]
+
+Each office gets the same: *gatherings* over ten years, *registrations*, documents, its own register (the first
+office Finnmark's, the second Rogaland's). The first office is the installation's own (Statsforvalteren i
+Finnmark, at /finnmark/); the second, Statsforvaltaren i Rogaland at /rogaland/ (Nynorsk by default), is made
+with `create_office` as an operator would.
 
 The default database is a new SQLite file (WAL) in a temporary folder. The schema is built by the
 migrations (`flask db upgrade`), the rows by SQLAlchemy bulk inserts through the app's own models.
@@ -24,7 +29,7 @@ if str(ROOT) not in sys.path:
 from samlinger.documents.models import Document  # noqa: E402
 from samlinger.extensions import db  # noqa: E402
 from samlinger.gatherings.models import Gathering, Round  # noqa: E402
-from samlinger.municipalities.importing import DEMO_FILE  # noqa: E402
+from samlinger.municipalities.importing import DATA, DEMO_FILE  # noqa: E402
 from samlinger.municipalities.models import Municipality  # noqa: E402
 from samlinger.registration.models import Registration  # noqa: E402
 from samlinger.timeutil import oslo, oslo_to_utc, utcnow  # noqa: E402
@@ -37,6 +42,45 @@ DETAIL_SLUG = "bench-detail"
 ORGANISER = ("bench@statsforvalteren.test", "benk med lang og trygg passordfrase")
 #: Municipalities of the register (Finnmark) the registrations come from; the rest are never reached.
 REACHED = 15
+
+
+@dataclass(frozen=True)
+class BenchOffice:
+    """An office the benchmark seeds and measures."""
+
+    slug: str
+    #: the other Norwegian standard, read at /<other>/<slug>/… (the office's own is at /<slug>/…)
+    other: str
+    register: Path
+    county: str
+    #: create_office's arguments for an office after the first (the first comes from the settings)
+    create: dict | None = None
+    #: what the benchmark's registrations write as their organisation: a municipality of the office's register
+    organisation: str = "Alta kommune"
+
+    @property
+    def first(self) -> bool:
+        return self.create is None
+
+    def slug_of(self, own: str) -> str:
+        """The benchmark's own gathering *own* (REGISTER_SLUG, DETAIL_SLUG) in this office: slugs are unique in
+        the installation, so the second office's are "rogaland-bench-open"…"""
+        return own if self.first else f"{self.slug}-{own}"
+
+    def path(self, path: str, language: str = "") -> str:
+        """*path* of this office's section, in *language* ("" = its default)."""
+        return (f"/{language}" if language else "") + f"/{self.slug}" + path
+
+
+#: the settings that make the first office Statsforvalteren i Finnmark at /finnmark/ (read at `flask db upgrade`)
+FIRST_OFFICE_SETTINGS = {"SAMLINGER_OFFICE_NAME": "Statsforvalteren i Finnmark", "SAMLINGER_OFFICE_SLUG": "finnmark"}
+OFFICES = (
+    BenchOffice("finnmark", "nn", DEMO_FILE, "Finnmark"),
+    BenchOffice("rogaland", "nb", DATA / "municipalities-rogaland.csv", "Rogaland", create=dict(
+        name="Statsforvalteren i Rogaland",
+        names={"nn": "Statsforvaltaren i Rogaland", "en": "The County Governor of Rogaland"},
+        default_language="nn", languages=("nn", "nb", "en")), organisation="Stavanger kommune"),
+)
 
 MUNICIPALITIES = ["Alta", "Vardø", "Hammerfest", "Vadsø", "Sør-Varanger", "Tromsø", "Harstad", "Senja",
                   "Nordreisa", "Lyngen", "Karasjok", "Kautokeino", "Porsanger", "Lebesby", "Gamvik"]
@@ -72,21 +116,23 @@ def _weekday(day: date) -> date:
 
 
 def seed(gatherings: int = 200, registrations: int = 20_000, export_sizes=(1_000, 10_000),
-         per_round: int = 10) -> Seeded:
-    """Add *gatherings* over rounds of *per_round*, the last round upcoming, the rest spread over the
-    past years; *registrations* in all, of which one past gathering per export size holds that many.
+         per_round: int = 10, office: BenchOffice = OFFICES[0]) -> Seeded:
+    """Add *gatherings* over rounds of *per_round* to *office* (made when missing), the last round upcoming, the
+    rest spread over the past years; *registrations* in all, of which one past gathering per export size holds
+    that many.
 
     Runs in the current app context and commits. Two of the upcoming gatherings are the benchmark's
-    own (REGISTER_SLUG, DETAIL_SLUG).
+    own (office.slug_of(REGISTER_SLUG), office.slug_of(DETAIL_SLUG)).
     """
     today = oslo(utcnow()).date()
-    office_id = _first_office()
+    office_id = _office(office)
+    register_slug, detail_slug = office.slug_of(REGISTER_SLUG), office.slug_of(DETAIL_SLUG)
     rounds = max(1, -(-gatherings // per_round))
     round_rows, gathering_rows = [], []
     # Seeding again adds to what is there (the statement-count test grows a database from 5 to 200).
     round_offset = db.session.scalar(select(func.max(Round.id))) or 0
     gathering_id = first_id = db.session.scalar(select(func.max(Gathering.id))) or 0
-    own_slugs = not db.session.scalar(select(func.count()).where(Gathering.slug == REGISTER_SLUG))
+    own_slugs = not db.session.scalar(select(func.count()).where(Gathering.slug == register_slug))
     for r in range(rounds):
         # The last round starts a month from now; each earlier one half a year before the next.
         first_day = today + timedelta(days=30) - timedelta(days=182 * (rounds - 1 - r))
@@ -103,23 +149,23 @@ def seed(gatherings: int = 200, registrations: int = 20_000, export_sizes=(1_000
             upcoming = r == rounds - 1
             slug = f"samling-{gathering_id}"
             if own_slugs and upcoming and n == 0:
-                slug = REGISTER_SLUG
+                slug = register_slug
             elif own_slugs and upcoming and n == 1:
-                slug = DETAIL_SLUG
+                slug = detail_slug
             gathering_rows.append(dict(
                 id=gathering_id, round_id=round_id, office_id=office_id, slug=slug,
                 uid=f"bench-{gathering_id}@samlinger",
                 title=f"Samling {gathering_id} i {venue.split()[-1]}", region=region, venue=venue,
                 address=address, starts_at=oslo_to_utc(day, time(10, 0)), ends_at=oslo_to_utc(day, time(15, 30)),
                 registration_deadline=day - timedelta(days=7),
-                capacity=None if slug == REGISTER_SLUG else 60, waitlist_enabled=True,
+                capacity=None if slug == register_slug else 60, waitlist_enabled=True,
                 status="cancelled" if gathering_id % 37 == 0 else "published",
                 description=DESCRIPTION, programme=PROGRAMME, revision=0,
                 documents_visibility="public",
             ))
     db.session.execute(insert(Round), round_rows)
     db.session.execute(insert(Gathering), gathering_rows)
-    municipality_ids = _register()[:REACHED]
+    municipality_ids = _register(office, office_id)[:REACHED]
 
     now = utcnow()
     past = [g for g in gathering_rows if g["ends_at"] < now]
@@ -184,32 +230,49 @@ def seed(gatherings: int = 200, registrations: int = 20_000, export_sizes=(1_000
     return seeded
 
 
-def _first_office() -> int:
-    """The office the seeded rounds, gatherings and register belong to (bulk inserts name it themselves)."""
+def _office(office: BenchOffice) -> int:
+    """The id of *office*: the first one the installation has, or the one at its slug (made when missing). Bulk
+    inserts name their office themselves: the scope's filter (offices/scope.py) sees only ORM statements."""
     from samlinger.offices.models import Office
+    from samlinger.offices.service import create_office
 
-    return db.session.scalar(select(Office.id).order_by(Office.id).limit(1))
+    if office.first:
+        return db.session.scalar(select(Office.id).order_by(Office.id).limit(1))
+    found = db.session.scalar(select(Office.id).where(Office.slug == office.slug))
+    if found is None:
+        found = create_office(office.slug, **office.create)
+        db.session.commit()
+        found = found.id
+    return found
 
 
-def _register() -> list[int]:
-    """The Finnmark municipalities (inserted once, from the demo file), their ids in number order."""
-    if not db.session.scalar(select(func.count()).select_from(Municipality)):
-        with DEMO_FILE.open(encoding="utf-8") as handle:
-            rows = [dict(office_id=_first_office(), number=row["number"], name=row["name"], sami_name=row["sami_name"],
-                         language_decision=row["language_decision"], sami_area=row["sami_area"] == "yes",
-                         active=True, county="Finnmark") for row in csv.DictReader(handle)]
+def _register(office: BenchOffice, office_id: int) -> list[int]:
+    """The office's municipalities (inserted once, from its county's file), their ids in number order."""
+    mine = Municipality.office_id == office_id
+    if not db.session.scalar(select(func.count()).where(mine)):
+        with office.register.open(encoding="utf-8") as handle:
+            rows = [dict(office_id=office_id, number=row["number"], name=row["name"],
+                         sami_name=row.get("sami_name") or "", language_decision=_decision(row["language_decision"]),
+                         sami_area=row.get("sami_area") == "yes", active=True, county=office.county)
+                    for row in csv.DictReader(handle)]
         db.session.execute(insert(Municipality), rows)
-    return list(db.session.scalars(select(Municipality.id).order_by(Municipality.number)))
+    return list(db.session.scalars(select(Municipality.id).where(mine).order_by(Municipality.number)))
+
+
+def _decision(word: str) -> str:
+    from samlinger.municipalities.importing import LANGUAGE_WORDS
+
+    return LANGUAGE_WORDS[word.lower()]
 
 
 def add_organiser() -> None:
-    """The account the benchmark logs in with to read the reach page."""
+    """The account the benchmark logs in with to read the reach page: an organiser of the first office."""
     from samlinger.auth.models import User
 
     email, password = ORGANISER
     if db.session.scalar(select(func.count()).where(User.email == email)):
         return
-    user = User(email=email, name="Bench Arrangør", role="organiser", active=True)
+    user = User(email=email, name="Bench Arrangør", role="organiser", active=True, office_id=_office(OFFICES[0]))
     user.set_password(password)
     db.session.add(user)
     db.session.commit()
@@ -219,17 +282,20 @@ def sqlite_url(folder: str) -> str:
     return f"sqlite:///{Path(folder) / 'bench.sqlite'}"
 
 
-def prepare(database_url: str, **sizes) -> Seeded:
-    """Build the schema with the migrations and seed it; the database must be empty."""
+def prepare(database_url: str, offices: int = len(OFFICES), **sizes) -> Seeded:
+    """Build the schema with the migrations and seed the first *offices* of OFFICES, each with *sizes*; the
+    database must be empty. Returns the first office's figures (its exports are the ones timed)."""
     from flask_migrate import upgrade
 
     from samlinger import create_app
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "RATELIMIT_ENABLED": False,
-                      "SECRET_KEY": "bench-seeding"})
+                      "SECRET_KEY": "bench-seeding", **FIRST_OFFICE_SETTINGS})
     with app.app_context():
         upgrade()
         seeded = seed(**sizes)
+        for office in OFFICES[1:offices]:
+            seed(**sizes, office=office)
         add_organiser()
         db.session.remove()
         settle(db.engine)
@@ -252,11 +318,12 @@ def main() -> None:
     parser.add_argument("--database", help="SQLAlchemy URL of an empty database (default: SQLite in a temp dir)")
     parser.add_argument("--gatherings", type=int, default=200)
     parser.add_argument("--registrations", type=int, default=20_000)
+    parser.add_argument("--offices", type=int, choices=range(1, len(OFFICES) + 1), default=len(OFFICES))
     args = parser.parse_args()
     url = args.database or sqlite_url(tempfile.mkdtemp(prefix="samlinger-bench-"))
-    seeded = prepare(url, gatherings=args.gatherings, registrations=args.registrations)
-    print(f"{url}: {seeded.gatherings} gatherings, {seeded.registrations} registrations, "
-          f"{seeded.documents} documents")
+    seeded = prepare(url, offices=args.offices, gatherings=args.gatherings, registrations=args.registrations)
+    print(f"{url}: {args.offices} offices, each {seeded.gatherings} gatherings, {seeded.registrations} "
+          f"registrations, {seeded.documents} documents")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Commands for operators: `flask --app app <command>` (the demo data is in demo.py)."""
+"""Commands for operators: `flask --app app <command>` (the demo data is in demo/; offices/commands.py has
+create-office, update-office and the `--office` option)."""
 
 import click
 from flask import current_app
@@ -8,7 +9,7 @@ from .auth.cli import create_user, reset_second_factor
 from .evaluations import service as evaluations
 from .mail import worker
 from .municipalities import importing, resolving
-from .offices.commands import create_office_command, for_each_office, for_one_office
+from .offices.commands import create_office_command, for_each_office, for_one_office, update_office_command
 from .refusal import Refused
 from .registration import confirming, releasing, reminders, retention
 
@@ -24,6 +25,7 @@ def register_commands(app) -> None:
     app.cli.add_command(release_unconfirmed)
     app.cli.add_command(send_evaluations)
     app.cli.add_command(create_office_command)
+    app.cli.add_command(update_office_command)
 
 
 @click.command("load-municipalities")

@@ -10,7 +10,7 @@ from ..i18n import LANGUAGES
 from ..refusal import Refused
 from .registry import offices
 from .scope import use_office
-from .service import create_office, office_by_slug
+from .service import create_office, office_by_slug, update_office
 
 
 def for_one_office(command):
@@ -83,3 +83,39 @@ def create_office_command(slug, name, name_nn, name_en, name_se, default_languag
                f"({office.default_language}; {office.languages})")
     click.echo(f"Next: flask load-municipalities FILE --office {office.slug}, then "
                f"flask create-user EMAIL --name NAME --office {office.slug} --admin")
+
+
+@click.command("update-office")
+@click.argument("slug")
+@click.option("--name", default=None, help="The office's name in Bokmål.")
+@click.option("--name-nn", default=None, help="Its name in Nynorsk ('' = the Bokmål one).")
+@click.option("--name-en", default=None, help="Its name in English ('' = the Bokmål one).")
+@click.option("--name-se", default=None, help="Its name in Northern Sami ('' = the Bokmål one).")
+@click.option("--default-language", type=click.Choice(("nb", "nn")), default=None,
+              help="The written standard of its pages at /SLUG/.")
+@click.option("--languages", default=None,
+              help=f"The languages offered, in the switcher's order (from {','.join(LANGUAGES)}).")
+@click.option("--contact-email", default=None, help="The address on its pages for questions.")
+@click.option("--reply-to", default=None, help="Where replies to its mail go (its organisers' mailbox).")
+@click.option("--sender-name", default=None,
+              help="The name its mail is sent in ('' = its name in the mail's language).")
+@with_appcontext
+def update_office_command(slug, name, name_nn, name_en, name_se, default_language, languages, contact_email,
+                          reply_to, sender_name):
+    """Change an office's names, languages, contact, reply-to or sender name: only the options given. The first
+    office's settings in the environment (SAMLINGER_OFFICE_NAME*, SAMLINGER_DEFAULT_LANGUAGE, SAMLINGER_LANGUAGES,
+    SAMLINGER_CONTACT_EMAIL, SAMLINGER_REPLY_TO) are read once, when it is made; after that this is how to change
+    it. The address segment SLUG stays: links in mail already sent carry it."""
+    try:
+        office, changed = update_office(
+            slug, name=name, name_nn=name_nn, name_en=name_en, name_se=name_se, default_language=default_language,
+            languages=None if languages is None else _languages(languages), contact_email=contact_email,
+            reply_to=reply_to, sender_name=sender_name)
+    except Refused as refused:
+        raise click.UsageError(str(refused)) from None
+    db.session.commit()
+    if not changed:
+        click.echo(f"office {office.slug}: nothing changed")
+        return
+    click.echo(f"office {office.slug}: changed {', '.join(changed)} "
+               f"({office.name}; {office.default_language}; {office.languages})")

@@ -51,11 +51,7 @@ def create_office(slug: str, name: str, *, names: dict | None = None, default_la
     _one_line("its sender name", sender_name)
     contact_email, reply_to = _address("its contact address", contact_email), _address("its reply-to", reply_to)
     languages = tuple(code.strip().lower() for code in languages if code.strip())
-    try:
-        check_languages(languages, default_language)
-    except ValueError as error:
-        raise Refused("languages", str(error).replace("SAMLINGER_LANGUAGES", "--languages")
-                      .replace("SAMLINGER_DEFAULT_LANGUAGE", "--default-language")) from None
+    _check_languages(languages, default_language)
     names = {code: value.strip() for code, value in (names or {}).items() if value and value.strip()}
     office = Office(slug=slug, name=name.strip(), name_nn=names.get("nn", ""), name_en=names.get("en", ""),
                     name_se=names.get("se", ""), contact_email=contact_email, default_language=default_language,
@@ -96,3 +92,43 @@ def office_by_slug(slug: str | None):
     if known.several:
         raise Refused("office", f"name the office with --office ({', '.join(o.slug for o in known.all)})")
     return known.first
+
+
+def _check_languages(languages: tuple, default_language: str) -> None:
+    try:
+        check_languages(languages, default_language)
+    except ValueError as error:
+        raise Refused("languages", str(error).replace("SAMLINGER_LANGUAGES", "--languages")
+                      .replace("SAMLINGER_DEFAULT_LANGUAGE", "--default-language")) from None
+
+
+#: what update_office may change: everything but the address segment (links in sent mail carry it)
+CHANGEABLE = ("name", "name_nn", "name_en", "name_se", "default_language", "languages", "contact_email",
+              "reply_to", "sender_name")
+
+
+def update_office(slug: str, **changes) -> tuple[Office, list[str]]:
+    """Change the given settings of the office at /<slug>/ (a value None is left as it is; "" empties a name in
+    another language, a contact, reply-to or sender name); the caller commits. Returns the office and the names
+    of the fields that changed. Refused: no such office, an empty name, or languages the site cannot serve."""
+    office = db.session.scalar(select(Office).where(Office.slug == (slug or "").strip().lower()),
+                               execution_options={ALL_OFFICES: True})
+    if office is None:
+        known = ", ".join(o.slug for o in offices().all)
+        raise Refused("office", f"no office {slug!r}; there are: {known}")
+    unknown = set(changes) - set(CHANGEABLE)
+    if unknown:
+        raise ValueError(f"update_office cannot change {', '.join(sorted(unknown))}")
+    wanted = {field: value.strip() for field, value in changes.items() if value is not None and field != "languages"}
+    if changes.get("languages") is not None:
+        wanted["languages"] = ",".join(code.strip().lower() for code in changes["languages"] if code.strip())
+    if "name" in wanted and not wanted["name"]:
+        raise Refused("name", "an office needs a name")
+    _check_languages(tuple(wanted.get("languages", office.languages).split(",")),
+                     wanted.get("default_language", office.default_language))
+    changed = [field for field in CHANGEABLE if field in wanted and getattr(office, field) != wanted[field]]
+    for field in changed:
+        setattr(office, field, wanted[field])
+    if changed:
+        mark_public_change()  # every process reads the offices again; kept pages are made anew
+    return office, changed

@@ -47,7 +47,7 @@ def _seed(app) -> dict:
 
     from samlinger.gatherings.models import Gathering
 
-    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    result = app.test_cli_runner().invoke(args=["seed-demo", "--one-office"])
     assert result.exit_code == 0, result.output
     with app.app_context():
         gatherings = db.session.scalars(select(Gathering).order_by(Gathering.starts_at)).all()
@@ -120,12 +120,13 @@ def serving(app, port: int = 0, ssl_context=None):
 
 
 def demo_app(tmp: Path, smtp, **config):
-    """The demo (`seed-demo`) in a new SQLite database in *tmp*, its mail going to the *smtp* recorder."""
+    """The first office's demo (`seed-demo --one-office`) in a new SQLite database in *tmp*, its mail going to the
+    *smtp* recorder."""
     app = create_app(base_config(f"sqlite:///{tmp / 'demo.sqlite'}", tmp) | {
         "MAIL_BACKEND": "smtp", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": smtp.port, **config})
     with app.app_context():
         db.create_all()
-    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    result = app.test_cli_runner().invoke(args=["seed-demo", "--one-office"])
     assert result.exit_code == 0, result.output
     return app
 

@@ -1,115 +1,49 @@
-"""Demo data for trying the service and for `make run`: `flask --app app seed-demo`, safe to run again."""
+"""The first office's demo (Statsforvalteren i Finnmark in `make run`): the Finnmark register, this round's five
+gatherings (one hybrid, one sharing its seats between municipalities, one full, one past its deadline), six past
+rounds with attendance for the reach page, and evaluations with answers."""
 
 import random
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 
-import click
-from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
-from .documents.models import Document
-from .extensions import db
-from .gatherings import service
-from .gatherings.models import Gathering, Round
-from .municipalities import importing, resolving
-from .municipalities.models import Municipality
-from .online.models import VideoLink
-from .registration.models import Registration, normalise_email
-from .timeutil import oslo, oslo_to_utc, utcnow
+from ..documents.models import Document
+from ..extensions import db
+from ..gatherings.models import Gathering, Round
+from ..municipalities import importing, resolving
+from ..municipalities.models import Municipality
+from ..online.models import VideoLink
+from ..registration.models import Registration
+from ..timeutil import oslo, utcnow
+from .common import (
+    TERM_WORDS,
+    TERM_WORDS_NN,
+    demo_registration,
+    make_gathering,
+    make_round,
+    past_registrations,
+    term_of,
+    terms_before,
+)
 
 
-def register_commands(app) -> None:
-    app.cli.add_command(seed_demo)
-
-
-def _term_of(day: date) -> tuple[int, str]:
-    return day.year, "spring" if day.month <= 6 else "autumn"
-
-
-#: "våren", "høsten" ("hausten" in Nynorsk): the first of the words the rules know for each term
-TERM_WORDS = {term: words[0] for term, words in service.TERM_WORDS.items()}
-TERM_WORDS_NN = {term: words[0] for term, words in service.TERM_WORDS_NN.items()}
+def _finnmark_round_texts(year: int, term: str) -> dict:
+    return dict(title=f"Samlinger i Prosjektnettverket {TERM_WORDS[term]} {year}",
+                title_nn=f"Samlingar i Prosjektnettverket {TERM_WORDS_NN[term]} {year}",
+                intro="Har du lyst til å lære mer om prosjektarbeid? Skal du lede et prosjekt i kommunal "
+                      "regi? Statsforvalteren inviterer kommunene til samling for prosjektnettverket. "
+                      "Det blir to samlinger, én i øst og én i vest.",
+                intro_nn="Har du lyst til å lære meir om prosjektarbeid? Skal du leie eit prosjekt i "
+                         "kommunal regi? Statsforvaltaren inviterer kommunane til samling for "
+                         "prosjektnettverket. Det blir to samlingar, éi i aust og éi i vest.")
 
 
 def _round(year: int, term: str) -> Round:
-    round_ = db.session.scalar(select(Round).where(Round.year == year, Round.term == term))
-    if round_ is None:
-        round_ = Round(year=year, term=term, published=True,
-                        title=f"Samlinger i Prosjektnettverket {TERM_WORDS[term]} {year}",
-                        title_nn=f"Samlingar i Prosjektnettverket {TERM_WORDS_NN[term]} {year}",
-                        intro="Har du lyst til å lære mer om prosjektarbeid? Skal du lede et prosjekt i kommunal "
-                              "regi? Statsforvalteren inviterer kommunene til samling for prosjektnettverket. "
-                              "Det blir to samlinger, én i øst og én i vest.",
-                        intro_nn="Har du lyst til å lære meir om prosjektarbeid? Skal du leie eit prosjekt i "
-                                 "kommunal regi? Statsforvaltaren inviterer kommunane til samling for "
-                                 "prosjektnettverket. Det blir to samlingar, éi i aust og éi i vest.")
-        db.session.add(round_)
-    return round_
-
-
-DEMO_DESCRIPTION = (
-    "Vi jobber videre med prosjektarbeid i kommunene: fra idé og prosjektplan til gevinstrealisering.\n\n"
-    "Samlingen er for prosjektledere, prosjekteiere og andre som arbeider med utviklingsprosjekter "
-    "finansiert med skjønnsmidler."
-)
-DEMO_PROGRAMME = (
-    "- 09.30 Registrering og kaffe\n- 10.00 Velkommen og runde rundt bordet\n"
-    "- 10.30 Prosjektveiviseren i praksis\n- 12.00 Lunsj\n- 13.00 Erfaringer fra kommunene\n"
-    "- 14.30 Gevinstrealisering og spredning\n- 15.30 Slutt"
-)
-DEMO_DESCRIPTION_NN = (
-    "Vi arbeider vidare med prosjektarbeid i kommunane: frå idé og prosjektplan til gevinstrealisering.\n\n"
-    "Samlinga er for prosjektleiarar, prosjekteigarar og andre som arbeider med utviklingsprosjekt "
-    "finansierte med skjønnsmidlar."
-)
-DEMO_PROGRAMME_NN = (
-    "- 09.30 Registrering og kaffi\n- 10.00 Velkomen og runde rundt bordet\n"
-    "- 10.30 Prosjektvegvisaren i praksis\n- 12.00 Lunsj\n- 13.00 Erfaringar frå kommunane\n"
-    "- 14.30 Gevinstrealisering og spreiing\n- 15.30 Slutt"
-)
+    return make_round(year, term, _finnmark_round_texts)
 
 
 #: the demo's video meeting: a made-up Teams-like address on example.org
 DEMO_VIDEO_LINK = "https://teams.example.org/l/meetup-join/19%3ameeting_demo-hybrid%40thread.v2/0"
-
-
-def _weekday(day: date) -> date:
-    """The first Tuesday to Thursday on or after *day*: gatherings are held midweek."""
-    while day.weekday() not in (1, 2, 3):
-        day += timedelta(days=1)
-    return day
-
-
-def _gathering(round_, slug, title, title_nn, region, venue, address, day, deadline, capacity=30, waitlist=True):
-    """A published gathering; *title_nn* None leaves it in Bokmål only (the workspace marks what is missing,
-    Nynorsk readers see the Bokmål texts)."""
-    gathering = db.session.scalar(select(Gathering).where(Gathering.slug == slug))
-    if gathering is not None:
-        return gathering, False
-    gathering = Gathering(
-        round=round_, slug=slug, title=title, region=region, venue=venue, address=address,
-        starts_at=oslo_to_utc(_weekday(day), time(10, 0)), ends_at=oslo_to_utc(_weekday(day), time(15, 30)),
-        registration_deadline=deadline, capacity=capacity, waitlist_enabled=waitlist, status="published",
-        description=DEMO_DESCRIPTION, programme=DEMO_PROGRAMME,
-    )
-    if title_nn is not None:
-        gathering.title_nn, gathering.description_nn, gathering.programme_nn = (
-            title_nn, DEMO_DESCRIPTION_NN, DEMO_PROGRAMME_NN)
-    db.session.add(gathering)
-    return gathering, True
-
-
-def _demo_registration(gathering, n, status):
-    email = f"deltaker{n}@{gathering.slug[:20]}.example.no"
-    registration = Registration(
-        gathering=gathering, status=status, name=f"Deltaker {n}", email=email,
-        email_normalized=normalise_email(email), organisation=["Alta kommune", "Vardø kommune",
-                                                               "Hammerfest kommune"][n % 3],
-        role="Prosjektleder", language="nb", unmatched=True, confirmed_at=utcnow() if status == "confirmed" else None,
-    )
-    registration.new_link()
-    db.session.add(registration)
-
 
 #: who comes to the east and the west gatherings of the demo's past rounds (municipality numbers), the first ones
 #: most often; Loppa, Hasvik, Måsøy, Gamvik and Berlevåg never come, so the reach page has gaps to show
@@ -120,12 +54,6 @@ HISTORY_OTHERS = ["KS Finnmark", "Finnmarkssykehuset", "Sametinget"]
 HISTORY_TERMS = 6
 
 
-def _terms_before(year: int, term: str, count: int):
-    for _ in range(count):
-        year, term = (year, "spring") if term == "autumn" else (year - 1, "autumn")
-        yield year, term
-
-
 def _history(current: Round) -> None:
     """Six past rounds, east and west, with attendance, no-shows, waiting lists and withdrawals from Finnmark
     municipalities, reaching a few more municipalities each year; one gathering the organisers cancelled.
@@ -133,7 +61,7 @@ def _history(current: Round) -> None:
     are seeded by the gathering's slug."""
     numbers = dict(db.session.execute(select(Municipality.number, Municipality.id)).all())
     names = dict(db.session.execute(select(Municipality.id, Municipality.name)).all())
-    for age, (year, term) in enumerate(_terms_before(current.year, current.term, HISTORY_TERMS)):
+    for age, (year, term) in enumerate(terms_before(current.year, current.term, HISTORY_TERMS)):
         round_ = _round(year, term)
         month = 3 if term == "spring" else 10
         words, words_nn = TERM_WORDS[term], TERM_WORDS_NN[term]
@@ -151,72 +79,40 @@ def _history(current: Round) -> None:
                          "west", "Hammerfest rådhus", "Rådhusplassen 1, 9600 Hammerfest", date(year, month, 17),
                          "cancelled"))
         for slug, title, title_nn, region, venue, address, day, status in plan:
-            gathering, _created = _gathering(round_, slug, title, title_nn, region, venue, address, day,
+            gathering, _created = make_gathering(round_, slug, title, title_nn, region, venue, address, day,
                                              day - timedelta(days=7), capacity=14)
             if status == "cancelled" and gathering.status != "cancelled":
                 gathering.status, gathering.cancel_reason = "cancelled", "For få påmeldte."
             db.session.flush()
             if db.session.scalar(select(func.count()).where(Registration.gathering_id == gathering.id)):
                 continue
-            _past_registrations(gathering, places[region], numbers, names)
+            past_registrations(gathering, places[region], numbers, names, HISTORY_OTHERS)
 
 
-def _past_registrations(gathering, places, numbers, names) -> None:
-    chance = random.Random(gathering.slug)
-    confirmed = 0
-    for n in range(chance.randint(10, 17)):
-        if chance.random() < 0.1:
-            municipality_id, organisation = None, chance.choice(HISTORY_OTHERS)
-        else:
-            municipality_id = numbers.get(chance.choice(places + places[:3]))
-            organisation = f"{names.get(municipality_id, 'Alta')} kommune"
-        if chance.random() < 0.1:
-            status = "cancelled"
-        elif confirmed < (gathering.capacity or 0):
-            status, confirmed = "confirmed", confirmed + 1
-        else:
-            status = "waitlisted"
-        arrived = status == "confirmed" and gathering.status != "cancelled" and chance.random() < 0.82
-        email = f"deltaker{n}@{gathering.slug}.example.no"
-        registered = gathering.starts_at - timedelta(days=30 - n)
-        registration = Registration(
-            gathering=gathering, status=status, name=f"Deltaker {n}", email=email,
-            email_normalized=normalise_email(email), municipality_id=municipality_id, organisation=organisation,
-            role="Prosjektleder", language="nb", created_at=registered,
-            confirmed_at=registered if status == "confirmed" else None,
-            cancelled_at=registered + timedelta(days=3) if status == "cancelled" else None,
-            checked_in_at=gathering.starts_at + timedelta(minutes=chance.randint(-20, 15)) if arrived else None,
-        )
-        registration.new_link()
-        db.session.add(registration)
-
-
-@click.command("seed-demo")
-@with_appcontext
-def seed_demo():
-    """Load demo gatherings with dates relative to today (safe to run again)."""
+def seed() -> None:
+    """The first office's demo: Finnmark's register, this round's five gatherings, six past rounds, evaluations."""
     today = oslo(utcnow()).date()
-    round_ = _round(*_term_of(today + timedelta(days=21)))
+    round_ = _round(*term_of(today + timedelta(days=21)))
     term, term_nn = TERM_WORDS[round_.term], TERM_WORDS_NN[round_.term]
-    _gathering(round_, f"{round_.year}-{round_.term}-ost", f"Samling i øst {term} {round_.year}",
+    make_gathering(round_, f"{round_.year}-{round_.term}-ost", f"Samling i øst {term} {round_.year}",
                f"Samling i aust {term_nn} {round_.year}", "east", "Scandic Kirkenes", "Kongensgate 1–3, 9900 Kirkenes",
                today + timedelta(days=21), today + timedelta(days=14))
-    west, created = _gathering(round_, f"{round_.year}-{round_.term}-vest", f"Samling i vest {term} {round_.year}",
+    west, created = make_gathering(round_, f"{round_.year}-{round_.term}-vest", f"Samling i vest {term} {round_.year}",
                                f"Samling i vest {term_nn} {round_.year}", "west", "Thon Hotel Alta",
                                "Løkkeveien 61, 9510 Alta", today + timedelta(days=28), today + timedelta(days=21))
     if created:  # seats shared: at most 3 per municipality, 5 kept for new municipalities for a week
         west.per_municipality_limit, west.held_seats, west.held_until = 3, 5, today + timedelta(days=14)
-    _gathering(round_, f"{round_.year}-{round_.term}-frist-ute", "Frokostmøte om gevinstrealisering", None,
+    make_gathering(round_, f"{round_.year}-{round_.term}-frist-ute", "Frokostmøte om gevinstrealisering", None,
                "other", "Statsforvalterens hus", "Damsveien 1, 9815 Vadsø",
                today + timedelta(days=5), today - timedelta(days=1))
-    full, created = _gathering(round_, f"{round_.year}-{round_.term}-verksted", "Verksted: prosjektplanen",
+    full, created = make_gathering(round_, f"{round_.year}-{round_.term}-verksted", "Verksted: prosjektplanen",
                                "Verkstad: prosjektplanen", "east", "Vadsø rådhus", "Rådhusgata 1, 9800 Vadsø",
                                today + timedelta(days=35), today + timedelta(days=28), capacity=3)
     if created:
         db.session.flush()
         for n, status in enumerate(["confirmed"] * 3 + ["waitlisted"]):
-            _demo_registration(full, n, status)
-    hybrid, created = _gathering(round_, f"{round_.year}-{round_.term}-hybrid",
+            demo_registration(full, n, status)
+    hybrid, created = make_gathering(round_, f"{round_.year}-{round_.term}-hybrid",
                                  f"Nettverkssamling, hybrid {term} {round_.year}",
                                  f"Nettverkssamling, hybrid {term_nn} {round_.year}", "other", "Statsforvalterens hus",
                                  "Damsveien 1, 9815 Vadsø", today + timedelta(days=42), today + timedelta(days=35),
@@ -229,8 +125,8 @@ def seed_demo():
                                  passcode="Nordlys7"))
 
     earlier = today - timedelta(days=200)
-    past_round = _round(*_term_of(earlier))
-    past, created = _gathering(past_round, f"{past_round.year}-{past_round.term}-ost",
+    past_round = _round(*term_of(earlier))
+    past, created = make_gathering(past_round, f"{past_round.year}-{past_round.term}-ost",
                                f"Samling i øst {TERM_WORDS[past_round.term]} {past_round.year}",
                                f"Samling i aust {TERM_WORDS_NN[past_round.term]} {past_round.year}", "east",
                                "Scandic Vadsø", "Oscarsgate 4, 9800 Vadsø", earlier, earlier - timedelta(days=10))
@@ -248,7 +144,6 @@ def seed_demo():
     db.session.commit()
     resolving.match_certain()  # the demo registrations name their municipality as text
     _evaluations(round_)
-    click.echo("demo data ready")
 
 
 DEMO_CHANGES = ["Mer tid til spørsmål etter innleggene.", "Kortere lunsj, lengre verksted.",
@@ -260,10 +155,10 @@ DEMO_TOPICS = ["Gevinstrealisering", "Anskaffelser i prosjekter", "Samarbeid mel
 def _evaluations(current: Round) -> None:
     """The last round's eastern gathering gets a closed evaluation with about ten answers, the western one an
     open evaluation with a few (fewer than the results need): the same every time, made once. No mail goes."""
-    from .evaluations import service as evaluations
-    from .evaluations.models import new_token
+    from ..evaluations import service as evaluations
+    from ..evaluations.models import new_token
 
-    year, term = next(_terms_before(current.year, current.term, 1))
+    year, term = next(terms_before(current.year, current.term, 1))
     chance = random.Random(f"evaluation-{year}-{term}")
     for slug, answering, closed in ((f"{year}-{term}-ost", 10, True), (f"{year}-{term}-vest", 2, False)):
         gathering = db.session.scalar(select(Gathering).where(Gathering.slug == slug))
@@ -290,7 +185,7 @@ def _evaluations(current: Round) -> None:
 
 
 def evaluation_invitations(evaluation_id: int):
-    from .evaluations.models import EvaluationInvitation
+    from ..evaluations.models import EvaluationInvitation
 
     return list(db.session.scalars(select(EvaluationInvitation).where(
         EvaluationInvitation.evaluation_id == evaluation_id)))
