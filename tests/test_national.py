@@ -22,7 +22,7 @@ from samlinger.national import figures as national_figures
 from samlinger.offices.models import Office
 from samlinger.offices.registry import offices
 from samlinger.offices.scope import ALL_OFFICES, use_office
-from samlinger.offices.service import create_office
+from samlinger.offices.service import create_office, update_office
 from samlinger.reach import figures
 from samlinger.reach.figures import Tally
 from samlinger.timeutil import oslo_today
@@ -200,6 +200,19 @@ def test_the_list_shows_every_office_with_its_counts_and_section(app, national_c
     # Organisers (the national administrator belongs to neither), rounds, gatherings
     assert [c[3:] for c in cells] == [["0", "3", "5"], ["1", "4", "7"]]
     assert national_client.get("/rogaland/").status_code == 200
+
+
+def test_the_national_pages_are_headed_as_no_one_offices(app, national_client):
+    seed_two_offices(app)
+    with app.app_context():
+        update_office(offices().first.slug, name="Statsforvalteren i Finnmark", name_nn="Statsforvaltaren i Finnmark")
+        db.session.commit()
+    for path, kind in (("/arrangor/nasjonalt/", "Statsforvalteren"), ("/nn/arrangor/nasjonalt/", "Statsforvaltaren"),
+                       ("/arrangor/nasjonalt/rekkevidde", "Statsforvalteren")):
+        html = national_client.get(path).get_data(as_text=True)
+        assert f'<span class="office">{kind}</span>' in html, path
+        with app.app_context():
+            assert "Finnmark" not in html.split("<main", 1)[0], "not the first office's name above"
 
 
 def _office_form(client, **overrides):

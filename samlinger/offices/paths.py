@@ -13,11 +13,11 @@ language (i18n.LANGUAGE), the office (OFFICE), where the site is mounted (MOUNT)
 does not offer leaves the path as it is: no route has it, so the answer is 404.
 """
 
-from flask import current_app, request
+from flask import current_app, g, request
 
 from ..i18n import CANONICAL, LANGUAGE, LANGUAGES
 from .registry import SNAPSHOT
-from .settings import MOUNT, OFFICE, OFFICE_SEGMENT
+from .settings import MOUNT, NATIONAL, OFFICE, OFFICE_SEGMENT
 
 #: the environ key under which the front door passes on the content version it read
 VERSION = "samlinger.version"
@@ -72,8 +72,8 @@ def _registry():
 
 
 def is_national_page() -> bool:
-    """This request is for an address of no office: `/` or the API's list, with several offices."""
-    return request.environ.get(OFFICE, True) is None
+    """This page is no one office's: `/` or the API's list with several offices, or a national administrator's."""
+    return request.environ.get(OFFICE, True) is None or g.get(NATIONAL, False)
 
 
 def offices_of_page() -> tuple:

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, with_loader_criteria
 
 from ..extensions import db
 from ..i18n import LANGUAGE
-from .settings import G_KEY, MOUNT, OFFICE, OfficeSettings, segment
+from .settings import G_KEY, MOUNT, NATIONAL, OFFICE, OfficeSettings, segment
 
 #: the key in flask.g of the office id in scope; NOTHING matches no office (fail closed)
 SCOPE_KEY = "office_scope"
@@ -154,6 +154,7 @@ def enter_workspace(user, registry):
     (GET), or 404."""
     if getattr(user, "is_national_admin", False):
         set_scope(NOTHING)
+        setattr(g, NATIONAL, True)  # headed as no one office's page
         endpoint = request.endpoint or ""
         if endpoint.startswith(NATIONAL_PAGES):
             return None

@@ -12,6 +12,8 @@ from flask import current_app, g, has_app_context
 
 #: the key of the office in flask.g (an OfficeSettings)
 G_KEY = "office"
+#: the key in flask.g that says a page is no one office's (a national administrator's)
+NATIONAL = "national_page"
 #: environ keys set by offices.paths.SitePath: the office of the address (None: a national page), where the
 #: site is mounted (SCRIPT_NAME before the language and office), the office's segment ("/rogaland" or "")
 OFFICE = "samlinger.office"
