@@ -22,18 +22,18 @@ def invoke(runner, *args):
 def test_only_the_options_given_change_and_every_page_shows_them_at_once(app, runner, client):
     result = invoke(runner, "create-office", "rogaland", "--name", "Statsforvalteren i Rogaland", "--name-nn",
                     "Statsforvaltaren i Rogaland", "--default-language", "nn", "--languages", "nn,nb,en",
-                    "--reply-to", "arrangor@rogaland.test")
+                    "--reply-to", "arrangor@rogaland.no")
     assert result.exit_code == 0, result.output
     assert "Statsforvaltaren i Rogaland" in client.get("/rogaland/").get_data(as_text=True)  # now kept
 
     result = invoke(runner, "update-office", "rogaland", "--name-nn", "Statsforvaltaren i Rogaland (Stavanger)",
-                    "--contact-email", "post@rogaland.test", "--sender-name", "Statsforvaltaren")
+                    "--contact-email", "post@rogaland.no", "--sender-name", "Statsforvaltaren")
     assert result.exit_code == 0, result.output
     assert "changed name_nn, contact_email, sender_name" in result.output
     row = office_row(app, "rogaland")
     assert (row.name, row.name_nn, row.default_language, row.languages, row.reply_to, row.contact_email,
             row.sender_name) == ("Statsforvalteren i Rogaland", "Statsforvaltaren i Rogaland (Stavanger)", "nn",
-                                 "nn,nb,en", "arrangor@rogaland.test", "post@rogaland.test", "Statsforvaltaren")
+                                 "nn,nb,en", "arrangor@rogaland.no", "post@rogaland.no", "Statsforvaltaren")
     with app.app_context():
         assert offices().by_slug("rogaland").name_in("nn") == "Statsforvaltaren i Rogaland (Stavanger)"
     assert "Statsforvaltaren i Rogaland (Stavanger)" in client.get("/rogaland/").get_data(as_text=True)
