@@ -32,6 +32,8 @@ NOT_ALLOWED = _l("Your account at the office's login does not give access to the
                  "should have access, ask the office's IT service or an administrator here.")
 ADDRESS_TAKEN = _l("An account here already has this address, and the office's login does not confirm that the "
                    "address is yours. Ask an administrator.")
+NO_ACCOUNT = _l("You have no account here yet. Ask an administrator at your county governor's office to make one "
+                "with your address; then sign in with the office's login again.")
 
 
 class ProviderSettingError(RuntimeError):
@@ -150,9 +152,14 @@ def account_for(claims: dict) -> User:
         if db.session.scalar(select(User.id).where(func.lower(User.email) == email.lower())) is not None:
             db.session.commit()
             raise Refused("address_taken", ADDRESS_TAKEN)
+        if offices().several:
+            # The provider is the installation's, and the login page a person came from is theirs to choose: with
+            # several offices it cannot tell whose the person is, so it makes no account (an admin makes it, in
+            # their office, and the first sign-in here takes it over).
+            db.session.commit()
+            raise Refused("no_account", NO_ACCOUNT)
         name = claims.get("name") if isinstance(claims.get("name"), str) else ""
-        # The provider is the installation's, not an office's: whichever office's login page the person came
-        # from, the account it makes is the first office's (docs/DEPLOYMENT.md), and so is its audit entry.
+        # With one office, the account the provider makes is that office's, and so is its audit entry.
         with use_office(offices().first):
             user = service.create_user(email, (name or email)[:200], admin=role == "admin",
                                        password=secrets.token_urlsafe(32))
