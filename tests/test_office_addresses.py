@@ -134,3 +134,18 @@ def test_an_organiser_is_sent_to_the_workspace_at_their_office(two, client):
     assert client.post("/arrangor/runder/ny", data=new_round).status_code == 404, "not at another office's address"
     with two.app_context():
         assert db.session.scalar(select(Round.id).where(Round.title == "Våren 2028")) is None
+
+
+def test_offices_that_cannot_be_read_are_not_taken_for_one(two, client, monkeypatch):
+    """A database that fails as the offices are read (locked, gone) fails the request: it is never served as if
+    the settings' one office were all there is, which would put every office's rows in scope."""
+    registry = two.extensions["samlinger.offices"]
+    error = registry.engine.dialect.loaded_dbapi.OperationalError("database is locked")
+
+    def fail(_engine):
+        raise error
+
+    assert client.get("/finnmark/samlinger/samling-i-stavanger").status_code == 404
+    monkeypatch.setattr(two.extensions["samlinger.pagecache"].versions, "read", fail)
+    with pytest.raises(type(error)):
+        client.get("/finnmark/samlinger/samling-i-stavanger")

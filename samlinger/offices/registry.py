@@ -9,7 +9,7 @@ import threading
 from dataclasses import dataclass
 
 from flask import has_request_context, request
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.exc import DBAPIError
 
 from ..extensions import db
@@ -75,12 +75,22 @@ class Registry:
             # write lock) reads the offices without waiting for itself.
             with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
                 rows = connection.execute(select(Office.__table__).order_by(Office.id)).all()
-        except (DBAPIError, self.engine.dialect.loaded_dbapi.Error):  # no tables yet: the settings are the office
-            return Offices(-1, (from_config(self.app.config),))
+        except (DBAPIError, self.engine.dialect.loaded_dbapi.Error):
+            if self._has_tables():
+                raise  # a database that fails now (locked, gone): no page is served as if it had one office
+            return Offices(-1, (from_config(self.app.config),))  # no tables yet: the settings are the office
         offices = tuple(settings_of(Office(**row._mapping)) for row in rows) or (from_config(self.app.config),)
         with self.lock:
             self.offices = Offices(version, offices)
         return self.offices
+
+
+    def _has_tables(self) -> bool:
+        """Whether the database has its office table (True also when it cannot tell: fail closed)."""
+        try:
+            return inspect(self.engine).has_table(Office.__tablename__)
+        except Exception:  # noqa: BLE001 - a database that cannot answer this either
+            return True
 
 
 def init_app(app) -> Registry:

@@ -49,7 +49,7 @@ def use_office(office: OfficeSettings | None):
     """Serve *office* inside the block (a command with --office, the worker writing an office's mail)."""
     before_office, before_scope = g.get(G_KEY), g.get(SCOPE_KEY)
     setattr(g, G_KEY, office)
-    setattr(g, SCOPE_KEY, office.id if office is not None else None)
+    setattr(g, SCOPE_KEY, None if office is None else office.id if office.id is not None else NOTHING)
     try:
         yield office
     finally:
@@ -138,7 +138,8 @@ def begin_request() -> None:
     elif blueprints & SIGN_IN_BLUEPRINTS:
         set_scope(None)
     else:
-        set_scope(office.id if office is not None else NOTHING)
+        # an office without an id is the settings' stand-in (no tables yet): no rows, rather than every office's
+        set_scope(office.id if office is not None and office.id is not None else NOTHING)
 
 
 #: the workspace pages of a national administrator, who belongs to no office: the national pages and their own
