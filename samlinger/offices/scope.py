@@ -11,7 +11,9 @@ What is in scope is decided once per request (`begin_request`): a public page, i
 workspace page, the organiser's own office (a national administrator has none: `NOTHING`); the sign-in pages,
 every office's accounts. The command line and the mail worker say theirs with `use_office`. A statement that
 must see every office (the national figures, the national API, the session's account) says so with
-`execution_options(all_offices=True)`, the one way past the filter.
+`execution_options(all_offices=True)`, the one way past the filter. An object read so stays in the request's
+session: a later `session.get` of its id finds it there without a statement, so the filter is not asked again;
+read with `all_offices` only what the request may hold whatever its office (its account, a refusal's subject).
 """
 
 from contextlib import contextmanager
