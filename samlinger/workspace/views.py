@@ -1,7 +1,7 @@
 """The organiser workspace at /arrangor: each feature's workspace pages are mounted here, behind one
 login check, and the dashboard is its front page."""
 
-from flask import Blueprint, current_app, redirect, render_template, url_for
+from flask import Blueprint, current_app, render_template
 from flask_login import current_user
 
 from ..audit.views import bp as audit_bp
@@ -38,6 +38,4 @@ def require_login():
 
 @bp.get("/")
 def dashboard():
-    if current_user.is_national_admin:  # belongs to no office: their front page is the national one
-        return redirect(url_for("workspace.national.index"))
     return render_template("organiser/dashboard.html", rows=figures.dashboard_rows(), past=figures.recent_past())
